@@ -1,0 +1,277 @@
+"""Episodes assembled from events: each episode's events folded through the lifecycle in time order.
+
+`assemble` is pure: typed events in, episodes + rejected-event errors out. Nothing is dropped:
+every event given is either accepted into an episode (or child record) or becomes an EventError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+import attrs
+import pendulum
+
+from missing_protocol import clock
+from missing_protocol.lifecycle import INITIAL, LIFECYCLE_ORDER, LifecycleError, next_state
+from missing_protocol.model import (
+    Child,
+    Event,
+    EventError,
+    Found,
+    InterviewCompleted,
+    InterviewDeclined,
+    InterviewOffered,
+    MissingFrom,
+    Notified,
+    PlanMade,
+    ReportCancelled,
+    Reported,
+    StrategyDiscussion,
+)
+
+
+@attrs.frozen
+class Episode:
+    """One period in which a child is missing, with what happened after, and plain questions."""
+
+    reported: Reported
+    state: str
+    found: Found | None = None
+    cancelled: ReportCancelled | None = None
+    offered: InterviewOffered | None = None
+    declined: InterviewDeclined | None = None
+    completed: InterviewCompleted | None = None
+    plan: PlanMade | None = None
+    notifications: tuple[Notified, ...] = ()
+    child: Child | None = None
+
+    @property
+    def episode_id(self) -> str:
+        return self.reported.episode_id
+
+    @property
+    def child_id(self) -> str:
+        return self.reported.child_id
+
+    @property
+    def reported_at(self) -> pendulum.DateTime:
+        return self.reported.at
+
+    @property
+    def found_at(self) -> pendulum.DateTime | None:
+        return self.found.at if self.found else None
+
+    @property
+    def ended_at(self) -> pendulum.DateTime | None:
+        """When the episode stopped being open: found, or the report cancelled."""
+        if self.found:
+            return self.found.at
+        return self.cancelled.at if self.cancelled else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def duration(self) -> dt.timedelta | None:
+        """How long the child was missing (None while still missing or if cancelled)."""
+        return self.found.at - self.reported.at if self.found else None
+
+    @property
+    def responsible_authority(self) -> str:
+        return self.reported.responsible_authority
+
+    @property
+    def host_authority(self) -> str:
+        return self.reported.host
+
+    @property
+    def is_looked_after(self) -> bool:
+        return self.reported.missing_from is MissingFrom.CARE
+
+    @property
+    def is_placed_out_of_area(self) -> bool:
+        return self.is_looked_after and self.host_authority != self.responsible_authority
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled is not None
+
+    def age_at_return(self) -> int | None:
+        """Whole years at the moment of return (or of report while still missing)."""
+        if self.child is None or self.child.born is None:
+            return None
+        moment = clock.local(self.found.at if self.found else self.reported.at).date()
+        born = self.child.born
+        return moment.year - born.year - ((moment.month, moment.day) < (born.month, born.day))
+
+    def notified_at(self, party: str) -> pendulum.DateTime | None:
+        """The first notification of `party`, if any."""
+        times = [n.at for n in self.notifications if n.party == party]
+        return min(times) if times else None
+
+
+@attrs.frozen
+class Assembly:
+    """The result of folding a log: episodes, child records, strategy discussions, rejections."""
+
+    episodes: tuple[Episode, ...]
+    children: dict[str, Child]
+    strategy_discussions: dict[str, tuple[StrategyDiscussion, ...]]
+    errors: tuple[EventError, ...]
+    accepted: int
+
+    def episodes_of(self, child_id: str) -> tuple[Episode, ...]:
+        return tuple(e for e in self.episodes if e.child_id == child_id)
+
+    @property
+    def child_ids(self) -> frozenset[str]:
+        return frozenset(e.child_id for e in self.episodes)
+
+
+def error_for(event: Event, field: str | None, message: str) -> EventError:
+    return EventError(
+        line=event.origin.line, field=field, message=message, file=event.origin.file
+    )
+
+
+def _time_order(event: Event) -> tuple[dt.datetime, int, str, int]:
+    at: dt.datetime = getattr(event, "at", None) or dt.datetime.min.replace(tzinfo=dt.UTC)
+    return (at, LIFECYCLE_ORDER.get(event.type, 0), event.origin.file or "", event.origin.line)
+
+
+_SLOT = {
+    "found": "found",
+    "report_cancelled": "cancelled",
+    "interview_offered": "offered",
+    "interview_declined": "declined",
+    "interview_completed": "completed",
+    "plan_made": "plan",
+}
+
+
+def _fold(
+    episode_id: str, events: list[Event], errors: list[EventError]
+) -> tuple[Episode | None, list[Event]]:
+    """Apply one episode's events in time order; returns the episode and the events it took."""
+    if not any(isinstance(e, Reported) for e in events):
+        for event in events:
+            errors.append(error_for(event, "episode_id", f"unknown episode {episode_id!r}"))
+        return None, []
+    state = INITIAL
+    slots: dict[str, object] = {}
+    notifications: list[Notified] = []
+    taken: list[Event] = []
+    for event in sorted(events, key=_time_order):
+        try:
+            state = next_state(episode_id, state, event.type)
+        except LifecycleError as problem:
+            if state == INITIAL:
+                when = clock.iso(getattr(event, "at", None))
+                message = f"{event.type} at {when} is before episode {episode_id} was reported"
+                errors.append(error_for(event, "at", message))
+            else:
+                errors.append(error_for(event, "type", str(problem)))
+            continue
+        taken.append(event)
+        if isinstance(event, Notified):
+            notifications.append(event)
+        elif event.type in _SLOT:
+            slots[_SLOT[event.type]] = event
+    report = taken[0]
+    assert isinstance(report, Reported)  # only a report leaves the initial state
+    episode = Episode(reported=report, state=state, notifications=tuple(notifications), **slots)  # type: ignore[arg-type]
+    return episode, taken
+
+
+def _merge_child(known: Child, extra: Child) -> Child | str:
+    """Combine two records of one child; a conflicting value is named instead."""
+    merged = {}
+    for field in ("born", "sex", "ethnicity", "looked_after_by", "placed_in"):
+        a, b = getattr(known, field), getattr(extra, field)
+        if a is not None and b is not None and a != b:
+            return field
+        merged[field] = a if a is not None else b
+    return attrs.evolve(known, **merged)  # type: ignore[arg-type]
+
+
+def assemble(events: Iterable[Event]) -> Assembly:
+    """Fold typed events into episodes. Rejections are returned, never raised."""
+    errors: list[EventError] = []
+    by_episode: dict[str, list[Event]] = defaultdict(list)
+    children: dict[str, Child] = {}
+    discussions: list[StrategyDiscussion] = []
+    accepted = 0
+    for event in events:
+        if isinstance(event, Child):
+            if event.child_id not in children:
+                children[event.child_id] = event
+                accepted += 1
+                continue
+            merged = _merge_child(children[event.child_id], event)
+            if isinstance(merged, str):
+                message = f"child {event.child_id!r} is already recorded with another {merged}"
+                errors.append(error_for(event, merged, message))
+            else:
+                children[event.child_id] = merged
+                accepted += 1
+        elif isinstance(event, StrategyDiscussion):
+            discussions.append(event)
+        else:
+            by_episode[event.episode_id].append(event)
+
+    folded: list[tuple[Episode, list[Event]]] = []
+    for episode_id, group in by_episode.items():
+        episode, taken = _fold(episode_id, group, errors)
+        if episode is not None:
+            folded.append((episode, taken))
+
+    episodes = _without_overlaps(folded, errors)
+    accepted += sum(len(taken) for _, taken in episodes)
+    final = tuple(
+        attrs.evolve(ep, child=children.get(ep.child_id))
+        for ep, _ in sorted(episodes, key=lambda p: (p[0].reported_at, p[0].episode_id))
+    )
+
+    known_children = {ep.child_id for ep in final} | set(children)
+    by_child: dict[str, list[StrategyDiscussion]] = defaultdict(list)
+    for talk in discussions:
+        if talk.child_id in known_children:
+            by_child[talk.child_id].append(talk)
+            accepted += 1
+        else:
+            errors.append(error_for(talk, "child_id", f"unknown child {talk.child_id!r}"))
+    strategy = {c: tuple(sorted(t, key=lambda d: d.at)) for c, t in by_child.items()}
+    errors.sort(key=lambda e: (e.file or "", e.line))
+    return Assembly(final, children, strategy, tuple(errors), accepted)
+
+
+def _without_overlaps(
+    folded: list[tuple[Episode, list[Event]]], errors: list[EventError]
+) -> list[tuple[Episode, list[Event]]]:
+    """PROTOCOL: a child's second report before the first episode ends is rejected."""
+    by_child: dict[str, list[tuple[Episode, list[Event]]]] = defaultdict(list)
+    for pair in folded:
+        by_child[pair[0].child_id].append(pair)
+    kept: list[tuple[Episode, list[Event]]] = []
+    for pairs in by_child.values():
+        pairs.sort(key=lambda p: (p[0].reported_at, p[0].episode_id))
+        latest: Episode | None = None
+        for episode, taken in pairs:
+            end = latest.ended_at if latest else None
+            if latest is not None and (end is None or end > episode.reported_at):
+                until = f"found at {clock.iso(end)}" if end else "still open"
+                message = (
+                    f"child {episode.child_id!r} is still missing in episode "
+                    f"{latest.episode_id!r} ({until}): a new report cannot start before it ends"
+                )
+                errors.append(error_for(episode.reported, "at", message))
+                for other in taken[1:]:
+                    why = f"episode {episode.episode_id!r} was rejected (its report overlaps)"
+                    errors.append(error_for(other, "episode_id", why))
+                continue
+            kept.append((episode, taken))
+            latest = episode
+    return kept

@@ -1,0 +1,271 @@
+"""Domain value types: the child, one class per event type of CONTRACT §1, and closed sets.
+
+Every class is a frozen attrs value. Times are timezone-aware pendulum DateTimes; the reader
+(formats.events) turns JSON into these and the core never sees raw dicts.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import ClassVar
+
+import attrs
+import pendulum
+
+
+class MissingFrom(enum.StrEnum):
+    HOME = "home"
+    CARE = "care"
+
+
+class Risk(enum.StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    NO_APPARENT_RISK = "no_apparent_risk"
+
+
+class DeclinedBy(enum.StrEnum):
+    CHILD = "child"
+    PARENT = "parent"
+
+
+class Party(enum.StrEnum):
+    RESPONSIBLE_AUTHORITY = "responsible_authority"
+    HOST_AUTHORITY = "host_authority"
+    POLICE = "police"
+    PARENT = "parent"
+    IRO = "iro"
+
+
+class Sex(enum.StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class ActionKind(enum.StrEnum):
+    MENTAL_HEALTH_REFERRAL = "mental_health_referral"
+    FAMILY_NETWORK = "family_network"
+    DISRUPTION = "disruption"
+    EDUCATION = "education"
+    OTHER = "other"
+
+
+class EthnicGroup(enum.StrEnum):
+    """The DfE major ethnic groups used in children's social care statistics."""
+
+    WHITE = "White"
+    MIXED = "Mixed"
+    ASIAN = "Asian"
+    BLACK = "Black"
+    OTHER = "Other"
+    REFUSED_OR_NOT_OBTAINED = "Refused/Not obtained"
+
+
+# DfE ethnicity codes (CIN/SSDA903) and their major group; Chinese counts under "Other".
+ETHNICITY_GROUPS: dict[str, EthnicGroup] = {
+    **dict.fromkeys(("WBRI", "WIRI", "WIRT", "WOTH", "WROM"), EthnicGroup.WHITE),
+    **dict.fromkeys(("MWBC", "MWBA", "MWAS", "MOTH"), EthnicGroup.MIXED),
+    **dict.fromkeys(("AIND", "APKN", "ABAN", "AOTH"), EthnicGroup.ASIAN),
+    **dict.fromkeys(("BCRB", "BAFR", "BOTH"), EthnicGroup.BLACK),
+    **dict.fromkeys(("CHNE", "OOTH"), EthnicGroup.OTHER),
+    **dict.fromkeys(("REFU", "NOBT"), EthnicGroup.REFUSED_OR_NOT_OBTAINED),
+}
+
+
+def _known_ethnicity(_: object, __: attrs.Attribute[str], code: str) -> None:
+    if code not in ETHNICITY_GROUPS:
+        raise ValueError(f"unknown DfE ethnicity code {code!r}")
+
+
+@attrs.frozen
+class Ethnicity:
+    code: str = attrs.field(validator=_known_ethnicity)
+
+    @property
+    def group(self) -> EthnicGroup:
+        return ETHNICITY_GROUPS[self.code]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@attrs.frozen
+class Location:
+    name: str
+    lat: float | None = None
+    lon: float | None = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@attrs.frozen
+class PlanAction:
+    kind: ActionKind
+    owner: str
+
+
+@attrs.frozen
+class Source:
+    """Where an event came from: file (or None for in-memory input) and 1-based line."""
+
+    line: int
+    file: str | None = None
+
+
+_NO_SOURCE = Source(line=0)
+
+
+def _origin_field() -> Source:
+    # Provenance is not part of an event's identity: two equal records stay equal.
+    return attrs.field(default=_NO_SOURCE, eq=False, kw_only=True, repr=False)  # type: ignore[no-any-return]
+
+
+@attrs.frozen
+class Child:
+    type: ClassVar[str] = "child"
+    child_id: str
+    born: pendulum.Date | None = None
+    sex: Sex | None = None
+    ethnicity: Ethnicity | None = None
+    looked_after_by: str | None = None
+    placed_in: str | None = None
+    origin: Source = _origin_field()
+
+
+@attrs.frozen
+class Reported:
+    type: ClassVar[str] = "reported"
+    episode_id: str
+    child_id: str
+    at: pendulum.DateTime
+    missing_from: MissingFrom
+    responsible_authority: str
+    host_authority: str | None = None
+    risk: Risk | None = None
+    location: Location | None = None
+    origin: Source = _origin_field()
+
+    @property
+    def host(self) -> str:
+        return self.host_authority or self.responsible_authority
+
+
+@attrs.frozen
+class Found:
+    type: ClassVar[str] = "found"
+    episode_id: str
+    at: pendulum.DateTime
+    location: Location | None = None
+    found_in_authority: str | None = None
+    origin: Source = _origin_field()
+
+
+@attrs.frozen
+class InterviewOffered:
+    type: ClassVar[str] = "interview_offered"
+    episode_id: str
+    at: pendulum.DateTime
+    provider: str | None = None
+    independent: bool = True
+    origin: Source = _origin_field()
+
+
+@attrs.frozen
+class InterviewDeclined:
+    type: ClassVar[str] = "interview_declined"
+    episode_id: str
+    at: pendulum.DateTime
+    declined_by: DeclinedBy
+    reason: str | None = None
+    origin: Source = _origin_field()
+
+
+@attrs.frozen
+class InterviewCompleted:
+    type: ClassVar[str] = "interview_completed"
+    episode_id: str
+    at: pendulum.DateTime
+    independent: bool = True
+    reasons: tuple[str, ...] = ()
+    risks: tuple[str, ...] = ()
+    origin: Source = _origin_field()
+
+
+@attrs.frozen
+class PlanMade:
+    type: ClassVar[str] = "plan_made"
+    episode_id: str
+    at: pendulum.DateTime
+    actions: tuple[PlanAction, ...]
+    due: pendulum.DateTime | None = None
+    origin: Source = _origin_field()
+
+
+@attrs.frozen
+class ReportCancelled:
+    type: ClassVar[str] = "report_cancelled"
+    episode_id: str
+    at: pendulum.DateTime
+    reason: str | None = None
+    origin: Source = _origin_field()
+
+
+@attrs.frozen
+class StrategyDiscussion:
+    type: ClassVar[str] = "strategy_discussion"
+    child_id: str
+    at: pendulum.DateTime
+    episode_id: str | None = None
+    origin: Source = _origin_field()
+
+
+@attrs.frozen
+class Notified:
+    type: ClassVar[str] = "notified"
+    episode_id: str
+    at: pendulum.DateTime
+    party: Party
+    origin: Source = _origin_field()
+
+
+EpisodeEvent = (
+    Reported
+    | Found
+    | InterviewOffered
+    | InterviewDeclined
+    | InterviewCompleted
+    | PlanMade
+    | ReportCancelled
+    | Notified
+)
+Event = Child | EpisodeEvent | StrategyDiscussion
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (
+        Child,
+        Reported,
+        Found,
+        InterviewOffered,
+        InterviewDeclined,
+        InterviewCompleted,
+        PlanMade,
+        ReportCancelled,
+        StrategyDiscussion,
+        Notified,
+    )
+}
+
+
+@attrs.frozen
+class EventError:
+    """A rejected event: where it was, which field, and why (CONTRACT §1 error record)."""
+
+    line: int
+    field: str | None
+    message: str
+    file: str | None = None
