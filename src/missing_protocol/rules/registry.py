@@ -1,0 +1,105 @@
+"""The rule registry: one entry per rule id, the single source for findings, `rules` and docs.
+
+A rule is a small function registered with its id, title, source, owner and the profile
+parameters it reads. Families keep apart rules that judge different things: `protocol` rules
+judge episodes (PROTOCOL.md); `ssda903` rules validate the DfE 903 Missing table.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+import pendulum
+
+from missing_protocol import clock
+
+
+class Status(enum.StrEnum):
+    """CONTRACT §3 finding statuses."""
+
+    MET = "met"
+    LATE = "late"
+    PENDING = "pending"
+    OVERDUE = "overdue"
+    BREACHED = "breached"
+    NOT_REQUIRED = "not_required"
+
+    @property
+    def is_problem(self) -> bool:
+        return self in PROBLEMS
+
+
+PROBLEMS = frozenset({Status.LATE, Status.OVERDUE, Status.BREACHED})
+
+
+@attrs.frozen
+class Finding:
+    """One rule's verdict on one subject (an episode, a child, a self-report, a 903 row)."""
+
+    rule: str
+    status: Status
+    episode_id: str | None
+    child_id: str | None
+    responsible: str | None
+    due: pendulum.DateTime | None
+    done: pendulum.DateTime | None
+    message: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "status": self.status.value,
+            "episode_id": self.episode_id,
+            "child_id": self.child_id,
+            "responsible": self.responsible,
+            "due": clock.iso(self.due),
+            "done": clock.iso(self.done),
+            "message": self.message,
+            "source": self.source,
+        }
+
+
+@attrs.frozen
+class Rule:
+    id: str
+    title: str
+    source: str
+    owner: str
+    parameters: tuple[str, ...]
+    family: str
+    evaluate: Callable[..., Any] = attrs.field(eq=False, repr=False)
+    summary: str = ""
+
+
+REGISTRY: dict[str, Rule] = {}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def rule(
+    id: str,
+    *,
+    title: str,
+    source: str,
+    owner: str,
+    parameters: tuple[str, ...] = (),
+    family: str = "protocol",
+) -> Callable[[F], F]:
+    """Register the decorated function as the rule `id` (its docstring is the summary)."""
+
+    def register(func: F) -> F:
+        if id in REGISTRY:
+            raise ValueError(f"rule {id} is registered twice")
+        summary = " ".join((func.__doc__ or "").split())
+        REGISTRY[id] = Rule(id, title, source, owner, parameters, family, func, summary)
+        return func
+
+    return register
+
+
+def rules_of(family: str) -> tuple[Rule, ...]:
+    return tuple(r for r in REGISTRY.values() if r.family == family)
