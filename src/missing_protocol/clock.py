@@ -58,7 +58,9 @@ def localise(naive: dt.datetime, tz_name: str) -> pendulum.DateTime:
         # Round-tripping through UTC tells a gap (time never shown) from a fold (shown twice).
         back = early.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
         if back != naive:
-            raise TimeError(f"{naive.isoformat()} does not exist in {tz_name} (clocks went forward)")
+            raise TimeError(
+                f"{naive.isoformat()} does not exist in {tz_name} (clocks went forward)"
+            )
         raise TimeError(f"{naive.isoformat()} is ambiguous in {tz_name} (clocks went back)")
     return pendulum.instance(early)
 

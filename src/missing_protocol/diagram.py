@@ -18,7 +18,11 @@ def mermaid() -> str:
 
 
 def dot() -> str:
-    lines = ["digraph episode_lifecycle {", "    rankdir=LR;", '    node [shape=box, style=rounded];']
+    lines = [
+        "digraph episode_lifecycle {",
+        "    rankdir=LR;",
+        "    node [shape=box, style=rounded];",
+    ]
     lines.append(f'    {INITIAL} [shape=point, label=""];')
     for state in sorted(FINAL_STATES):
         lines.append(f"    {state} [peripheries=2];")

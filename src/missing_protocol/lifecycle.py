@@ -13,7 +13,7 @@ from statemachine import State, StateMachine
 RECORDING_EVENTS = frozenset({"notified", "strategy_discussion"})
 
 
-class EpisodeLifecycle(StateMachine):  # type: ignore[misc]
+class EpisodeLifecycle(StateMachine):
     """reported -> found -> interview_offered -> declined | completed -> plan_made."""
 
     start = State(initial=True)
@@ -124,7 +124,9 @@ class EpisodeMachine:
 
     @property
     def state(self) -> str:
-        return str(self._machine.current_state.id)
+        # `current_state_value` (the state's id here) works on python-statemachine 2 and 3;
+        # `current_state` is deprecated in 3 and may be a set of states there.
+        return str(self._machine.current_state_value)
 
     def apply(self, event_type: str) -> str:
         if event_type in RECORDING_EVENTS:

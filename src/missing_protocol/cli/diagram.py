@@ -10,8 +10,12 @@ from missing_protocol.cli._app import app
 
 @app.command("diagram")
 @click.option(
-    "--format", "fmt", type=click.Choice(sorted(diagram.FORMATS)), default="mermaid",
-    show_default=True, help="Diagram language.",
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(diagram.FORMATS)),
+    default="mermaid",
+    show_default=True,
+    help="Diagram language.",
 )
 def diagram_command(fmt: str) -> None:
     """Print the episode lifecycle (states and transitions) as mermaid or Graphviz dot."""

@@ -12,8 +12,7 @@ import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import cattrs
@@ -22,8 +21,8 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 
 from missing_protocol import clock
 from missing_protocol.model import (
-    ActionKind,
     EVENT_TYPES,
+    ActionKind,
     Ethnicity,
     Event,
     EventError,
@@ -58,7 +57,10 @@ def _strict_bool(value: Any, _: type) -> bool:
     return value
 
 
-def _enum_hook(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _enum_hook(value: Any, cls: type[_E]) -> _E:
     try:
         return cls(value)
     except ValueError:
@@ -72,11 +74,13 @@ def _location(value: Any, _: type) -> Location:
     if isinstance(value, Mapping) and isinstance(value.get("name"), str):
         lat, lon = value.get("lat"), value.get("lon")
         for coord in (lat, lon):
-            if coord is not None and (isinstance(coord, bool) or not isinstance(coord, int | float)):
+            if coord is not None and (
+                isinstance(coord, bool) or not isinstance(coord, int | float)
+            ):
                 raise ValueError("lat and lon must be numbers")
         if (lat is None) != (lon is None):
             raise ValueError("give both lat and lon, or neither")
-        if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValueError("lat must be within ±90 and lon within ±180")
         return Location(value["name"], lat, lon)
     raise ValueError('expected a place name or {"name": …, "lat": …, "lon": …}')
@@ -101,11 +105,13 @@ def _plan_actions() -> Callable[[Any, type], tuple[PlanAction, ...]]:
                     raise FieldError("required field missing", f"actions[{i}].{key}")
             try:
                 kind = _enum_hook(item["kind"], ActionKind)
+            except ValueError as problem:
+                raise FieldError(str(problem), f"actions[{i}].kind") from None
+            try:
                 owner = _strict_str(item["owner"], str)
             except ValueError as problem:
-                field = "kind" if "not one of" in str(problem) else "owner"
-                raise FieldError(str(problem), f"actions[{i}].{field}") from None
-            actions.append(PlanAction(ActionKind(kind), owner))
+                raise FieldError(str(problem), f"actions[{i}].owner") from None
+            actions.append(PlanAction(kind, owner))
         return tuple(actions)
 
     return hook
@@ -119,16 +125,12 @@ def converter(assume_tz: str | None = None) -> cattrs.Converter:
     conv.register_structure_hook(bool, _strict_bool)
     # StrEnum precedes str in each enum's MRO, so this wins over the str hook.
     conv.register_structure_hook(enum.StrEnum, _enum_hook)
-    conv.register_structure_hook(
-        pendulum.DateTime, lambda v, _: clock.parse_instant(v, assume_tz)
-    )
+    conv.register_structure_hook(pendulum.DateTime, lambda v, _: clock.parse_instant(v, assume_tz))
     conv.register_structure_hook(pendulum.Date, lambda v, _: clock.parse_date(v))
     conv.register_structure_hook(Ethnicity, lambda v, _: Ethnicity(_strict_str(v, str)))
     conv.register_structure_hook(Location, _location)
     conv.register_structure_hook_func(lambda t: t == tuple[str, ...], _string_list)
-    conv.register_structure_hook_func(
-        lambda t: t == tuple[PlanAction, ...], _plan_actions()
-    )
+    conv.register_structure_hook_func(lambda t: t == tuple[PlanAction, ...], _plan_actions())
     conv.register_structure_hook(Source, lambda v, _: v)
     return conv
 
@@ -166,7 +168,9 @@ def parse_object(
         return fail("type", "required field missing")
     cls = EVENT_TYPES.get(etype) if isinstance(etype, str) else None
     if cls is None:
-        return fail("type", f"unknown event type {json.dumps(etype)}; known: {', '.join(EVENT_TYPES)}")
+        return fail(
+            "type", f"unknown event type {json.dumps(etype)}; known: {', '.join(EVENT_TYPES)}"
+        )
     data = {k: v for k, v in obj.items() if k != "type"}
     data["origin"] = Source(line=line, file=file)
     # A JSON null on an optional field means "not given"; on a required one it is missing.
@@ -227,12 +231,16 @@ def read_lines(
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as problem:
-            yield EventError(number, None, f"invalid JSON: {problem.msg} (column {problem.colno})", file)
+            yield EventError(
+                number, None, f"invalid JSON: {problem.msg} (column {problem.colno})", file
+            )
             continue
         yield parse_object(obj, number, file, assume_tz)
 
 
-def read_array(text: str, file: str | None = None, assume_tz: str | None = None) -> Iterator[Parsed]:
+def read_array(
+    text: str, file: str | None = None, assume_tz: str | None = None
+) -> Iterator[Parsed]:
     for item in _array_objects(text, file):
         if isinstance(item, EventError):
             yield item
