@@ -168,7 +168,8 @@ def parse_duration(text: str) -> Duration:
 
 
 def iso_duration(seconds: int) -> str:
-    if seconds % 86400 == 0 and seconds:
+    # Hours read better up to a week (PT72H is the catalogue's own way); days beyond that.
+    if seconds % 86400 == 0 and seconds >= 7 * 86400:
         return f"P{seconds // 86400}D"
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)

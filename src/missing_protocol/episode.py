@@ -122,9 +122,19 @@ class Assembly:
     strategy_discussions: dict[str, tuple[StrategyDiscussion, ...]]
     errors: tuple[EventError, ...]
     accepted: int
+    by_child: dict[str, tuple[Episode, ...]] = attrs.field(init=False, eq=False, repr=False)
+
+    @by_child.default
+    def _index(self) -> dict[str, tuple[Episode, ...]]:
+        # Rules ask for a child's episodes once per episode: index them once.
+        index: dict[str, list[Episode]] = defaultdict(list)
+        for episode in self.episodes:
+            index[episode.child_id].append(episode)
+        return {child: tuple(eps) for child, eps in index.items()}
 
     def episodes_of(self, child_id: str) -> tuple[Episode, ...]:
-        return tuple(e for e in self.episodes if e.child_id == child_id)
+        """The child's accepted episodes, earliest report first."""
+        return self.by_child.get(child_id, ())
 
     @property
     def child_ids(self) -> frozenset[str]:
@@ -194,7 +204,7 @@ def _merge_child(known: Child, extra: Child) -> Child | str:
         if a is not None and b is not None and a != b:
             return field
         merged[field] = a if a is not None else b
-    return attrs.evolve(known, **merged)  # type: ignore[arg-type]
+    return attrs.evolve(known, **merged)
 
 
 def assemble(events: Iterable[Event]) -> Assembly:

@@ -121,7 +121,7 @@ _NO_SOURCE = Source(line=0)
 
 def _origin_field() -> Source:
     # Provenance is not part of an event's identity: two equal records stay equal.
-    return attrs.field(default=_NO_SOURCE, eq=False, kw_only=True, repr=False)  # type: ignore[no-any-return]
+    return attrs.field(default=_NO_SOURCE, eq=False, kw_only=True, repr=False)
 
 
 @attrs.frozen

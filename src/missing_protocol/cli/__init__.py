@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from missing_protocol.cli import diagram as _diagram  # noqa: F401  (registers the command)
+# Importing a command module registers its command on the group.
+from missing_protocol.cli import check as _check  # noqa: F401
+from missing_protocol.cli import diagram as _diagram  # noqa: F401
+from missing_protocol.cli import rules as _rules  # noqa: F401
 from missing_protocol.cli._app import app
 
 

@@ -1,0 +1,161 @@
+"""CONTRACT §3: events -> episodes -> findings -> CheckResult (+ to_dict, the JSON contract)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import attrs
+import pendulum
+
+from missing_protocol import clock, profiles
+from missing_protocol.episode import Assembly, assemble
+from missing_protocol.formats.events import Parsed, read_file, read_objects
+from missing_protocol.model import Event, EventError
+from missing_protocol.profiles import Profile
+from missing_protocol.rules import Context, Finding, Status, rules_of
+
+Source = str | os.PathLike[str] | Iterable[Any]
+
+
+@attrs.frozen
+class Counts:
+    events: int
+    accepted: int
+    rejected: int
+    episodes: int
+    children: int
+
+    def to_dict(self) -> dict[str, int]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class CheckResult:
+    as_of: pendulum.DateTime
+    profile: str
+    counts: Counts
+    findings: tuple[Finding, ...]
+    errors: tuple[EventError, ...]
+    assembly: Assembly = attrs.field(eq=False, repr=False)
+
+    def by_status(self) -> dict[str, int]:
+        tally = Counter(f.status.value for f in self.findings)
+        return {s.value: tally.get(s.value, 0) for s in Status}
+
+    @property
+    def problems(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status.is_problem)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing is late, overdue, breached or rejected; else 1 (CONTRACT §3)."""
+        return 1 if self.problems or self.errors else 0
+
+    def to_dict(self, *, only_problems: bool = False) -> dict[str, Any]:
+        shown = self.problems if only_problems else self.findings
+        return {
+            "as_of": clock.iso(self.as_of),
+            "profile": self.profile,
+            "counts": self.counts.to_dict(),
+            "findings": [f.to_dict() for f in shown],
+            "errors": [_error_dict(e) for e in self.errors],
+        }
+
+
+def _error_dict(error: EventError) -> dict[str, Any]:
+    record: dict[str, Any] = {"line": error.line, "field": error.field, "message": error.message}
+    if error.file is not None:
+        record["file"] = error.file
+    return record
+
+
+def evaluate(assembly: Assembly, as_of: dt.datetime, profile: Profile) -> tuple[Finding, ...]:
+    """Every protocol rule on every episode, as of `as_of` (pure)."""
+    ctx = Context(as_of=pendulum.instance(as_of), profile=profile, assembly=assembly)
+    findings: list[Finding] = []
+    protocol = rules_of("protocol")
+    for episode in assembly.episodes:
+        for rule in protocol:
+            found = rule.evaluate(episode, ctx)
+            if found is not None:
+                findings.append(found)
+    return tuple(findings)
+
+
+def parse_as_of(value: str | dt.datetime | None, assume_tz: str | None = None) -> pendulum.DateTime:
+    """`as_of`: now by default; a date means the end of that day in London; naive is London."""
+    if value is None:
+        return clock.now()
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return clock.localise(value, assume_tz or clock.LONDON)
+        return pendulum.instance(value)
+    text = value.strip()
+    if "T" not in text.upper() and " " not in text:
+        day = clock.parse_date(text)
+        return clock.localise(dt.datetime(day.year, day.month, day.day, 23, 59, 59), clock.LONDON)
+    return clock.parse_instant(text, assume_tz or clock.LONDON)
+
+
+def _parsed(source: Source, assume_tz: str | None) -> Iterator[Parsed]:
+    if isinstance(source, str | os.PathLike):
+        return read_file(source, assume_tz)
+    return read_objects(source, assume_tz)
+
+
+def check_parsed(
+    parsed: Iterable[Parsed],
+    *,
+    as_of: str | dt.datetime | None = None,
+    profile: str | os.PathLike[str] | Profile = "statutory",
+    progress: Callable[[int], None] | None = None,
+) -> CheckResult:
+    """Check already-parsed input (typed events and reader errors), e.g. from several files."""
+    moment = parse_as_of(as_of)
+    chosen = profiles.load(profile)
+    events: list[Event] = []
+    rejected: list[EventError] = []
+    total = 0
+    for item in parsed:
+        total += 1
+        if isinstance(item, EventError):
+            rejected.append(item)
+        else:
+            events.append(item)
+        if progress is not None and total % 1000 == 0:
+            progress(total)
+    assembly = assemble(events)
+    errors = sorted([*rejected, *assembly.errors], key=lambda e: (e.file or "", e.line))
+    counts = Counts(
+        events=total,
+        accepted=assembly.accepted,
+        rejected=len(errors),
+        episodes=len(assembly.episodes),
+        children=len(assembly.child_ids),
+    )
+    return CheckResult(
+        as_of=moment,
+        profile=chosen.name,
+        counts=counts,
+        findings=evaluate(assembly, moment, chosen),
+        errors=tuple(errors),
+        assembly=assembly,
+    )
+
+
+def check(
+    events: Source,
+    *,
+    as_of: str | dt.datetime | None = None,
+    profile: str | os.PathLike[str] | Profile = "statutory",
+    assume_tz: str | None = None,
+) -> CheckResult:
+    """Check an event log: a file path, or an iterable of JSON objects (dicts) or typed events.
+
+    as_of defaults to now; profile is `statutory`, `london`, a TOML path or a Profile.
+    """
+    return check_parsed(_parsed(events, assume_tz), as_of=as_of, profile=profile)

@@ -1,0 +1,140 @@
+"""`missing-protocol check` and `missing-protocol due` (CONTRACT §3)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+import pendulum
+
+from missing_protocol import clock
+from missing_protocol.check import CheckResult, check_parsed, parse_as_of
+from missing_protocol.cli._app import app
+from missing_protocol.cli._options import load_profile, log_options, open_logs, progress_on_terminal
+from missing_protocol.rules import REGISTRY, Finding, Status
+
+
+def _run(
+    files: tuple[str, ...], as_of: str | None, profile: str, assume_tz: str | None, fmt: str
+) -> CheckResult:
+    chosen = load_profile(profile)
+    try:
+        moment = parse_as_of(as_of)
+    except clock.TimeError as problem:
+        raise click.UsageError(f"--as-of: {problem}") from None
+    parsed = open_logs(files, assume_tz)
+    with progress_on_terminal(fmt == "text") as progress:
+        return check_parsed(parsed, as_of=moment, profile=chosen, progress=progress)
+
+
+def _short(moment: pendulum.DateTime | None) -> str:
+    return clock.local(moment).format("YYYY-MM-DD HH:mm zz") if moment else "-"
+
+
+def render_text(result: CheckResult, *, show_all: bool) -> str:
+    lines: list[str] = []
+    shown = [f for f in result.findings if show_all or f.status.is_problem]
+    episodes = {e.episode_id: e for e in result.assembly.episodes}
+    current = None
+    for f in shown:
+        if f.episode_id != current:
+            current = f.episode_id
+            ep = episodes.get(f.episode_id or "")
+            head = f"episode {f.episode_id} (child {f.child_id}"
+            if ep is not None:
+                head += f", reported {_short(ep.reported_at)}, {ep.reported.missing_from.value}"
+            lines.append(head + ")")
+        lines.append(
+            f"  {f.status.value:<12} {f.rule:<18} due {_short(f.due):<22} {f.responsible or '-':<8} {f.message}"
+        )
+    if result.errors:
+        lines.append("rejected events")
+        for e in result.errors:
+            where = f"{e.file}:{e.line}" if e.file else f"line {e.line}"
+            lines.append(f"  {where}  {e.field or '-'}: {e.message}")
+    c = result.counts
+    statuses = ", ".join(f"{n} {s}" for s, n in result.by_status().items())
+    lines.append(
+        f"as of {clock.iso(result.as_of)} ({result.profile}): {c.events} events, {c.accepted} accepted, "
+        f"{c.rejected} rejected, {c.episodes} episodes, {c.children} children; findings: {statuses}"
+    )
+    return "\n".join(lines)
+
+
+@app.command("check")
+@log_options
+@click.option(
+    "--only-problems", is_flag=True, help="Show only late, overdue and breached findings."
+)
+@click.option(
+    "--all", "show_all", is_flag=True, help="Text: list every finding, not only problems."
+)
+def check_command(
+    files: tuple[str, ...],
+    as_of: str | None,
+    profile: str,
+    assume_tz: str | None,
+    fmt: str,
+    only_problems: bool,
+    show_all: bool,
+) -> None:
+    """Check event logs against the protocol; exit 1 on any problem or rejected event."""
+    result = _run(files, as_of, profile, assume_tz, fmt)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(only_problems=only_problems), indent=2))
+    else:
+        click.echo(render_text(result, show_all=show_all and not only_problems))
+    sys.exit(result.exit_code)
+
+
+def due_soon(result: CheckResult, within: clock.Duration) -> list[Finding]:
+    """Pending duties falling due between as_of and as_of + within, soonest first."""
+    horizon = within.after(result.as_of)
+    soon = [f for f in result.findings if f.status is Status.PENDING and f.due and f.due <= horizon]
+    order = list(REGISTRY)
+    return sorted(soon, key=lambda f: (f.due, order.index(f.rule), f.episode_id or ""))
+
+
+@app.command("due")
+@log_options
+@click.option(
+    "--within",
+    default="PT24H",
+    show_default=True,
+    help="Window ahead of --as-of (ISO 8601 or 'N working days').",
+)
+def due_command(
+    files: tuple[str, ...],
+    as_of: str | None,
+    profile: str,
+    assume_tz: str | None,
+    fmt: str,
+    within: str,
+) -> None:
+    """The worklist: every pending duty falling due in the window, soonest first, with its owner."""
+    try:
+        window = clock.parse_duration(within)
+    except clock.TimeError as problem:
+        raise click.UsageError(f"--within: {problem}") from None
+    result = _run(files, as_of, profile, assume_tz, fmt)
+    duties = due_soon(result, window)
+    if fmt == "json":
+        payload = {
+            "as_of": clock.iso(result.as_of),
+            "within": str(window),
+            "profile": result.profile,
+            "counts": result.counts.to_dict(),
+            "due": [f.to_dict() for f in duties],
+            "errors": result.to_dict()["errors"],
+        }
+        click.echo(json.dumps(payload, indent=2))
+        return
+    for f in duties:
+        click.echo(
+            f"{_short(f.due):<22} {f.responsible or '-':<8} {f.rule:<18} {f.episode_id} ({f.child_id})  {f.message}"
+        )
+    click.echo(
+        f"{len(duties)} duties due within {window} of {clock.iso(result.as_of)}"
+        + (f"; {len(result.errors)} rejected events" if result.errors else "")
+    )

@@ -1,0 +1,102 @@
+"""Turning a deadline and a completion time into a finding, the same way for every rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pendulum
+
+from missing_protocol import clock
+from missing_protocol.episode import Assembly, Episode
+from missing_protocol.profiles import Parameters, Profile
+from missing_protocol.rules.registry import REGISTRY, Finding, Status
+
+
+@attrs.frozen
+class Context:
+    """What every rule may read besides its episode: the moment judged, the profile, the log."""
+
+    as_of: pendulum.DateTime
+    profile: Profile
+    assembly: Assembly
+
+    def parameters(self, episode: Episode) -> Parameters:
+        """The profile version in force at the episode's report."""
+        return self.profile.at(episode.reported_at)
+
+
+def status_of(due: dt.datetime, done: dt.datetime | None, as_of: dt.datetime) -> Status:
+    if done is not None:
+        return Status.MET if done <= due else Status.LATE
+    return Status.PENDING if due > as_of else Status.OVERDUE
+
+
+def _span(start: dt.datetime, end: dt.datetime) -> str:
+    hours = abs(end.timestamp() - start.timestamp()) / 3600
+    return f"{hours:.0f} h" if hours < 72 else f"{hours / 24:.1f} days"
+
+
+def finding(
+    rule_id: str,
+    episode: Episode,
+    ctx: Context,
+    *,
+    status: Status,
+    responsible: str | None,
+    message: str,
+    due: dt.datetime | None = None,
+    done: dt.datetime | None = None,
+) -> Finding:
+    return Finding(
+        rule=rule_id,
+        status=status,
+        episode_id=episode.episode_id,
+        child_id=episode.child_id,
+        responsible=responsible,
+        due=pendulum.instance(due) if due else None,
+        done=pendulum.instance(done) if done else None,
+        message=message,
+        source=ctx.profile.source_for(REGISTRY[rule_id].source),
+    )
+
+
+def deadline_finding(
+    rule_id: str,
+    episode: Episode,
+    ctx: Context,
+    *,
+    what: str,
+    due: dt.datetime,
+    done: dt.datetime | None,
+    responsible: str,
+) -> Finding:
+    """A duty with a deadline: met / late by when it was done, else pending / overdue at as_of."""
+    status = status_of(due, done, ctx.as_of)
+    when = clock.iso(due)
+    if status is Status.MET:
+        message = f"{what}: done {clock.iso(done)}, due by {when}"
+    elif status is Status.LATE:
+        assert done is not None
+        message = f"{what}: done {clock.iso(done)}, {_span(due, done)} after the deadline {when}"
+    elif status is Status.PENDING:
+        message = f"{what}: due by {when} ({_span(ctx.as_of, due)} left)"
+    else:
+        message = f"{what}: not done; due by {when}, {_span(due, ctx.as_of)} ago"
+    return finding(
+        rule_id,
+        episode,
+        ctx,
+        status=status,
+        responsible=responsible,
+        message=message,
+        due=due,
+        done=done,
+    )
+
+
+def first_at_or_after(
+    times: list[pendulum.DateTime], start: dt.datetime
+) -> pendulum.DateTime | None:
+    later = [t for t in times if t >= start]
+    return min(later) if later else None

@@ -1,0 +1,112 @@
+"""Strategy discussions: STRAT-HIGH-RISK, STRAT-LONG, STRAT-REPEAT (WT, London-PG32, Local).
+
+A discussion is recorded for the child: the first one at or after a rule's clock start serves
+it, so one discussion serves every trigger it follows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from missing_protocol.episode import Episode
+from missing_protocol.model import Risk
+from missing_protocol.responsibility import responsible_authority
+from missing_protocol.rules.judge import Context, deadline_finding, finding, first_at_or_after
+from missing_protocol.rules.registry import Finding, Status, rule
+
+
+def _discussion_after(episode: Episode, ctx: Context, start: dt.datetime) -> dt.datetime | None:
+    talks = ctx.assembly.strategy_discussions.get(episode.child_id, ())
+    return first_at_or_after([t.at for t in talks], start)
+
+
+@rule(
+    "STRAT-HIGH-RISK",
+    title="Strategy discussion for a child reported missing at high risk",
+    source="WT, London-PG32",
+    owner="responsible authority",
+    parameters=("strategy_high_risk_within",),
+)
+def strategy_high_risk(episode: Episode, ctx: Context) -> Finding | None:
+    """A report graded high risk needs a strategy discussion within `strategy_high_risk_within`."""
+    if episode.reported.risk is not Risk.HIGH:
+        return None
+    start = episode.reported_at
+    return deadline_finding(
+        "STRAT-HIGH-RISK",
+        episode,
+        ctx,
+        what="strategy discussion (high risk)",
+        due=ctx.parameters(episode).strategy_high_risk_within.after(start),
+        done=_discussion_after(episode, ctx, start),
+        responsible=responsible_authority(episode),
+    )
+
+
+@rule(
+    "STRAT-LONG",
+    title="Strategy discussion for a child missing a long time",
+    source="London-PG32, Local",
+    owner="responsible authority",
+    parameters=("long_missing_after", "strategy_long_within"),
+)
+def strategy_long(episode: Episode, ctx: Context) -> Finding | None:
+    """An episode still open `long_missing_after` its report needs a strategy discussion."""
+    params = ctx.parameters(episode)
+    threshold = params.long_missing_after.after(episode.reported_at)
+    if episode.ended_at is not None and episode.ended_at < threshold:
+        how = "found" if episode.found else "report cancelled"
+        return finding(
+            "STRAT-LONG",
+            episode,
+            ctx,
+            status=Status.NOT_REQUIRED,
+            responsible=responsible_authority(episode),
+            message=f"{how} before {params.long_missing_after} had passed",
+        )
+    # While the episode is open the duty is shown ahead of time, so later checks only age it.
+    return deadline_finding(
+        "STRAT-LONG",
+        episode,
+        ctx,
+        what="strategy discussion (long missing)",
+        due=params.strategy_long_within.after(threshold),
+        done=_discussion_after(episode, ctx, threshold),
+        responsible=responsible_authority(episode),
+    )
+
+
+def _repeat_trigger(episode: Episode, ctx: Context) -> bool:
+    """True when this report is the child's `repeat_count`-th within `repeat_window`."""
+    params = ctx.parameters(episode)
+    # An earlier report counts while its window still covers this one.
+    count = sum(
+        1
+        for other in ctx.assembly.episodes_of(episode.child_id)
+        if other.reported_at <= episode.reported_at
+        and params.repeat_window.after(other.reported_at) > episode.reported_at
+    )
+    return count == params.repeat_count
+
+
+@rule(
+    "STRAT-REPEAT",
+    title="Strategy discussion after repeated missing episodes",
+    source="Local",
+    owner="responsible authority",
+    parameters=("repeat_count", "repeat_window", "strategy_repeat_within"),
+)
+def strategy_repeat(episode: Episode, ctx: Context) -> Finding | None:
+    """The child's `repeat_count`-th report within `repeat_window` needs a strategy discussion."""
+    if not _repeat_trigger(episode, ctx):
+        return None
+    start = episode.reported_at
+    return deadline_finding(
+        "STRAT-REPEAT",
+        episode,
+        ctx,
+        what="strategy discussion (repeat missing)",
+        due=ctx.parameters(episode).strategy_repeat_within.after(start),
+        done=_discussion_after(episode, ctx, start),
+        responsible=responsible_authority(episode),
+    )
