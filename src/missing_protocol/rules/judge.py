@@ -80,9 +80,10 @@ def deadline_finding(
         assert done is not None
         message = f"{what}: done {clock.iso(done)}, {_span(due, done)} after the deadline {when}"
     elif status is Status.PENDING:
-        message = f"{what}: due by {when} ({_span(ctx.as_of, due)} left)"
+        # Messages do not depend on as_of: a later check only changes the status (CONTRACT §3).
+        message = f"{what}: not done yet; due by {when}"
     else:
-        message = f"{what}: not done; due by {when}, {_span(due, ctx.as_of)} ago"
+        message = f"{what}: not done; was due by {when}"
     return finding(
         rule_id,
         episode,
