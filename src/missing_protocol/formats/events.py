@@ -249,10 +249,14 @@ def read_array(
 
 
 def read_objects(objects: Iterable[Any], assume_tz: str | None = None) -> Iterator[Parsed]:
-    """In-memory input (the Python API): dicts or already-typed events; line = position."""
+    """In-memory input (the Python API): dicts, JSON text lines or typed events; line = position."""
     for number, obj in enumerate(objects, start=1):
         if isinstance(obj, EventError) or type(obj) in EVENT_TYPES.values():
             yield obj
+        elif isinstance(obj, str | bytes):
+            # A JSON text per item, e.g. messages taken off a queue; blank items are skipped.
+            text = obj.decode("utf-8", "replace") if isinstance(obj, bytes) else obj
+            yield from read_lines([text], None, assume_tz, first_line=number)
         else:
             yield parse_object(obj, number, None, assume_tz)
 
