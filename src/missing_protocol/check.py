@@ -16,7 +16,7 @@ from missing_protocol.episode import Assembly, assemble
 from missing_protocol.formats.events import Parsed, read_file, read_objects
 from missing_protocol.model import Event, EventError
 from missing_protocol.profiles import Profile
-from missing_protocol.rules import Context, Finding, Status, rules_of
+from missing_protocol.rules import Context, Finding, Status, Subject, rules_of
 
 Source = str | os.PathLike[str] | Iterable[Any]
 
@@ -73,16 +73,33 @@ def _error_dict(error: EventError) -> dict[str, Any]:
     return record
 
 
-def evaluate(assembly: Assembly, as_of: dt.datetime, profile: Profile) -> tuple[Finding, ...]:
-    """Every protocol rule on every episode, as of `as_of` (pure)."""
+def evaluate(
+    assembly: Assembly,
+    as_of: dt.datetime,
+    profile: Profile,
+    *,
+    include_intelligence: bool = False,
+) -> tuple[Finding, ...]:
+    """Every protocol rule on every episode, as of `as_of` (pure).
+
+    With `include_intelligence`, also the rules on young people's self-reports (restricted
+    detail, so never judged by default).
+    """
     ctx = Context(as_of=pendulum.instance(as_of), profile=profile, assembly=assembly)
     findings: list[Finding] = []
-    protocol = rules_of("protocol")
+    protocol = rules_of("protocol", Subject.EPISODE)
     for episode in assembly.episodes:
         for rule in protocol:
             found = rule.evaluate(episode, ctx)
             if found is not None:
                 findings.append(found)
+    if include_intelligence:
+        on_reports = rules_of("protocol", Subject.SELF_REPORT)
+        for report in assembly.self_reports:
+            for rule in on_reports:
+                found = rule.evaluate(report, ctx)
+                if found is not None:
+                    findings.append(found)
     return tuple(findings)
 
 
@@ -113,6 +130,7 @@ def check_parsed(
     as_of: str | dt.datetime | None = None,
     profile: str | os.PathLike[str] | Profile = "statutory",
     progress: Callable[[int], None] | None = None,
+    include_intelligence: bool = False,
 ) -> CheckResult:
     """Check already-parsed input (typed events and reader errors), e.g. from several files."""
     moment = parse_as_of(as_of)
@@ -141,7 +159,7 @@ def check_parsed(
         as_of=moment,
         profile=chosen.name,
         counts=counts,
-        findings=evaluate(assembly, moment, chosen),
+        findings=evaluate(assembly, moment, chosen, include_intelligence=include_intelligence),
         errors=tuple(errors),
         assembly=assembly,
     )
@@ -153,9 +171,16 @@ def check(
     as_of: str | dt.datetime | None = None,
     profile: str | os.PathLike[str] | Profile = "statutory",
     assume_tz: str | None = None,
+    include_intelligence: bool = False,
 ) -> CheckResult:
     """Check an event log: a file path, or an iterable of JSON objects (dicts) or typed events.
 
     as_of defaults to now; profile is `statutory`, `london`, a TOML path or a Profile.
+    `include_intelligence` adds findings on young people's self-reports (restricted detail).
     """
-    return check_parsed(_parsed(events, assume_tz), as_of=as_of, profile=profile)
+    return check_parsed(
+        _parsed(events, assume_tz),
+        as_of=as_of,
+        profile=profile,
+        include_intelligence=include_intelligence,
+    )

@@ -17,17 +17,22 @@ from missing_protocol import clock
 from missing_protocol.lifecycle import INITIAL, LIFECYCLE_ORDER, LifecycleError, next_state
 from missing_protocol.model import (
     Child,
+    Disruption,
     Event,
     EventError,
     Found,
+    IntelligenceEvent,
     InterviewCompleted,
     InterviewDeclined,
     InterviewOffered,
     MissingFrom,
     Notified,
+    PersonLinked,
     PlanMade,
+    Prosecution,
     ReportCancelled,
     Reported,
+    SelfReport,
     StrategyDiscussion,
 )
 
@@ -114,6 +119,20 @@ class Episode:
 
 
 @attrs.frozen
+class Intelligence:
+    """Partnership intelligence kept beside the episodes (never part of them), each in time order.
+
+    Restricted: outputs show it only when asked (`--include-intelligence`, the intelligence
+    commands). A self-report never creates or changes an episode.
+    """
+
+    person_links: tuple[PersonLinked, ...] = ()
+    disruptions: tuple[Disruption, ...] = ()
+    prosecutions: tuple[Prosecution, ...] = ()
+    self_reports: tuple[SelfReport, ...] = ()
+
+
+@attrs.frozen
 class Assembly:
     """The result of folding a log: episodes, child records, strategy discussions, rejections."""
 
@@ -122,6 +141,7 @@ class Assembly:
     strategy_discussions: dict[str, tuple[StrategyDiscussion, ...]]
     errors: tuple[EventError, ...]
     accepted: int
+    intelligence: Intelligence = Intelligence()
     by_child: dict[str, tuple[Episode, ...]] = attrs.field(init=False, eq=False, repr=False)
 
     @by_child.default
@@ -139,6 +159,10 @@ class Assembly:
     @property
     def child_ids(self) -> frozenset[str]:
         return frozenset(e.child_id for e in self.episodes)
+
+    @property
+    def self_reports(self) -> tuple[SelfReport, ...]:
+        return self.intelligence.self_reports
 
 
 def error_for(event: Event, field: str | None, message: str) -> EventError:
@@ -213,6 +237,7 @@ def assemble(events: Iterable[Event]) -> Assembly:
     by_episode: dict[str, list[Event]] = defaultdict(list)
     children: dict[str, Child] = {}
     discussions: list[StrategyDiscussion] = []
+    intelligence: list[IntelligenceEvent] = []
     accepted = 0
     for event in events:
         if isinstance(event, Child):
@@ -229,6 +254,8 @@ def assemble(events: Iterable[Event]) -> Assembly:
                 accepted += 1
         elif isinstance(event, StrategyDiscussion):
             discussions.append(event)
+        elif isinstance(event, PersonLinked | Disruption | Prosecution | SelfReport):
+            intelligence.append(event)
         else:
             by_episode[event.episode_id].append(event)
 
@@ -245,7 +272,13 @@ def assemble(events: Iterable[Event]) -> Assembly:
         for ep, _ in sorted(episodes, key=lambda p: (p[0].reported_at, p[0].episode_id))
     )
 
-    known_children = {ep.child_id for ep in final} | set(children)
+    kept = _intelligence(intelligence, {ep.episode_id for ep in final}, errors)
+    accepted += len(kept.person_links) + len(kept.disruptions)
+    accepted += len(kept.prosecutions) + len(kept.self_reports)
+    # A child known only from a self-report is known: following it up is a strategy discussion.
+    known_children = (
+        {ep.child_id for ep in final} | set(children) | {r.child_id for r in kept.self_reports}
+    )
     by_child: dict[str, list[StrategyDiscussion]] = defaultdict(list)
     for talk in discussions:
         if talk.child_id in known_children:
@@ -255,7 +288,42 @@ def assemble(events: Iterable[Event]) -> Assembly:
             errors.append(error_for(talk, "child_id", f"unknown child {talk.child_id!r}"))
     strategy = {c: tuple(sorted(t, key=lambda d: d.at)) for c, t in by_child.items()}
     errors.sort(key=lambda e: (e.file or "", e.line))
-    return Assembly(final, children, strategy, tuple(errors), accepted)
+    return Assembly(final, children, strategy, tuple(errors), accepted, kept)
+
+
+def _intelligence(
+    events: list[IntelligenceEvent], episode_ids: set[str], errors: list[EventError]
+) -> Intelligence:
+    """Keep intelligence events that stand on their own; reject the rest with a reason.
+
+    A link needs an accepted episode. Disruptions and prosecutions need only a person. A
+    self-report needs no known child: a young person unknown to services is its whole point.
+    """
+    links: list[PersonLinked] = []
+    disruptions: list[Disruption] = []
+    prosecutions: list[Prosecution] = []
+    reports: dict[str, SelfReport] = {}
+    for event in sorted(events, key=_time_order):
+        if isinstance(event, PersonLinked):
+            if event.episode_id in episode_ids:
+                links.append(event)
+            else:
+                why = f"unknown episode {event.episode_id!r}"
+                errors.append(error_for(event, "episode_id", why))
+        elif isinstance(event, Disruption):
+            disruptions.append(event)
+        elif isinstance(event, Prosecution):
+            prosecutions.append(event)
+        elif event.away_end < event.away_start:
+            errors.append(error_for(event, "away_to", "away_to is before away_from"))
+        elif event.report_id in reports:
+            why = f"self-report {event.report_id!r} is already recorded"
+            errors.append(error_for(event, "report_id", why))
+        else:
+            reports[event.report_id] = event
+    return Intelligence(
+        tuple(links), tuple(disruptions), tuple(prosecutions), tuple(reports.values())
+    )
 
 
 def _without_overlaps(

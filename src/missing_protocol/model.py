@@ -12,6 +12,8 @@ from typing import ClassVar
 import attrs
 import pendulum
 
+from missing_protocol.clock import LONDON
+
 
 class MissingFrom(enum.StrEnum):
     HOME = "home"
@@ -51,6 +53,41 @@ class ActionKind(enum.StrEnum):
     DISRUPTION = "disruption"
     EDUCATION = "education"
     OTHER = "other"
+
+
+class PersonRole(enum.StrEnum):
+    """How an adult is connected to a missing episode (partnership intelligence)."""
+
+    SUSPECTED_EXPLOITER = "suspected_exploiter"
+    ASSOCIATE = "associate"
+    HARBOURER = "harbourer"
+    OTHER = "other"
+
+
+class LinkSource(enum.StrEnum):
+    INTERVIEW = "interview"
+    POLICE = "police"
+    OTHER = "other"
+
+
+class DisruptionKind(enum.StrEnum):
+    WARNING_NOTICE = "warning_notice"
+    CLOSURE_ORDER = "closure_order"
+    ARREST = "arrest"
+    OTHER = "other"
+
+
+class Partner(enum.StrEnum):
+    POLICE = "police"
+    COUNCIL = "council"
+    OTHER = "other"
+
+
+class ProsecutionOutcome(enum.StrEnum):
+    CHARGED = "charged"
+    CONVICTED = "convicted"
+    ACQUITTED = "acquitted"
+    NO_FURTHER_ACTION = "no_further_action"
 
 
 class EthnicGroup(enum.StrEnum):
@@ -232,6 +269,86 @@ class Notified:
     origin: Source = _origin_field()
 
 
+@attrs.frozen
+class PersonLinked:
+    """An adult linked to an episode (e.g. named at the return interview or by the police)."""
+
+    type: ClassVar[str] = "person_linked"
+    episode_id: str
+    person_id: str
+    at: pendulum.DateTime
+    role: PersonRole
+    source: LinkSource | None = None
+    origin: Source = _origin_field()
+
+
+@attrs.frozen
+class Disruption:
+    """An action by a partner against a person of concern (warning notice, closure order, ...)."""
+
+    type: ClassVar[str] = "disruption"
+    person_id: str
+    at: pendulum.DateTime
+    kind: DisruptionKind
+    partner: Partner
+    location: Location | None = None
+    origin: Source = _origin_field()
+
+
+@attrs.frozen
+class Prosecution:
+    type: ClassVar[str] = "prosecution"
+    person_id: str
+    at: pendulum.DateTime
+    outcome: ProsecutionOutcome
+    origin: Source = _origin_field()
+
+
+# A young person's own account may give only the day ("2026-03-04") or a moment with an offset.
+# A pendulum DateTime is also a Date, so code must test for DateTime first.
+ApproxTime = pendulum.DateTime | pendulum.Date
+
+
+def _start_of(value: ApproxTime) -> pendulum.DateTime:
+    if isinstance(value, pendulum.DateTime):
+        return value
+    return pendulum.datetime(value.year, value.month, value.day, tz=LONDON)
+
+
+def _end_of(value: ApproxTime) -> pendulum.DateTime:
+    # A day given as the end means "some time that day": the interval runs to its end.
+    if isinstance(value, pendulum.DateTime):
+        return value
+    day = value.add(days=1)
+    return pendulum.datetime(day.year, day.month, day.day, tz=LONDON)
+
+
+@attrs.frozen
+class SelfReport:
+    """A young person's own report of being away (e.g. from a council app): never an episode.
+
+    `away_from` and `away_to` may be dates (London days, the whole day counted) or date-times.
+    """
+
+    type: ClassVar[str] = "self_report"
+    report_id: str
+    child_id: str
+    at: pendulum.DateTime
+    away_from: ApproxTime
+    away_to: ApproxTime
+    reasons: tuple[str, ...] = ()
+    location: Location | None = None
+    origin: Source = _origin_field()
+
+    @property
+    def away_start(self) -> pendulum.DateTime:
+        return _start_of(self.away_from)
+
+    @property
+    def away_end(self) -> pendulum.DateTime:
+        return _end_of(self.away_to)
+
+
 EpisodeEvent = (
     Reported
     | Found
@@ -242,7 +359,8 @@ EpisodeEvent = (
     | ReportCancelled
     | Notified
 )
-Event = Child | EpisodeEvent | StrategyDiscussion
+IntelligenceEvent = PersonLinked | Disruption | Prosecution | SelfReport
+Event = Child | EpisodeEvent | StrategyDiscussion | IntelligenceEvent
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
@@ -257,6 +375,10 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ReportCancelled,
         StrategyDiscussion,
         Notified,
+        PersonLinked,
+        Disruption,
+        Prosecution,
+        SelfReport,
     )
 }
 

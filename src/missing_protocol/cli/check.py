@@ -12,11 +12,20 @@ from missing_protocol import clock
 from missing_protocol.check import CheckResult, check_parsed, parse_as_of
 from missing_protocol.cli._app import app
 from missing_protocol.cli._options import load_profile, log_options, open_logs, progress_on_terminal
+from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
+from missing_protocol.intelligence.pseudonymise import collecting
 from missing_protocol.rules import REGISTRY, Finding, Status
 
 
 def _run(
-    files: tuple[str, ...], as_of: str | None, profile: str, assume_tz: str | None, fmt: str
+    files: tuple[str, ...],
+    as_of: str | None,
+    profile: str,
+    assume_tz: str | None,
+    fmt: str,
+    *,
+    include_intelligence: bool = False,
+    privacy: Privacy | None = None,
 ) -> CheckResult:
     chosen = load_profile(profile)
     try:
@@ -24,8 +33,17 @@ def _run(
     except clock.TimeError as problem:
         raise click.UsageError(f"--as-of: {problem}") from None
     parsed = open_logs(files, assume_tz)
+    if privacy is not None and privacy.active:
+        privacy.check_key()
+        parsed = collecting(parsed, privacy.seen)
     with progress_on_terminal(fmt == "text") as progress:
-        return check_parsed(parsed, as_of=moment, profile=chosen, progress=progress)
+        return check_parsed(
+            parsed,
+            as_of=moment,
+            profile=chosen,
+            progress=progress,
+            include_intelligence=include_intelligence,
+        )
 
 
 def _short(moment: pendulum.DateTime | None) -> str:
@@ -36,11 +54,18 @@ def render_text(result: CheckResult, *, show_all: bool) -> str:
     lines: list[str] = []
     shown = [f for f in result.findings if show_all or f.status.is_problem]
     episodes = {e.episode_id: e for e in result.assembly.episodes}
-    current = None
+    current: tuple[str | None, str | None] | None = None
     for f in shown:
-        if f.episode_id != current:
-            current = f.episode_id
-            ep = episodes.get(f.episode_id or "")
+        if (f.episode_id, f.child_id) != current:
+            current = (f.episode_id, f.child_id)
+            if f.episode_id is None:
+                # Findings on a young person's self-report (only with --include-intelligence).
+                lines.append(f"self-reports of child {f.child_id}")
+                lines.append(
+                    f"  {f.status.value:<12} {f.rule:<18} due {_short(f.due):<22} {f.responsible or '-':<8} {f.message}"
+                )
+                continue
+            ep = episodes.get(f.episode_id)
             head = f"episode {f.episode_id} (child {f.child_id}"
             if ep is not None:
                 head += f", reported {_short(ep.reported_at)}, {ep.reported.missing_from.value}"
@@ -70,6 +95,8 @@ def render_text(result: CheckResult, *, show_all: bool) -> str:
 @click.option(
     "--all", "show_all", is_flag=True, help="Text: list every finding, not only problems."
 )
+@include_intelligence_option
+@pseudonymise_option
 def check_command(
     files: tuple[str, ...],
     as_of: str | None,
@@ -78,13 +105,25 @@ def check_command(
     fmt: str,
     only_problems: bool,
     show_all: bool,
+    include_intelligence: bool,
+    pseudonymise_key: str | None,
 ) -> None:
     """Check event logs against the protocol; exit 1 on any problem or rejected event."""
-    result = _run(files, as_of, profile, assume_tz, fmt)
+    privacy = Privacy(pseudonymise_key)
+    result = _run(
+        files,
+        as_of,
+        profile,
+        assume_tz,
+        fmt,
+        include_intelligence=include_intelligence,
+        privacy=privacy,
+    )
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(only_problems=only_problems), indent=2))
+        payload = result.to_dict(only_problems=only_problems)
+        click.echo(json.dumps(privacy.data(payload), indent=2))
     else:
-        click.echo(render_text(result, show_all=show_all and not only_problems))
+        click.echo(privacy.text(render_text(result, show_all=show_all and not only_problems)))
     sys.exit(result.exit_code)
 
 
@@ -104,6 +143,8 @@ def due_soon(result: CheckResult, within: clock.Duration) -> list[Finding]:
     show_default=True,
     help="Window ahead of --as-of (ISO 8601 or 'N working days').",
 )
+@include_intelligence_option
+@pseudonymise_option
 def due_command(
     files: tuple[str, ...],
     as_of: str | None,
@@ -111,13 +152,24 @@ def due_command(
     assume_tz: str | None,
     fmt: str,
     within: str,
+    include_intelligence: bool,
+    pseudonymise_key: str | None,
 ) -> None:
     """The worklist: every pending duty falling due in the window, soonest first, with its owner."""
     try:
         window = clock.parse_duration(within)
     except clock.TimeError as problem:
         raise click.UsageError(f"--within: {problem}") from None
-    result = _run(files, as_of, profile, assume_tz, fmt)
+    privacy = Privacy(pseudonymise_key)
+    result = _run(
+        files,
+        as_of,
+        profile,
+        assume_tz,
+        fmt,
+        include_intelligence=include_intelligence,
+        privacy=privacy,
+    )
     duties = due_soon(result, window)
     if fmt == "json":
         payload = {
@@ -128,13 +180,14 @@ def due_command(
             "due": [f.to_dict() for f in duties],
             "errors": result.to_dict()["errors"],
         }
-        click.echo(json.dumps(payload, indent=2))
+        click.echo(json.dumps(privacy.data(payload), indent=2))
         return
-    for f in duties:
-        click.echo(
-            f"{_short(f.due):<22} {f.responsible or '-':<8} {f.rule:<18} {f.episode_id} ({f.child_id})  {f.message}"
-        )
-    click.echo(
+    lines = [
+        f"{_short(f.due):<22} {f.responsible or '-':<8} {f.rule:<18} {f.episode_id or 'self-report'} ({f.child_id})  {f.message}"
+        for f in duties
+    ]
+    lines.append(
         f"{len(duties)} duties due within {window} of {clock.iso(result.as_of)}"
         + (f"; {len(result.errors)} rejected events" if result.errors else "")
     )
+    click.echo(privacy.text("\n".join(lines)))

@@ -23,6 +23,7 @@ from missing_protocol import clock
 from missing_protocol.model import (
     EVENT_TYPES,
     ActionKind,
+    ApproxTime,
     Ethnicity,
     Event,
     EventError,
@@ -92,6 +93,16 @@ def _string_list(value: Any, _: type) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _approx_time(assume_tz: str | None) -> Callable[[Any, type], ApproxTime]:
+    # A self-report's times: a bare date is a London day; a date-time follows the `at` policy.
+    def hook(value: Any, _: type) -> ApproxTime:
+        if isinstance(value, str) and ("T" in value.upper() or " " in value.strip()):
+            return clock.parse_instant(value, assume_tz)
+        return clock.parse_date(value)
+
+    return hook
+
+
 def _plan_actions() -> Callable[[Any, type], tuple[PlanAction, ...]]:
     def hook(value: Any, _: type) -> tuple[PlanAction, ...]:
         if not isinstance(value, list):
@@ -132,6 +143,7 @@ def converter(assume_tz: str | None = None) -> cattrs.Converter:
     conv.register_structure_hook_func(lambda t: t == tuple[str, ...], _string_list)
     conv.register_structure_hook_func(lambda t: t == tuple[PlanAction, ...], _plan_actions())
     conv.register_structure_hook(Source, lambda v, _: v)
+    conv.register_structure_hook_func(lambda t: t == ApproxTime, _approx_time(assume_tz))
     return conv
 
 

@@ -73,27 +73,30 @@ def deadline_finding(
 ) -> Finding:
     """A duty with a deadline: met / late by when it was done, else pending / overdue at as_of."""
     status = status_of(due, done, ctx.as_of)
-    when = clock.iso(due)
-    if status is Status.MET:
-        message = f"{what}: done {clock.iso(done)}, due by {when}"
-    elif status is Status.LATE:
-        assert done is not None
-        message = f"{what}: done {clock.iso(done)}, {_span(due, done)} after the deadline {when}"
-    elif status is Status.PENDING:
-        # Messages do not depend on as_of: a later check only changes the status (CONTRACT §3).
-        message = f"{what}: not done yet; due by {when}"
-    else:
-        message = f"{what}: not done; was due by {when}"
     return finding(
         rule_id,
         episode,
         ctx,
         status=status,
         responsible=responsible,
-        message=message,
+        message=deadline_message(what, status, due, done),
         due=due,
         done=done,
     )
+
+
+def deadline_message(what: str, status: Status, due: dt.datetime, done: dt.datetime | None) -> str:
+    """The wording of a deadline finding, shared by rules on episodes and on other subjects."""
+    when = clock.iso(due)
+    if status is Status.MET:
+        return f"{what}: done {clock.iso(done)}, due by {when}"
+    if status is Status.LATE:
+        assert done is not None
+        return f"{what}: done {clock.iso(done)}, {_span(due, done)} after the deadline {when}"
+    if status is Status.PENDING:
+        # Messages do not depend on as_of: a later check only changes the status (CONTRACT §3).
+        return f"{what}: not done yet; due by {when}"
+    return f"{what}: not done; was due by {when}"
 
 
 def first_at_or_after(

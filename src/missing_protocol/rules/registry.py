@@ -35,6 +35,14 @@ class Status(enum.StrEnum):
 PROBLEMS = frozenset({Status.LATE, Status.OVERDUE, Status.BREACHED})
 
 
+class Subject(enum.StrEnum):
+    """What a protocol rule judges, and so what `evaluate` is called with besides the context."""
+
+    EPISODE = "episode"
+    # Young people's self-reports: restricted intelligence, judged only when asked for.
+    SELF_REPORT = "self_report"
+
+
 @attrs.frozen
 class Finding:
     """One rule's verdict on one subject (an episode, a child, a self-report, a 903 row)."""
@@ -73,6 +81,7 @@ class Rule:
     family: str
     evaluate: Callable[..., Any] = attrs.field(eq=False, repr=False)
     summary: str = ""
+    subject: Subject = Subject.EPISODE
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -88,6 +97,7 @@ def rule(
     owner: str,
     parameters: tuple[str, ...] = (),
     family: str = "protocol",
+    subject: Subject = Subject.EPISODE,
 ) -> Callable[[F], F]:
     """Register the decorated function as the rule `id` (its docstring is the summary)."""
 
@@ -95,11 +105,16 @@ def rule(
         if id in REGISTRY:
             raise ValueError(f"rule {id} is registered twice")
         summary = " ".join((func.__doc__ or "").split())
-        REGISTRY[id] = Rule(id, title, source, owner, parameters, family, func, summary)
+        REGISTRY[id] = Rule(id, title, source, owner, parameters, family, func, summary, subject)
         return func
 
     return register
 
 
-def rules_of(family: str) -> tuple[Rule, ...]:
-    return tuple(r for r in REGISTRY.values() if r.family == family)
+def rules_of(family: str, subject: Subject | None = None) -> tuple[Rule, ...]:
+    """The family's rules in catalogue order; only those judging `subject` when it is given."""
+    return tuple(
+        r
+        for r in REGISTRY.values()
+        if r.family == family and (subject is None or r.subject is subject)
+    )

@@ -1,0 +1,7 @@
+"""Partnership intelligence: hotspots, persons of concern, young people's self-reports.
+
+Everything here is restricted: outputs show person and self-report detail only when asked
+(`--include-intelligence`, or the `persons` and `self-reports` commands). The modules are pure
+except `pseudonymise.load_key`, which reads the key file. Import the submodules directly; this
+package imports nothing so that `rules` can use `matching` without an import cycle.
+"""
