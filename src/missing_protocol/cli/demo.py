@@ -1,0 +1,74 @@
+"""`missing-protocol demo`: check and report on the example year shipped with the package."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from missing_protocol import synth
+from missing_protocol.cli._app import app
+from missing_protocol.cli.report import write_outputs
+from missing_protocol.formats.events import Parsed, read_file
+from missing_protocol.report import PUBLISHED, period_report
+from missing_protocol.report import wording as w
+
+EXAMPLE = "example_year.jsonl"
+
+
+def example_events() -> list[Parsed]:
+    """The shipped example year, read from the installed package (wheel, sdist or source tree)."""
+    source = resources.files("missing_protocol") / "data" / EXAMPLE
+    with resources.as_file(source) as path:
+        return list(read_file(path))
+
+
+def check_summary(parsed: list[Parsed]) -> list[str]:
+    """The protocol check of the example, in a few lines (CONTRACT §3 result, as JSON data)."""
+    from missing_protocol.check import check
+
+    result = check(parsed, as_of=synth.EXAMPLE_AS_OF, profile="statutory").to_dict()
+    counts = result["counts"]
+    statuses: dict[str, int] = {}
+    for finding in result["findings"]:
+        statuses[finding["status"]] = statuses.get(finding["status"], 0) + 1
+    order = ("met", "late", "pending", "overdue", "breached", "not_required")
+    tally = ", ".join(f"{statuses.get(s, 0)} {s.replace('_', ' ')}" for s in order)
+    return [
+        f"Check (profile statutory, as of {result['as_of']}):",
+        f"  {counts['events']} events: {counts['accepted']} accepted, {counts['rejected']} rejected; "
+        f"{counts['episodes']} episodes of {counts['children']} children",
+        f"  findings: {tally}",
+        "  (missing-protocol check FILE --only-problems lists the late, overdue and breached ones)",
+    ]
+
+
+@app.command("demo")
+@click.option(
+    "--out",
+    "out_dir",
+    default="missing-protocol-report",
+    show_default=True,
+    metavar="DIR",
+    help="Where to write report.html.",
+)
+def demo_command(out_dir: str) -> None:
+    """Run the check and the period report on the example year for Harryford (HRY)."""
+    parsed = example_events()
+    figures = period_report(parsed, synth.PERIOD, synth.AUTHORITY)
+    click.echo(
+        f"Example year: {synth.AUTHORITY_NAME} ({synth.AUTHORITY}), {w.period_text(figures)} "
+        "(invented data)"
+    )
+    click.echo("")
+    for line in check_summary(parsed):
+        click.echo(line)
+    click.echo("")
+    click.echo("Report for scrutiny:")
+    for line in w.headline(figures, PUBLISHED):
+        click.echo(f"  {line}")
+    html = Path(out_dir) / "report.html"
+    write_outputs(figures, PUBLISHED, str(html), None)
+    click.echo("")
+    click.echo(f"HTML report: {html.resolve()}")

@@ -1,0 +1,163 @@
+"""`missing-protocol report`: the period report for scrutiny, as text or JSON, HTML and CSV."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+import pendulum
+
+from missing_protocol import clock
+from missing_protocol.cli._app import app, usage_error
+from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
+from missing_protocol.model import Reported
+from missing_protocol.report import (
+    INTERNAL,
+    PUBLISHED,
+    Disclosure,
+    Period,
+    PeriodFigures,
+    render_csv,
+    render_json,
+    render_text,
+)
+from missing_protocol.report import period_report as build
+
+
+def parse_period(start: str, end: str) -> Period:
+    """--from and --to as a Period, or a usage error naming the bad value."""
+    try:
+        return Period(clock.parse_date(start), clock.parse_date(end))
+    except ValueError as problem:  # TimeError is a ValueError too
+        raise usage_error(f"bad period: {problem}") from None
+
+
+def check_zone(assume_tz: str | None) -> None:
+    if assume_tz is None:
+        return
+    try:
+        pendulum.timezone(assume_tz)
+    except Exception:
+        raise usage_error(f"unknown time zone {assume_tz!r} for --assume-tz") from None
+
+
+def read_all(files: Iterable[str], assume_tz: str | None) -> list[Parsed]:
+    """Every file's events and errors; an unreadable file is a usage error (exit 2)."""
+    try:
+        # Open every file before reading any, so a missing file fails fast.
+        streams = [read_file(name, assume_tz) for name in files]
+        return [item for stream in streams for item in stream]
+    except (UnreadableFile, OSError) as problem:
+        raise usage_error(f"cannot read {problem}") from None
+
+
+def busiest_authority(parsed: Iterable[Parsed]) -> str | None:
+    """The responsible authority of most reports: the default when --authority is not given."""
+    seen = Counter(e.responsible_authority for e in parsed if isinstance(e, Reported))
+    return min(seen, key=lambda a: (-seen[a], a)) if seen else None
+
+
+def write_outputs(
+    figures: PeriodFigures, disclosure: Disclosure, html_out: str | None, csv_dir: str | None
+) -> list[str]:
+    """Write the HTML page and CSV tables asked for; returns what was written, for the user."""
+    notes = []
+    if html_out:
+        from missing_protocol.report import render_html  # matplotlib loads only when needed
+
+        path = Path(html_out)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(render_html.render(figures, disclosure), encoding="utf-8")
+        except OSError as problem:
+            raise usage_error(f"cannot write {path}: {problem.strerror or problem}") from None
+        notes.append(f"HTML report written to {path}")
+    if csv_dir:
+        try:
+            written = render_csv.write(figures, csv_dir, disclosure)
+        except OSError as problem:
+            raise usage_error(
+                f"cannot write CSV to {csv_dir}: {problem.strerror or problem}"
+            ) from None
+        notes.append(f"{len(written)} CSV tables written to {csv_dir}")
+    return notes
+
+
+@app.command("report")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option(
+    "--from", "start", required=True, metavar="DATE", help="First day of the period (YYYY-MM-DD)."
+)
+@click.option(
+    "--to",
+    "end",
+    required=True,
+    metavar="DATE",
+    help="The day after the period (exclusive): 2026-04-01 for a year to 31 March 2026.",
+)
+@click.option(
+    "--authority",
+    metavar="CODE",
+    help="The reporting authority. Default: the responsible authority of most reports in the log.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="What to print on standard output.",
+)
+@click.option("--html", "html_out", metavar="OUT", help="Also write a self-contained HTML report.")
+@click.option("--csv", "csv_dir", metavar="DIR", help="Also write the tables as CSV files in DIR.")
+@click.option(
+    "--no-suppress",
+    is_flag=True,
+    help="Show counts of 1 to 5 (internal use only; the output says so).",
+)
+@click.option(
+    "--assume-tz", metavar="TZ", help="Zone for times without an offset, e.g. Europe/London."
+)
+def report_command(
+    files: tuple[str, ...],
+    start: str,
+    end: str,
+    authority: str | None,
+    fmt: str,
+    html_out: str | None,
+    csv_dir: str | None,
+    no_suppress: bool,
+    assume_tz: str | None,
+) -> None:
+    """The period report for scrutiny: episodes and children in [--from, --to), by cohort.
+
+    Counts of 1 to 5 are shown as `c` in every output unless --no-suppress is given.
+    Rejected events are counted and reported but do not stop the report (exit 0).
+    """
+    period = parse_period(start, end)
+    check_zone(assume_tz)
+    parsed = read_all(files, assume_tz)
+    chosen = authority or busiest_authority(parsed)
+    if chosen is None:
+        raise usage_error("no reports in the log, so no authority to report for: pass --authority")
+    if authority is None:
+        click.echo(f"missing-protocol: reporting for {chosen} (most reports in the log)", err=True)
+    disclosure = INTERNAL if no_suppress else PUBLISHED
+    figures = build(parsed, period, chosen)
+    if fmt == "json":
+        click.echo(
+            json.dumps(render_json.to_dict(figures, disclosure), indent=2, ensure_ascii=False)
+        )
+    else:
+        click.echo(render_text.render(figures, disclosure), nl=False)
+    for note in write_outputs(figures, disclosure, html_out, csv_dir):
+        click.echo(f"missing-protocol: {note}", err=True)
+    if figures.rejected_events:
+        click.echo(
+            f"missing-protocol: {figures.rejected_events} rejected events not counted "
+            "(run `missing-protocol check` to list them)",
+            err=True,
+        )

@@ -1,0 +1,319 @@
+"""The period report's figures (pure): an Assembly, a period and an authority in; numbers out.
+
+Scope: an episode belongs to the report when it was reported in the period, was not cancelled
+(the child was not in fact missing), and falls in one of the authority's three cohorts. Episodes
+for which the authority is neither responsible nor the host of a looked-after child's placement
+are someone else's to report and are left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections import Counter
+from collections.abc import Iterable
+
+import attrs
+import pendulum
+
+from missing_protocol import clock
+from missing_protocol.episode import Assembly, Episode
+from missing_protocol.model import DeclinedBy, EthnicGroup, Location, Sex
+
+RHI_WITHIN_DEFAULT: clock.Duration = clock.Elapsed(72 * 3600)
+REPEAT_THRESHOLD = 3
+TOP_PLACES = 10
+
+# A child with no child record, or a record without ethnicity, is counted here.
+UNKNOWN_ETHNICITY = "Unknown"
+ETHNICITY_KEYS: tuple[str, ...] = (*(g.value for g in EthnicGroup), UNKNOWN_ETHNICITY)
+SEX_KEYS: tuple[str, ...] = tuple(s.value for s in Sex)
+
+
+class Cohort(enum.StrEnum):
+    """Whose children: the three groups a council reports to its scrutiny panel."""
+
+    OWN_LOOKED_AFTER = "own_looked_after"
+    PLACED_HERE_BY_OTHERS = "placed_here_by_others"
+    FROM_HOME = "from_home"
+
+    def label(self, authority: str) -> str:
+        return {
+            Cohort.OWN_LOOKED_AFTER: f"Looked after by {authority}",
+            Cohort.PLACED_HERE_BY_OTHERS: f"Looked after by other authorities, placed in {authority}",
+            Cohort.FROM_HOME: "Missing from their family home",
+        }[self]
+
+
+def cohort_of(episode: Episode, authority: str) -> Cohort | None:
+    """The authority's cohort for one episode, or None when the episode is not the authority's."""
+    if episode.is_looked_after:
+        if episode.responsible_authority == authority:
+            return Cohort.OWN_LOOKED_AFTER
+        if episode.host_authority == authority:
+            return Cohort.PLACED_HERE_BY_OTHERS
+        return None
+    # Missing from home: the responsible authority is where the child lives (PROTOCOL.md).
+    return Cohort.FROM_HOME if episode.responsible_authority == authority else None
+
+
+@attrs.frozen
+class Period:
+    """The days [start, end) in London: from local midnight of `start` to that of `end`."""
+
+    start: pendulum.Date
+    end: pendulum.Date = attrs.field()
+
+    @end.validator
+    def _after_start(self, _: attrs.Attribute[pendulum.Date], end: pendulum.Date) -> None:
+        if end <= self.start:
+            raise ValueError(f"the period must end after it starts ({self.start} to {end})")
+
+    @property
+    def start_at(self) -> pendulum.DateTime:
+        return _midnight(self.start)
+
+    @property
+    def end_at(self) -> pendulum.DateTime:
+        return _midnight(self.end)
+
+    @property
+    def last_day(self) -> pendulum.Date:
+        return self.end.subtract(days=1)
+
+    def contains(self, moment: dt.datetime) -> bool:
+        return self.start_at <= moment < self.end_at
+
+    def months(self) -> tuple[str, ...]:
+        """Every calendar month the period touches, as YYYY-MM."""
+        out: list[str] = []
+        day = self.start.replace(day=1)
+        while day <= self.last_day:
+            out.append(f"{day.year:04d}-{day.month:02d}")
+            day = day.add(months=1)
+        return tuple(out)
+
+
+def _midnight(day: dt.date) -> pendulum.DateTime:
+    return pendulum.datetime(day.year, day.month, day.day, tz=clock.LONDON)
+
+
+def month_of(moment: dt.datetime) -> str:
+    local = clock.local(moment)
+    return f"{local.year:04d}-{local.month:02d}"
+
+
+@attrs.frozen
+class CohortCounts:
+    own_looked_after: int = 0
+    placed_here_by_others: int = 0
+    from_home: int = 0
+
+    def __getitem__(self, cohort: Cohort) -> int:
+        return {
+            Cohort.OWN_LOOKED_AFTER: self.own_looked_after,
+            Cohort.PLACED_HERE_BY_OTHERS: self.placed_here_by_others,
+            Cohort.FROM_HOME: self.from_home,
+        }[cohort]
+
+    @property
+    def total(self) -> int:
+        return self.own_looked_after + self.placed_here_by_others + self.from_home
+
+    @classmethod
+    def tally(cls, cohorts: Iterable[Cohort]) -> CohortCounts:
+        seen = Counter(cohorts)
+        return cls(*(seen.get(c, 0) for c in Cohort))
+
+
+@attrs.frozen
+class Share:
+    """A group of children (an ethnic group, a sex) and how many of the period's children."""
+
+    group: str
+    children: int
+
+
+@attrs.frozen
+class MonthCount:
+    month: str
+    episodes: CohortCounts
+
+
+@attrs.frozen
+class Interviews:
+    """Return home interviews, counted per found episode of the period."""
+
+    found_episodes: int
+    offered: int
+    declined_by_child: int
+    declined_by_parent: int
+    completed: int
+    completed_within_deadline: int
+    deadline: clock.Duration
+
+
+@attrs.frozen
+class Durations:
+    """How long children were missing, over the period's found episodes."""
+
+    found_episodes: int
+    median: dt.timedelta | None
+    longest: dt.timedelta | None
+    still_missing: int
+
+
+@attrs.frozen
+class Hotspot:
+    place: str
+    episodes: int
+    lat: float | None = None
+    lon: float | None = None
+
+
+@attrs.frozen
+class PeriodFigures:
+    period: Period
+    authority: str
+    episodes: int
+    children: int
+    cohorts: CohortCounts
+    ethnicity: tuple[Share, ...]
+    sex: tuple[Share, ...]
+    interviews: Interviews
+    repeat_children: int
+    duration: Durations
+    by_month: tuple[MonthCount, ...]
+    missing_from: tuple[Hotspot, ...]
+    found_at: tuple[Hotspot, ...]
+    cancelled_reports: int
+    rejected_events: int
+
+
+def in_scope(assembly: Assembly, period: Period, authority: str) -> list[tuple[Episode, Cohort]]:
+    """The authority's episodes reported in the period (cancelled reports left out)."""
+    out = []
+    for episode in assembly.episodes:
+        if episode.is_cancelled or not period.contains(episode.reported_at):
+            continue
+        cohort = cohort_of(episode, authority)
+        if cohort is not None:
+            out.append((episode, cohort))
+    return out
+
+
+def compute(
+    assembly: Assembly,
+    period: Period,
+    authority: str,
+    *,
+    rhi_within: clock.Duration = RHI_WITHIN_DEFAULT,
+    rejected_events: int | None = None,
+    top: int = TOP_PLACES,
+) -> PeriodFigures:
+    """The period's figures. `rejected_events` defaults to the assembly's own rejections."""
+    scoped = in_scope(assembly, period, authority)
+    episodes = [ep for ep, _ in scoped]
+    # Episodes are in report order, so the last cohort seen for a child is its latest.
+    latest: dict[str, Cohort] = {}
+    per_child: Counter[str] = Counter()
+    for episode, cohort in scoped:
+        latest[episode.child_id] = cohort
+        per_child[episode.child_id] += 1
+    cancelled = sum(
+        1
+        for ep in assembly.episodes
+        if ep.is_cancelled and period.contains(ep.reported_at) and cohort_of(ep, authority)
+    )
+    months: dict[str, list[Cohort]] = {m: [] for m in period.months()}
+    for episode, cohort in scoped:
+        months[month_of(episode.reported_at)].append(cohort)
+    return PeriodFigures(
+        period=period,
+        authority=authority,
+        episodes=len(episodes),
+        children=len(latest),
+        cohorts=CohortCounts.tally(latest.values()),
+        ethnicity=_ethnicity(assembly, latest),
+        sex=_sex(assembly, latest),
+        interviews=_interviews(episodes, rhi_within),
+        repeat_children=sum(1 for n in per_child.values() if n >= REPEAT_THRESHOLD),
+        duration=_durations(episodes),
+        by_month=tuple(MonthCount(m, CohortCounts.tally(c)) for m, c in months.items()),
+        missing_from=_hotspots((ep.reported.location for ep in episodes), top),
+        found_at=_hotspots((ep.found.location for ep in episodes if ep.found), top),
+        cancelled_reports=cancelled,
+        rejected_events=len(assembly.errors) if rejected_events is None else rejected_events,
+    )
+
+
+def _ethnicity(assembly: Assembly, children: Iterable[str]) -> tuple[Share, ...]:
+    seen: Counter[str] = Counter()
+    for child_id in children:
+        record = assembly.children.get(child_id)
+        ethnicity = record.ethnicity if record is not None else None
+        seen[ethnicity.group.value if ethnicity is not None else UNKNOWN_ETHNICITY] += 1
+    return tuple(Share(key, seen.get(key, 0)) for key in ETHNICITY_KEYS)
+
+
+def _sex(assembly: Assembly, children: Iterable[str]) -> tuple[Share, ...]:
+    seen: Counter[str] = Counter()
+    for child_id in children:
+        record = assembly.children.get(child_id)
+        sex = record.sex if record is not None and record.sex is not None else Sex.UNKNOWN
+        seen[sex.value] += 1
+    return tuple(Share(key, seen.get(key, 0)) for key in SEX_KEYS)
+
+
+def _interviews(episodes: list[Episode], rhi_within: clock.Duration) -> Interviews:
+    found = [ep for ep in episodes if ep.found is not None]
+    declined = Counter(ep.declined.declined_by for ep in found if ep.declined is not None)
+    completed = on_time = 0
+    for ep in found:
+        if ep.completed is not None and ep.found is not None:
+            completed += 1
+            # Elapsed deadlines compare instants, so a clock change in between is harmless.
+            on_time += ep.completed.at <= rhi_within.after(ep.found.at)
+    return Interviews(
+        found_episodes=len(found),
+        offered=sum(1 for ep in found if ep.offered is not None),
+        declined_by_child=declined.get(DeclinedBy.CHILD, 0),
+        declined_by_parent=declined.get(DeclinedBy.PARENT, 0),
+        completed=completed,
+        completed_within_deadline=on_time,
+        deadline=rhi_within,
+    )
+
+
+def _durations(episodes: list[Episode]) -> Durations:
+    lengths = sorted(ep.duration for ep in episodes if ep.duration is not None)
+    return Durations(
+        found_episodes=len(lengths),
+        median=_median(lengths),
+        longest=lengths[-1] if lengths else None,
+        still_missing=sum(1 for ep in episodes if ep.is_open),
+    )
+
+
+def _median(ordered: list[dt.timedelta]) -> dt.timedelta | None:
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _hotspots(places: Iterable[Location | None], top: int) -> tuple[Hotspot, ...]:
+    counts: Counter[str] = Counter()
+    where: dict[str, Location] = {}
+    for place in places:
+        if place is None:
+            continue
+        counts[place.name] += 1
+        known = where.get(place.name)
+        # The first record with coordinates gives the place's position.
+        if known is None or (known.lat is None and place.lat is not None):
+            where[place.name] = place
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return tuple(Hotspot(n, c, where[n].lat, where[n].lon) for n, c in ranked)

@@ -1,0 +1,195 @@
+"""The report as one self-contained HTML page a councillor can read and print.
+
+Everything is inline (styles and SVG charts), so the page needs no network when it is opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from missing_protocol import clock
+from missing_protocol.report import charts
+from missing_protocol.report import wording as w
+from missing_protocol.report.figures import Cohort, Hotspot, PeriodFigures, Share
+from missing_protocol.report.suppression import PUBLISHED, Disclosure
+
+STYLE = """
+:root { --ink: #222; --muted: #666; --rule: #d0d7de; --accent: #0072B2; }
+* { box-sizing: border-box; }
+body { font-family: "Segoe UI", Arial, sans-serif; color: var(--ink); margin: 0 auto;
+       max-width: 1060px; padding: 24px 32px; line-height: 1.45; }
+h1 { font-size: 1.7rem; margin: 0 0 4px; }
+h2 { font-size: 1.2rem; margin: 28px 0 8px; border-bottom: 2px solid var(--accent);
+     padding-bottom: 4px; }
+p.meta { color: var(--muted); margin: 0 0 6px; }
+p.notice { background: #fff8e1; border-left: 4px solid #E69F00; padding: 6px 10px; }
+p.notice.internal { background: #fdecea; border-left-color: #c62828; font-weight: 600; }
+.cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin: 16px 0; }
+.card { border: 1px solid var(--rule); border-radius: 6px; padding: 10px 12px; }
+.card .value { font-size: 2rem; font-weight: 700; color: var(--accent); }
+.card .label { color: var(--muted); font-size: 0.9rem; }
+.lead p { margin: 6px 0; }
+.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 0.95rem; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--rule); }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+tr.total td { font-weight: 700; }
+svg.chart { width: 100%; height: auto; display: block; }
+footer { margin-top: 32px; color: var(--muted); font-size: 0.85rem; }
+section, figure, table { break-inside: avoid; page-break-inside: avoid; }
+figure { margin: 0; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  .cards { grid-template-columns: repeat(4, 1fr); }
+  h2 { break-after: avoid; page-break-after: avoid; }
+}
+@page { size: A4; margin: 15mm; }
+"""
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]], total: Sequence[str] = ()) -> str:
+    """Label column first, figures right-aligned; an optional bold total row."""
+
+    def cells(row: Sequence[str], tag: str) -> str:
+        first = f"<{tag}>{escape(row[0])}</{tag}>"
+        rest = "".join(f'<{tag} class="n">{escape(v)}</{tag}>' for v in row[1:])
+        return first + rest
+
+    body = "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows)
+    if total:
+        body += f'<tr class="total">{cells(total, "td")}</tr>'
+    return f"<table><thead><tr>{cells(head, 'th')}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _card(value: str, label: str) -> str:
+    return (
+        f'<div class="card"><div class="value">{escape(value)}</div>'
+        f'<div class="label">{escape(label)}</div></div>'
+    )
+
+
+def _places(spots: tuple[Hotspot, ...], d: Disclosure) -> str:
+    if not spots:
+        return "<p>No places recorded.</p>"
+    return _table(["Place", "Episodes"], [[s.place, w.count(d, s.episodes)] for s in spots])
+
+
+def render(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> str:
+    f, d = figures, disclosure
+    rhi = f.interviews
+    title = f"Children missing from home and care: {f.authority}"
+    within = w.percent(d, rhi.completed_within_deadline, rhi.completed)
+    cards = "".join(
+        [
+            _card(str(f.episodes), "missing episodes"),
+            _card(str(f.children), "children"),
+            _card(w.count(d, f.repeat_children), "children missing 3 or more times"),
+            _card(within, f"of interviews done within {w.deadline(rhi.deadline)}"),
+        ]
+    )
+    cohort_rows = [
+        [c.label(f.authority), w.count(d, f.cohorts[c]), w.percent(d, f.cohorts[c], f.children)]
+        for c in Cohort
+    ]
+    rhi_rows = [["Found episodes", str(rhi.found_episodes), ""]] + [
+        [label, w.count(d, n), w.percent(d, n, rhi.found_episodes)]
+        for label, n in [
+            ("Offered an interview", rhi.offered),
+            ("Declined by the child", rhi.declined_by_child),
+            ("Declined by a parent", rhi.declined_by_parent),
+            ("Interview completed", rhi.completed),
+            (f"Completed within {w.deadline(rhi.deadline)}", rhi.completed_within_deadline),
+        ]
+    ]
+    month_rows = [
+        [
+            w.month_label(m.month),
+            *(w.count(d, m.episodes[c]) for c in Cohort),
+            str(m.episodes.total),
+        ]
+        for m in f.by_month
+    ]
+
+    def share_rows(items: Sequence[Share]) -> list[list[str]]:
+        return [
+            [w.group_label(s), w.count(d, s.children), w.percent(d, s.children, f.children)]
+            for s in items
+        ]
+
+    notice_class = "notice" if d.suppress else "notice internal"
+    lead = "".join(f"<p>{escape(line)}</p>" for line in w.headline(f, d))
+    rejected = (
+        f"{f.rejected_events} events in the log were rejected and are not counted "
+        "(run <code>missing-protocol check</code> to list them)."
+        if f.rejected_events
+        else "No events in the log were rejected."
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}, {escape(w.period_text(f))}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<header>
+<h1>{escape(title)}</h1>
+<p class="meta">{escape(w.period_text(f))} (dates in {clock.LONDON} time)</p>
+<p class="{notice_class}">{escape(d.notice)}</p>
+</header>
+<section class="headline">
+<div class="cards">{cards}</div>
+<div class="lead">{lead}</div>
+</section>
+<section>
+<h2>Children by cohort</h2>
+<p class="meta">Each child counts once, in the cohort of their latest episode in the period.</p>
+{_table(["Cohort", "Children", "%"], cohort_rows, ["Total", str(f.children), ""])}
+</section>
+<section>
+<h2>Episodes by month and cohort</h2>
+<figure>{charts.by_month(f, d)}</figure>
+{_table(["Month", "Looked after here", "Placed here", "From home", "Total"], month_rows)}
+</section>
+<section>
+<h2>Return home interviews</h2>
+<p class="meta">Counted per found episode: {rhi.found_episodes} episodes ended with the child found.
+Median time missing {escape(w.length(f.duration.median))}; longest
+{escape(w.length(f.duration.longest))}.</p>
+<div class="grid">
+<figure>{charts.interviews(f, d)}</figure>
+{_table(["Stage", "Episodes", "% of found"], rhi_rows)}
+</div>
+</section>
+<section>
+<h2>Ethnicity and sex of the children</h2>
+<div class="grid">
+<div>
+<figure>{charts.shares("ethnicity", "Children by ethnic group", f.ethnicity, f.children, d)}</figure>
+{_table(["Ethnic group (DfE)", "Children", "%"], share_rows(f.ethnicity))}
+</div>
+<div>
+<figure>{charts.shares("sex", "Children by sex", f.sex, f.children, d)}</figure>
+{_table(["Sex", "Children", "%"], share_rows(f.sex))}
+</div>
+</div>
+</section>
+<section>
+<h2>Hotspots</h2>
+<div class="grid">
+<div><h3>Most often missing from</h3>{_places(f.missing_from, d)}</div>
+<div><h3>Most often found at</h3>{_places(f.found_at, d)}</div>
+</div>
+</section>
+<footer>
+<p>{rejected} Cancelled reports (the child was not in fact missing) are not counted:
+{escape(w.count(d, f.cancelled_reports))}.</p>
+<p>Made with missing-protocol. Episodes counted are those reported in the period for which
+{escape(f.authority)} is the responsible authority, or the host of a looked-after child placed
+here by another authority.</p>
+</footer>
+</body>
+</html>
+"""

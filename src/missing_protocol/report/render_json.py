@@ -1,0 +1,83 @@
+"""The report as JSON-ready data (schemas/report.schema.json), disclosure control applied."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from missing_protocol import clock
+from missing_protocol.report.figures import Cohort, CohortCounts, Hotspot, PeriodFigures, Share
+from missing_protocol.report.suppression import PUBLISHED, Disclosure
+
+
+def hours(length: dt.timedelta | None) -> float | None:
+    return None if length is None else round(length.total_seconds() / 3600, 1)
+
+
+def _cohorts(counts: CohortCounts, disclosure: Disclosure) -> dict[str, Any]:
+    return {c.value: disclosure.count(counts[c]) for c in Cohort}
+
+
+def _shares(shares: tuple[Share, ...], base: int, disclosure: Disclosure) -> dict[str, Any]:
+    return {
+        s.group: {
+            "children": disclosure.count(s.children),
+            "percent": disclosure.percent(s.children, base),
+        }
+        for s in shares
+    }
+
+
+def _places(spots: tuple[Hotspot, ...], disclosure: Disclosure) -> list[dict[str, Any]]:
+    out = []
+    for spot in spots:
+        row: dict[str, Any] = {"place": spot.place, "episodes": disclosure.count(spot.episodes)}
+        if spot.lat is not None:
+            row |= {"lat": spot.lat, "lon": spot.lon}
+        out.append(row)
+    return out
+
+
+def to_dict(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> dict[str, Any]:
+    f, d = figures, disclosure
+    rhi = f.interviews
+    return {
+        "period": {
+            "from": f.period.start.isoformat(),
+            "to": f.period.end.isoformat(),
+            "timezone": clock.LONDON,
+        },
+        "authority": f.authority,
+        "suppressed": d.suppress,
+        "episodes": d.total(f.episodes),
+        "children": d.total(f.children),
+        "cohorts": _cohorts(f.cohorts, d),
+        "ethnicity": _shares(f.ethnicity, f.children, d),
+        "sex": _shares(f.sex, f.children, d),
+        "interviews": {
+            "found_episodes": d.total(rhi.found_episodes),
+            "offered": d.count(rhi.offered),
+            "declined_by_child": d.count(rhi.declined_by_child),
+            "declined_by_parent": d.count(rhi.declined_by_parent),
+            "completed": d.count(rhi.completed),
+            "completed_within_deadline": d.count(rhi.completed_within_deadline),
+            "deadline": str(rhi.deadline),
+        },
+        "repeat_children": d.count(f.repeat_children),
+        "duration": {
+            "found_episodes": d.total(f.duration.found_episodes),
+            "median_hours": hours(f.duration.median),
+            "longest_hours": hours(f.duration.longest),
+            "still_missing": d.count(f.duration.still_missing),
+        },
+        "by_month": [
+            {"month": m.month, **_cohorts(m.episodes, d), "total": d.total(m.episodes.total)}
+            for m in f.by_month
+        ],
+        "hotspots": {
+            "missing_from": _places(f.missing_from, d),
+            "found_at": _places(f.found_at, d),
+        },
+        "cancelled_reports": d.count(f.cancelled_reports),
+        "rejected_events": f.rejected_events,
+    }

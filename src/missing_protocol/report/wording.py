@@ -1,0 +1,95 @@
+"""Words and numbers as the published report shows them (shared by text, HTML and CSV)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from missing_protocol import clock
+from missing_protocol.model import EthnicGroup
+from missing_protocol.report.figures import PeriodFigures, Share
+from missing_protocol.report.suppression import Disclosure
+
+MAJOR_GROUPS = frozenset(
+    g.value for g in EthnicGroup if g is not EthnicGroup.REFUSED_OR_NOT_OBTAINED
+)
+SEX_LABELS = {"male": "Male", "female": "Female", "other": "Other", "unknown": "Unknown"}
+
+
+def day(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def period_text(figures: PeriodFigures) -> str:
+    return f"{day(figures.period.start)} to {day(figures.period.last_day)}"
+
+
+def month_label(month: str) -> str:
+    year, number = month.split("-")
+    return f"{dt.date(int(year), int(number), 1):%b %Y}"
+
+
+def count(disclosure: Disclosure, n: int) -> str:
+    return str(disclosure.count(n))
+
+
+def percent(disclosure: Disclosure, n: int, base: int) -> str:
+    """A whole percentage of `base`, 'c' when its count is hidden, '-' when there is no base."""
+    value = disclosure.percent(n, base, digits=0)
+    if value is None:
+        return "-"
+    return value if isinstance(value, str) else f"{value:.0f}%"
+
+
+def deadline(duration: clock.Duration) -> str:
+    if isinstance(duration, clock.Elapsed):
+        hours, rest = divmod(duration.seconds, 3600)
+        return f"{hours} hours" if not rest else str(duration)
+    return str(duration)
+
+
+def length(value: dt.timedelta | None) -> str:
+    if value is None:
+        return "-"
+    hours = value.total_seconds() / 3600
+    if hours < 48:
+        return f"{hours:.1f} hours"
+    return f"{hours / 24:.1f} days"
+
+
+def group_label(share: Share) -> str:
+    return SEX_LABELS.get(share.group, share.group)
+
+
+def headline(figures: PeriodFigures, disclosure: Disclosure) -> list[str]:
+    """The scrutiny-panel sentences: totals, cohorts, ethnicity and sex."""
+    f, d = figures, disclosure
+    c = f.cohorts
+    lines = [
+        f"From {period_text(f)} there were {f.episodes} missing episodes involving "
+        f"{f.children} children: {count(d, c.own_looked_after)} were looked after by "
+        f"{f.authority}, {count(d, c.placed_here_by_others)} were looked after by other "
+        f"authorities but placed in {f.authority}, and {count(d, c.from_home)} went missing "
+        "from their family homes."
+    ]
+    groups = sorted(
+        (
+            s
+            for s in f.ethnicity
+            if s.group in MAJOR_GROUPS and s.children and not d.hides(s.children)
+        ),
+        key=lambda s: (-s.children, s.group),
+    )
+    parts = [f"{percent(d, s.children, f.children)} {s.group}" for s in groups]
+    males = next(s.children for s in f.sex if s.group == "male")
+    if parts:
+        listed = ", ".join(parts).replace(" ", " were ", 1)
+        lines.append(f"Of the children, {listed}; {percent(d, males, f.children)} were male.")
+    rhi = f.interviews
+    lines.append(
+        f"Of {rhi.found_episodes} found episodes, {count(d, rhi.offered)} were offered a return "
+        f"interview; {count(d, rhi.completed)} took place "
+        f"({count(d, rhi.completed_within_deadline)} within {deadline(rhi.deadline)}), "
+        f"{count(d, rhi.declined_by_child)} were declined by the child and "
+        f"{count(d, rhi.declined_by_parent)} by a parent."
+    )
+    return lines
