@@ -166,14 +166,20 @@ class Assembly:
 
 
 def error_for(event: Event, field: str | None, message: str) -> EventError:
-    return EventError(
-        line=event.origin.line, field=field, message=message, file=event.origin.file
-    )
+    return EventError(line=event.origin.line, field=field, message=message, file=event.origin.file)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # Sort keys compare instants in UTC: under PEP 495 an aware time inside a fold (e.g. 01:30
+    # London on the autumn change) never compares == to the same instant in another zone, so a
+    # tuple key would skip its tie-breakers and the order would follow the input.
+    return moment.astimezone(dt.UTC)
 
 
 def _time_order(event: Event) -> tuple[dt.datetime, int, str, int]:
     at: dt.datetime = getattr(event, "at", None) or dt.datetime.min.replace(tzinfo=dt.UTC)
-    return (at, LIFECYCLE_ORDER.get(event.type, 0), event.origin.file or "", event.origin.line)
+    rank = LIFECYCLE_ORDER.get(event.type, 0)
+    return (_utc(at), rank, event.origin.file or "", event.origin.line)
 
 
 _SLOT = {
@@ -269,7 +275,7 @@ def assemble(events: Iterable[Event]) -> Assembly:
     accepted += sum(len(taken) for _, taken in episodes)
     final = tuple(
         attrs.evolve(ep, child=children.get(ep.child_id))
-        for ep, _ in sorted(episodes, key=lambda p: (p[0].reported_at, p[0].episode_id))
+        for ep, _ in sorted(episodes, key=lambda p: (_utc(p[0].reported_at), p[0].episode_id))
     )
 
     kept = _intelligence(intelligence, {ep.episode_id for ep in final}, errors)
@@ -286,7 +292,7 @@ def assemble(events: Iterable[Event]) -> Assembly:
             accepted += 1
         else:
             errors.append(error_for(talk, "child_id", f"unknown child {talk.child_id!r}"))
-    strategy = {c: tuple(sorted(t, key=lambda d: d.at)) for c, t in by_child.items()}
+    strategy = {c: tuple(sorted(t, key=_time_order)) for c, t in by_child.items()}
     errors.sort(key=lambda e: (e.file or "", e.line))
     return Assembly(final, children, strategy, tuple(errors), accepted, kept)
 
@@ -335,7 +341,7 @@ def _without_overlaps(
         by_child[pair[0].child_id].append(pair)
     kept: list[tuple[Episode, list[Event]]] = []
     for pairs in by_child.values():
-        pairs.sort(key=lambda p: (p[0].reported_at, p[0].episode_id))
+        pairs.sort(key=lambda p: (_utc(p[0].reported_at), p[0].episode_id))
         latest: Episode | None = None
         for episode, taken in pairs:
             end = latest.ended_at if latest else None
