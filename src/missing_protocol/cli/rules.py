@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from missing_protocol import clock
 from missing_protocol.check import parse_as_of
 from missing_protocol.cli._app import app
 from missing_protocol.cli._options import load_profile
@@ -43,7 +44,11 @@ def catalogue(profile: Profile, params: Parameters) -> list[dict[str, Any]]:
 def rules_command(profile: str, as_of: str | None, fmt: str) -> None:
     """List every rule with its source, owner and the parameter values in force."""
     chosen = load_profile(profile)
-    params = chosen.at(parse_as_of(as_of))
+    try:
+        moment = parse_as_of(as_of)
+    except clock.TimeError as problem:
+        raise click.UsageError(f"--as-of: {problem}") from None
+    params = chosen.at(moment)
     entries = catalogue(chosen, params)
     if fmt == "json":
         click.echo(
