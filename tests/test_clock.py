@@ -217,6 +217,14 @@ def test_working_days_examples(start: str, days: int, due: str) -> None:
     assert clock.iso(WorkingDays(days).after(parse_instant(start))) == due
 
 
+def test_zero_working_days_in_the_fold_is_the_start() -> None:
+    """PROTOCOL Definitions: 0 working days is no time at all, even at 01:30 GMT on the night
+    the clocks go back (a wall time shown twice)."""
+    start = parse_instant("2026-10-25T01:30:00+00:00")
+    assert WorkingDays(0).after(start).timestamp() == start.timestamp()
+    assert WorkingDays(0).after(start).utcoffset() == dt.timedelta(0)
+
+
 def test_working_days_elapsed_time_changes_with_the_clocks() -> None:
     """PROTOCOL Definitions: a working-day deadline is a wall-clock rule, so 5 working days
     across the autumn change is 7 days and 1 hour of real time."""
@@ -258,6 +266,7 @@ def test_is_working_day(day: str, working: bool) -> None:
 def test_working_days_property(start: dt.datetime, days: int) -> None:
     """PROTOCOL Definitions: N working days later lands on a working day at the same London
     wall-clock time, with exactly N working days in between."""
+    assert WorkingDays(0).after(start).timestamp() == start.timestamp()
     due = WorkingDays(days).after(start)
     local_start, local_due = clock.local(start), clock.local(due)
     assert clock.is_working_day(local_due.date())

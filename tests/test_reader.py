@@ -385,6 +385,23 @@ def test_broken_json_array_is_an_error_not_a_crash(tmp_path: Path) -> None:
     assert [(e.line, e.field) for e in errors] == [(3, None)]
 
 
+def test_text_after_a_json_array_is_an_error(tmp_path: Path) -> None:
+    """CONTRACT §1 (nothing silently disappears): an object after the closing `]` is not read
+    as an event, so it is one error naming its line."""
+    path = tmp_path / "log.json"
+    path.write_text(
+        '[{"type": "child", "child_id": "C1"}]\n\n{"type": "child", "child_id": "C2"}\n',
+        encoding="utf-8",
+    )
+    events, errors = split(read_file(path))
+    assert len(events) == 1
+    assert [(e.line, e.field) for e in errors] == [(3, None)]
+    assert "after the JSON array" in errors[0].message
+    clean = tmp_path / "clean.json"
+    clean.write_text('[{"type": "child", "child_id": "C1"}]\n\n', encoding="utf-8")
+    assert split(read_file(clean))[1] == []
+
+
 def test_jsonl_blank_lines_ignored_and_lines_counted(tmp_path: Path) -> None:
     """CONTRACT §1: JSONL, blank (and whitespace-only) lines ignored; line numbers stay those of
     the file, CRLF line ends and a UTF-8 byte-order mark are fine."""

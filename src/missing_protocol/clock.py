@@ -112,6 +112,9 @@ class WorkingDays:
 
     def after(self, start: dt.datetime) -> pendulum.DateTime:
         start_local = local(start)
+        if self.days <= 0:
+            # No day to move to: the start itself (rebuilding its wall time could lose its fold).
+            return start_local
         day = start_local.date()
         remaining = self.days
         while remaining > 0:

@@ -218,6 +218,11 @@ def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | Ev
             yield EventError(_line_of(text, pos, counter), None, "unterminated JSON array", file)
             return
         if text[pos] == "]":
+            # Anything after the array (e.g. one more object) must not vanish unread.
+            rest = text[pos + 1 :]
+            if rest.strip():
+                junk = _line_of(text, len(text) - len(rest.lstrip()), counter)
+                yield EventError(junk, None, "unexpected text after the JSON array", file)
             return
         line = _line_of(text, pos, counter)
         try:
