@@ -188,6 +188,9 @@ def profile_from_mapping(data: Mapping[str, Any], where: str = "profile") -> Pro
         parent_name = "statutory"
     base: Parameters | None = None
     local_protocol = data.get("local_protocol")
+    for key in ("local_protocol", "description", "extends"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ProfileError(f"{where}: key {key!r} must be a string")
     if parent_name is not None:
         if parent_name not in SHIPPED:
             raise ProfileError(f"{where}: key 'extends': unknown profile {parent_name!r}")
@@ -211,6 +214,13 @@ def profile_from_mapping(data: Mapping[str, Any], where: str = "profile") -> Pro
     dated.sort(key=lambda pair: pair[0])
     current = first
     for day, table in dated:
+        if "parameters" in table and len(table) > 1:
+            # Keys beside a [versions.parameters] table would otherwise be silently ignored.
+            extra = sorted(k for k in table if k != "parameters")
+            raise ProfileError(
+                f"{where} version {day}: unknown key {extra[0]!r} "
+                "(put parameters in [versions.parameters] or directly in [[versions]], not both)"
+            )
         # Each version changes only what it names; the rest carries on from the one before.
         current = _parameters(current, table.get("parameters", table), f"{where} version {day}")
         versions.append(ProfileVersion(day, current))
