@@ -1,0 +1,74 @@
+"""The HTML report renders in headless Chromium with its charts and headline figures.
+
+Skipped only outside CI when Chromium is absent; in CI (CI=true, where .ci/run installs
+Debian's chromium) a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from missing_protocol import synth
+from missing_protocol.report import period_report, render_html
+
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium")
+
+
+def chromium() -> str | None:
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> str:
+    found = chromium()
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required in CI (.ci/run installs Debian's chromium)")
+        pytest.skip("Chromium not installed (apt-get install chromium); runs in CI")
+    return found
+
+
+def headless(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_the_report_renders_with_charts_and_headline_figures(browser: str, tmp_path: Path) -> None:
+    figures = period_report(synth.generate(), synth.PERIOD, synth.AUTHORITY)
+    page = tmp_path / "report.html"
+    page.write_text(render_html.render(figures), encoding="utf-8")
+    url = page.as_uri()
+
+    shot = tmp_path / "report.png"
+    taken = headless(
+        browser, tmp_path / "profile1", f"--screenshot={shot}", "--window-size=1200,2000", url
+    )
+    assert shot.exists(), taken.stderr[-2000:]
+    assert shot.stat().st_size > 50_000  # a blank page is a few kB; charts and tables are not
+
+    dom = headless(browser, tmp_path / "profile2", "--dump-dom", url).stdout
+    assert ">806<" in dom and ">190<" in dom
+    assert "806 missing episodes involving 190 children" in dom
+    assert dom.count("<svg") >= 4  # months, interviews, ethnicity, sex
+    assert "Episodes by month and cohort" in dom

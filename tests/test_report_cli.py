@@ -1,0 +1,166 @@
+"""`missing-protocol report` and `missing-protocol demo` end to end through click."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner, Result
+
+from missing_protocol.cli import app
+
+SCHEMA = json.loads(
+    (resources.files("missing_protocol") / "schemas" / "report.schema.json").read_text("utf-8")
+)
+YEAR = ["--from", "2025-04-01", "--to", "2026-04-01"]
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> Path:
+    lines = [
+        {"type": "child", "child_id": "C1", "ethnicity": "BCRB", "sex": "male"},
+        *(
+            {
+                "type": "reported",
+                "episode_id": f"E{n}",
+                "child_id": f"C{n}",
+                "at": "2025-05-01T10:00:00+01:00",
+                "missing_from": "care" if n % 2 else "home",
+                "responsible_authority": "HRY",
+                "location": "Elm Lodge",
+            }
+            for n in range(1, 9)
+        ),
+        {"type": "found", "episode_id": "E1", "at": "2025-05-01T12:00:00+01:00"},
+    ]
+    path = tmp_path / "log.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_text_report(log: Path) -> None:
+    result = run("report", str(log), *YEAR, "--authority", "HRY")
+    assert result.exit_code == 0, result.output
+    assert "8 missing episodes involving 8 children" in result.stdout
+    assert "Disclosure control" in result.stdout
+
+
+def test_json_report_follows_the_schema_and_is_suppressed_by_default(log: Path) -> None:
+    result = run("report", str(log), *YEAR, "--authority", "HRY", "--format", "json")
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, SCHEMA)
+    assert data["suppressed"] is True
+    assert data["cohorts"] == {
+        "own_looked_after": "c",
+        "placed_here_by_others": 0,
+        "from_home": "c",
+    }
+    assert list(data)[:7] == [
+        "period",
+        "authority",
+        "suppressed",
+        "episodes",
+        "children",
+        "cohorts",
+        "ethnicity",
+    ]
+
+
+def test_no_suppress(log: Path) -> None:
+    result = run(
+        "report", str(log), *YEAR, "--authority", "HRY", "--format", "json", "--no-suppress"
+    )
+    data = json.loads(result.stdout)
+    assert data["suppressed"] is False
+    assert data["cohorts"]["own_looked_after"] == 4
+    assert "NOT SUPPRESSED" in run("report", str(log), *YEAR, "--no-suppress").stdout
+
+
+def test_authority_defaults_to_the_one_with_most_reports(log: Path) -> None:
+    result = run("report", str(log), *YEAR)
+    assert result.exit_code == 0
+    assert "reporting for HRY" in result.stderr
+
+
+def test_html_and_csv_outputs(log: Path, tmp_path: Path) -> None:
+    html, folder = tmp_path / "out" / "report.html", tmp_path / "csv"
+    result = run("report", str(log), *YEAR, "--html", str(html), "--csv", str(folder))
+    assert result.exit_code == 0, result.output
+    page = html.read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+    # Self-contained: nothing is fetched when the page is opened.
+    assert not re.search(
+        r"""(src|href)\s*=\s*["']?(https?:|//)|url\((?!#)|@import|<link|<script""", page
+    )
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "by_month.csv",
+        "cohorts.csv",
+        "ethnicity.csv",
+        "hotspots_found_at.csv",
+        "hotspots_missing_from.csv",
+        "interviews.csv",
+        "sex.csv",
+        "summary.csv",
+    ]
+    assert "HTML report written to" in result.stderr
+
+
+def test_rejected_events_are_counted_and_reported_but_do_not_stop_the_report(
+    log: Path,
+) -> None:
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write('{"type": "found", "episode_id": "E2", "at": "yesterday"}\nnot json\n')
+    result = run("report", str(log), *YEAR, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["rejected_events"] == 2
+    assert "2 rejected events not counted" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2025-13-01", "--to", "2026-04-01"], "bad period"),
+        (["--from", "2025-04-01", "--to", "2025-04-01"], "must end after"),
+        (
+            ["--from", "2025-04-01", "--to", "2026-04-01", "--assume-tz", "Mars/Olympus"],
+            "time zone",
+        ),
+    ],
+)
+def test_bad_options_exit_2_with_a_message(log: Path, args: list[str], message: str) -> None:
+    result = run("report", str(log), *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_an_unreadable_file_exits_2(tmp_path: Path) -> None:
+    result = run("report", str(tmp_path / "missing.jsonl"), *YEAR)
+    assert result.exit_code == 2
+    assert "missing.jsonl" in result.stderr
+
+
+def test_a_log_without_reports_needs_an_authority(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    assert run("report", str(empty), *YEAR).exit_code == 2
+    assert run("report", str(empty), *YEAR, "--authority", "HRY").exit_code == 0
+
+
+def test_demo_prints_the_headline_figures_and_writes_the_html(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = run("demo", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "806 missing episodes involving 190 children" in result.stdout
+    assert "82 were looked after by HRY" in result.stdout
+    assert "54% were Black, 19% White, 17% Mixed, 6% Asian; 56% were male" in result.stdout
+    assert "0 rejected" in result.stdout
+    assert f"HTML report: {(out / 'report.html').resolve()}" in result.stdout
+    assert "806" in (out / "report.html").read_text("utf-8")
