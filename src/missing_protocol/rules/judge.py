@@ -93,10 +93,9 @@ def deadline_message(what: str, status: Status, due: dt.datetime, done: dt.datet
     if status is Status.LATE:
         assert done is not None
         return f"{what}: done {clock.iso(done)}, {_span(due, done)} after the deadline {when}"
-    if status is Status.PENDING:
-        # Messages do not depend on as_of: a later check only changes the status (CONTRACT §3).
-        return f"{what}: not done yet; due by {when}"
-    return f"{what}: not done; was due by {when}"
+    # Pending and overdue read the same: a later check with no new events changes only the
+    # status (issue 4: as-of monotonicity), so the message must not depend on as_of at all.
+    return f"{what}: not done; due by {when}"
 
 
 def first_at_or_after(

@@ -1,0 +1,165 @@
+"""Properties of `check` over random valid logs (issue 4): as-of monotonicity, order independence,
+and completing a duty never making another finding worse."""
+
+from __future__ import annotations
+
+import attrs
+import pendulum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from builders import (
+    PARTIES,
+    START,
+    Event,
+    as_of_times,
+    completed,
+    declined,
+    event_logs,
+    latest,
+    notified,
+    offered,
+    plan,
+    strategy,
+)
+from missing_protocol import Assembly, CheckResult, Finding, Status, check, load_profile
+from missing_protocol.profiles import profile_from_mapping
+
+PROFILES = (
+    load_profile("statutory"),
+    load_profile("london"),
+    profile_from_mapping(
+        {
+            "name": "covers",
+            "parameters": {"one_interview_covers_open_episodes": True, "repeat_count": 2},
+        }
+    ),
+)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# How bad a status is: completing a duty may only move a finding down this scale.
+RANK = {
+    Status.MET: 0,
+    Status.NOT_REQUIRED: 0,
+    Status.PENDING: 1,
+    Status.LATE: 2,
+    Status.OVERDUE: 3,
+    Status.BREACHED: 3,
+}
+
+
+def keyed(result: CheckResult) -> dict[tuple[str, str | None], Finding]:
+    table = {(f.rule, f.episode_id): f for f in result.findings}
+    assert len(table) == len(result.findings), "one finding per rule and episode"
+    return table
+
+
+def assert_clean(result: CheckResult) -> None:
+    """The generated logs are valid: every event accepted."""
+    assert result.errors == (), result.errors
+    assert result.counts.events == result.counts.accepted
+    assert result.counts.rejected == 0
+
+
+@SETTINGS
+@given(
+    log=event_logs(),
+    first=as_of_times(),
+    minutes=st.integers(0, 60 * 24 * 120),
+    profile=st.sampled_from(PROFILES),
+)
+def test_a_later_as_of_only_moves_pending_to_overdue(
+    log: list[Event], first: pendulum.DateTime, minutes: int, profile: object
+) -> None:
+    """With no new events, a later as_of changes nothing but pending -> overdue: the same
+    findings in the same order, with the same due, done, owner, message and source."""
+    early = check(log, as_of=first, profile=profile)  # type: ignore[arg-type]
+    late = check(log, as_of=first.add(minutes=minutes), profile=profile)  # type: ignore[arg-type]
+    assert_clean(early)
+    assert early.counts == late.counts
+    before, after = keyed(early), keyed(late)
+    assert list(before) == list(after)
+    for key, was in before.items():
+        now = after[key]
+        if was.status != now.status:
+            assert (was.status, now.status) == (Status.PENDING, Status.OVERDUE), key
+        assert attrs.evolve(was, status=now.status) == now
+
+
+@SETTINGS
+@given(log=event_logs(), data=st.data(), as_of=as_of_times(), profile=st.sampled_from(PROFILES))
+def test_the_result_does_not_depend_on_the_order_of_events(
+    log: list[Event], data: st.DataObject, as_of: pendulum.DateTime, profile: object
+) -> None:
+    """Lines may come in any order: the findings and counts are the same for any permutation."""
+    shuffled = data.draw(st.permutations(log))
+    a = check(log, as_of=as_of, profile=profile)  # type: ignore[arg-type]
+    b = check(shuffled, as_of=as_of, profile=profile)  # type: ignore[arg-type]
+    assert_clean(a)
+    assert a.counts == b.counts
+    assert a.to_dict() == b.to_dict()
+
+
+def _lifecycle_times(episode: object) -> list[pendulum.DateTime]:
+    slots = ("reported", "found", "cancelled", "offered", "declined", "completed", "plan")
+    return [getattr(episode, s).at for s in slots if getattr(episode, s) is not None]
+
+
+def completions(assembly: Assembly) -> list[tuple[str, str, pendulum.DateTime]]:
+    """Every duty-completing event the lifecycle allows next: (kind, id, earliest time)."""
+    options: list[tuple[str, str, pendulum.DateTime]] = []
+    for episode in assembly.episodes:
+        last = max(_lifecycle_times(episode))
+        eid = episode.episode_id
+        options.append(("notified", eid, episode.reported_at))
+        options.append(("strategy_discussion", episode.child_id, START))
+        if episode.state == "found":
+            options.append(("interview_offered", eid, last))
+        elif episode.state == "interview_offered":
+            options += [("interview_completed", eid, last), ("interview_declined", eid, last)]
+        elif episode.state in ("interview_completed", "interview_declined"):
+            options.append(("plan_made", eid, last))
+    return options
+
+
+@st.composite
+def completing_event(draw: st.DrawFn, assembly: Assembly, as_of: pendulum.DateTime) -> Event:
+    kind, target, earliest = draw(st.sampled_from(completions(assembly)))
+    span = int((as_of - earliest).total_seconds() // 60)
+    at = earliest.add(minutes=draw(st.integers(0, max(span, 0)))).isoformat()
+    if kind == "notified":
+        return notified(target, at, draw(st.sampled_from(PARTIES)))
+    if kind == "strategy_discussion":
+        return strategy(target, at)
+    if kind == "interview_offered":
+        return offered(target, at)
+    if kind == "interview_completed":
+        return completed(target, at, independent=draw(st.booleans()))
+    if kind == "interview_declined":
+        return declined(target, at, draw(st.sampled_from(("child", "parent"))))
+    return plan(target, at)
+
+
+@SETTINGS
+@given(
+    log=event_logs(),
+    data=st.data(),
+    minutes=st.integers(0, 60 * 24 * 30),
+    profile=st.sampled_from(PROFILES),
+)
+def test_completing_a_duty_never_makes_another_finding_worse(
+    log: list[Event], data: st.DataObject, minutes: int, profile: object
+) -> None:
+    """Adding an event that completes a duty (an offer, interview, decline, plan, notification or
+    strategy discussion, at or before as_of where the lifecycle allows it) never turns any
+    existing finding worse, and removes none."""
+    as_of = latest(log).add(minutes=minutes)
+    before = check(log, as_of=as_of, profile=profile)  # type: ignore[arg-type]
+    assert_clean(before)
+    extra = data.draw(completing_event(before.assembly, as_of))
+    after = check([*log, extra], as_of=as_of, profile=profile)  # type: ignore[arg-type]
+    assert_clean(after)
+    now = keyed(after)
+    for key, was in keyed(before).items():
+        assert key in now, key
+        assert RANK[now[key].status] <= RANK[was.status], (key, was.status, now[key].status)
