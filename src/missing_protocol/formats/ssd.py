@@ -143,7 +143,7 @@ def read_rows(sources: Iterable[str | os.PathLike[str] | tuple[str, IO[str]]]) -
 
 class _RowError(ValueError):
     def __init__(self, column: str, message: str) -> None:
-        super().__init__(f"{column}: {message}")
+        super().__init__(message)
         self.column = column
 
 

@@ -405,7 +405,7 @@ def tables_to_events(
     losses = Losses()
 
     def reject(ref: RowRef, problem: _RowError | clock.TimeError, column: str) -> None:
-        errors.append(EventError(ref.number, column, f"{column}: {problem}", ref.file))
+        errors.append(EventError(ref.number, column, str(problem), ref.file))
 
     header_children: set[str] = set()
     for head in tables.header or ():
@@ -581,13 +581,15 @@ def to_tables(
     away: frozenset[str] = frozenset(),
     policy: DatePolicy | None = None,
     collection_year: CollectionYear | None = None,
+    authority: str | None = None,
     missing_file: str | None = None,
     header_file: str | None = None,
 ) -> Export903:
     """Episodes of looked-after children -> the Missing table; their children -> the Header.
 
-    With a collection year, only periods overlapping it are written, and a period that ended
-    after the year is written open (as the return wants it at 31 March).
+    With `authority`, only the children it looks after (its own return). With a collection
+    year, only periods overlapping it, and a period that ended after the year is written open
+    (as the return wants it at 31 March).
     """
     policy = policy or DatePolicy()
     losses = Losses()
@@ -598,6 +600,9 @@ def to_tables(
             continue
         if not episode.is_looked_after:
             losses.add("home", _home_skipped)
+            continue
+        if authority is not None and episode.responsible_authority != authority:
+            losses.add("other_authority", lambda n: _other_authority(n, authority))
             continue
         keep, ends_after = _in_year(episode, policy, collection_year)
         if not keep:
@@ -610,7 +615,7 @@ def to_tables(
         _count_episode_losses(episode, losses)
     rows.sort(key=lambda r: (r[0], r[1], r[2] or dt.date.max, r[3].episode_id))
 
-    children = _header_children(assembly, {r[0] for r in rows})
+    children = _header_children(assembly, {r[0] for r in rows}, authority)
     born = {c.child_id: format_903_date(c.born) for c in children if c.born}
     missing = tuple(
         MissingRow(
@@ -633,9 +638,13 @@ def to_tables(
     return Export903(Tables903(missing=missing, header=header), losses.result())
 
 
-def _header_children(assembly: Assembly, written: set[str]) -> list[Child]:
-    """Children of written periods, and children recorded as looked after, by child id."""
-    ids = written | {c for c, child in assembly.children.items() if child.looked_after_by}
+def _header_children(assembly: Assembly, written: set[str], authority: str | None) -> list[Child]:
+    """Children of written periods, and children recorded as looked after (by `authority`)."""
+    ids = written | {
+        c
+        for c, child in assembly.children.items()
+        if child.looked_after_by and authority in (None, child.looked_after_by)
+    }
     return [assembly.children.get(c) or Child(c) for c in sorted(ids)]
 
 
@@ -672,6 +681,10 @@ def _cancelled_skipped(n: int) -> str:
 
 def _home_skipped(n: int) -> str:
     return f"{n} episodes of children missing from home are not written (903 is looked-after children only)"
+
+
+def _other_authority(n: int, authority: str) -> str:
+    return f"{n} episodes of children looked after by another authority than {authority!r} are not written"
 
 
 def _outside_year(n: int, year: CollectionYear | None) -> str:

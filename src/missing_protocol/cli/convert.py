@@ -1,0 +1,348 @@
+"""`missing-protocol convert`: between the event log, the SSDA903 tables and SSD ssd_missing.
+
+Input is read into events, folded into episodes (so what the library would reject is counted
+as rejected here too) and written in the target format. The summary line is
+`rows = converted + rejected`; rejected rows are listed with file, row and column, and every
+conversion loss is listed. Exit 0 when nothing was rejected, 1 otherwise, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+import click
+import pendulum
+
+from missing_protocol import clock
+from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
+from missing_protocol.episode import Assembly, assemble
+from missing_protocol.formats import ssd, ssda903
+from missing_protocol.formats.events import UnreadableFile, read_file
+from missing_protocol.formats.ssda903 import Conversion, DatePolicy, Loss
+from missing_protocol.model import (
+    Ethnicity,
+    Event,
+    EventError,
+    Location,
+    MissingFrom,
+    PlanAction,
+    Reported,
+)
+from missing_protocol.rules.ssda903 import CollectionYear, validate_903
+
+FORMATS = ("903", "ssd", "events")
+
+
+def _read(
+    source: str, paths: list[str], authority: str | None, policy: DatePolicy, missing_from: str
+) -> Conversion:
+    assert authority is not None  # the command requires it for 903 and SSD input
+    if source == "903":
+        return ssda903.read_episodes_903(paths, authority=authority, policy=policy)
+    return ssd.read_episodes_ssd(
+        paths, authority=authority, policy=policy, missing_from=MissingFrom(missing_from)
+    )
+
+
+def _read_events(paths: list[str], policy: DatePolicy | None) -> Conversion:
+    events: list[Event] = []
+    errors: list[EventError] = []
+    assume_tz = policy.tz if policy is not None else None
+    for path in paths:
+        for item in read_file(path, assume_tz):
+            if isinstance(item, EventError):
+                errors.append(item)
+            else:
+                events.append(item)
+    return Conversion(
+        events=tuple(events),
+        errors=tuple(errors),
+        rows=len(events) + len(errors),
+        rejected_rows=frozenset((e.file, e.line) for e in errors),
+        away=ssda903.away_in_log(paths),
+    )
+
+
+# ---- the event log writer (JSON Lines, CONTRACT §1) -------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return clock.local(value).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Ethnicity):
+        return value.code
+    if isinstance(value, Location):
+        if value.lat is None:
+            return value.name
+        return {"name": value.name, "lat": value.lat, "lon": value.lon}
+    if isinstance(value, PlanAction):
+        return {"kind": value.kind.value, "owner": value.owner}
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def event_json(event: Event, away: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """One event as its CONTRACT §1 object; an `A` period's report carries `ssda903_missing`."""
+    record: dict[str, Any] = {"type": event.type}
+    for field in attrs.fields(type(event)):
+        value = getattr(event, field.name)
+        if field.name != "origin" and value is not None:
+            record[field.name] = _json_value(value)
+    if isinstance(event, Reported) and event.episode_id in away:
+        record[ssda903.AWAY_FIELD] = "A"
+    return record
+
+
+def assembled_events(assembly: Assembly) -> Iterator[Event]:
+    """Children, then each episode's accepted events in lifecycle order, then discussions."""
+    yield from assembly.children.values()
+    for episode in assembly.episodes:
+        yield episode.reported
+        for event in (
+            episode.found,
+            episode.cancelled,
+            episode.offered,
+            episode.declined,
+            episode.completed,
+            episode.plan,
+        ):
+            if event is not None:
+                yield event
+        yield from episode.notifications
+    for talks in assembly.strategy_discussions.values():
+        yield from talks
+
+
+def write_events(events: Iterable[Event], stream: IO[str], away: frozenset[str]) -> int:
+    count = 0
+    for event in events:
+        stream.write(json.dumps(event_json(event, away), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+# ---- writing the target ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class Written:
+    """What was written where, and what the target format could not hold."""
+
+    files: tuple[tuple[str, int], ...]
+    losses: tuple[Loss, ...]
+    validation: tuple[str, ...] | None = None  # 903 validation messages, when a year is given
+
+
+def _open_out(out: str) -> IO[str]:
+    if out == "-":
+        return sys.stdout
+    try:
+        return open(out, "w", encoding="utf-8", newline="")
+    except OSError as problem:
+        raise usage_error(f"cannot write {out}: {problem.strerror or problem}") from None
+
+
+def _write_903(
+    assembly: Assembly,
+    away: frozenset[str],
+    out: str,
+    policy: DatePolicy,
+    year: CollectionYear | None,
+    authority: str | None,
+) -> Written:
+    single = out.lower().endswith(".csv")
+    folder = Path(out)
+    missing_path = out if single else str(folder / "missing.csv")
+    header_path = None if single else str(folder / "header.csv")
+    export = ssda903.to_tables(
+        assembly,
+        away=away,
+        policy=policy,
+        collection_year=year,
+        authority=authority,
+        missing_file=missing_path,
+        header_file=header_path,
+    )
+    if not single:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as problem:
+            raise usage_error(f"cannot create {out}: {problem.strerror or problem}") from None
+    files: list[tuple[str, int]] = []
+    with _open_out(missing_path) as stream:
+        files.append((missing_path, ssda903.write_missing_csv(export.tables.missing, stream)))
+    losses = list(export.losses)
+    header = export.tables.header or ()
+    if header_path is not None:
+        with _open_out(header_path) as stream:
+            files.append((header_path, ssda903.write_header_csv(header, stream)))
+    elif header:
+        words = f"a .csv OUT is the Missing table only: {len(header)} Header rows not written"
+        losses.append(Loss("header", len(header), words))
+    checked = (
+        tuple(f.message for f in validate_903(export.tables, year)) if year is not None else None
+    )
+    return Written(tuple(files), tuple(losses), checked)
+
+
+def _write(
+    target: str,
+    assembly: Assembly,
+    away: frozenset[str],
+    out: str,
+    policy: DatePolicy,
+    year: CollectionYear | None,
+    authority: str | None,
+) -> Written:
+    if target == "903":
+        return _write_903(assembly, away, out, policy, year, authority)
+    stream = _open_out(out)
+    try:
+        if target == "ssd":
+            export = ssd.to_rows(assembly, away=away, policy=policy)
+            return Written(((out, ssd.write_ssd_csv(export.rows, stream)),), export.losses)
+        return Written(((out, write_events(assembled_events(assembly), stream, away)),), ())
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+
+
+# ---- the command -----------------------------------------------------------------------------
+
+
+def _clock_time(text: str, option: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        raise usage_error(f"{option}: {text!r} is not a time like 09:00") from None
+
+
+def _policy(start: str, end: str, assume_tz: str | None) -> DatePolicy:
+    zone = assume_tz or clock.LONDON
+    try:
+        pendulum.timezone(zone)
+        return DatePolicy(_clock_time(start, "--start-time"), _clock_time(end, "--end-time"), zone)
+    except ValueError as problem:
+        raise usage_error(str(problem)) from None
+    except Exception:
+        raise usage_error(f"--assume-tz: unknown time zone {zone!r}") from None
+
+
+def _report(
+    conversion: Conversion,
+    assembly: Assembly,
+    written: Written,
+    errors: list[EventError],
+    err: bool,
+) -> int:
+    rejected = conversion.rejected_rows | {(e.file, e.line) for e in assembly.errors}
+    converted = conversion.rows - len(rejected)
+    for path, count in written.files:
+        if path != "-":
+            click.echo(f"wrote {path} ({count} row{'' if count == 1 else 's'})", err=err)
+    if errors:
+        click.echo("rejected:", err=err)
+        for e in errors:
+            where = f"{e.file}:{e.line}" if e.file else f"row {e.line}"
+            click.echo(f"  {where}  {e.field or '-'}: {e.message}", err=err)
+    losses = [*conversion.losses, *written.losses]
+    if losses:
+        click.echo("conversion losses:", err=err)
+        for loss in losses:
+            click.echo(f"  - {loss.message}", err=err)
+    if written.validation is not None:
+        click.echo(f"903 validation: {len(written.validation) or 'no'} problems", err=err)
+        for message in written.validation:
+            click.echo(f"  {message}", err=err)
+    total = conversion.rows
+    click.echo(f"rows = converted + rejected: {total} = {converted} + {len(rejected)}", err=err)
+    return EXIT_PROBLEMS if rejected or written.validation else EXIT_OK
+
+
+@app.command("convert")
+@click.option("--from", "source", type=click.Choice(FORMATS), required=True, help="Input format.")
+@click.option("--to", "target", type=click.Choice(FORMATS), required=True, help="Output format.")
+@click.argument("paths", nargs=-1, required=True, metavar="IN... OUT")
+@click.option(
+    "--authority",
+    default=None,
+    help="Responsible authority code: required for 903 and SSD input (neither names one); "
+    "for 903 output, write only the children this authority looks after.",
+)
+@click.option(
+    "--missing-from",
+    type=click.Choice([m.value for m in MissingFrom]),
+    default=MissingFrom.HOME.value,
+    show_default=True,
+    help="SSD input: what an M row is missing from (A rows are always care; 903 is care).",
+)
+@click.option(
+    "--assume-tz",
+    "assume_tz",
+    default=None,
+    help="Zone of dates and times without an offset (default Europe/London; for an event log "
+    "naive times are refused unless given).",
+)
+@click.option(
+    "--start-time", default="00:00", show_default=True, help="Time a start date stands for."
+)
+@click.option("--end-time", default="00:00", show_default=True, help="Time an end date stands for.")
+@click.option(
+    "--collection-year",
+    default=None,
+    help="903 output: only periods in this year (e.g. 2024/25), validated after writing.",
+)
+def convert_command(
+    source: str,
+    target: str,
+    paths: tuple[str, ...],
+    authority: str | None,
+    missing_from: str,
+    assume_tz: str | None,
+    start_time: str,
+    end_time: str,
+    collection_year: str | None,
+) -> None:
+    """Convert IN files (903 Header/Missing CSVs, ssd_missing CSV, or event logs) to OUT.
+
+    OUT is a file (`-` for standard output), or for --to 903 a directory that gets header.csv and
+    missing.csv (a path ending .csv gets the Missing table only).
+    """
+    if len(paths) < 2:
+        raise usage_error("give at least one input file and the output: IN... OUT")
+    inputs, out = list(paths[:-1]), paths[-1]
+    if source in ("903", "ssd") and not authority:
+        raise usage_error(f"--from {source} needs --authority (the responsible authority code)")
+    if target == "903" and out == "-":
+        raise usage_error("--to 903 writes files: give a directory or a .csv path as OUT")
+    year = None
+    if collection_year is not None:
+        try:
+            year = CollectionYear.parse(collection_year)
+        except ValueError as problem:
+            raise usage_error(f"--collection-year: {problem}") from None
+    policy = _policy(start_time, end_time, assume_tz)
+    try:
+        if source == "events":
+            conversion = _read_events(inputs, policy if assume_tz else None)
+        else:
+            conversion = _read(source, inputs, authority, policy, missing_from)
+    except UnreadableFile as problem:
+        raise usage_error(str(problem)) from None
+    assembly = assemble(conversion.events)
+    errors = sorted([*conversion.errors, *assembly.errors], key=lambda e: (e.file or "", e.line))
+    written = _write(target, assembly, conversion.away, out, policy, year, authority)
+    code = _report(conversion, assembly, written, errors, err=out == "-")
+    sys.exit(code)
