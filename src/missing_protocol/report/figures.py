@@ -8,6 +8,7 @@ are someone else's to report and are left out.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import enum
 from collections import Counter
@@ -63,18 +64,21 @@ class Period:
 
     start: pendulum.Date
     end: pendulum.Date = attrs.field()
+    # The bounds as instants, worked out once: `contains` runs for every episode.
+    start_at: pendulum.DateTime = attrs.field(init=False, eq=False, repr=False)
+    end_at: pendulum.DateTime = attrs.field(init=False, eq=False, repr=False)
 
     @end.validator
     def _after_start(self, _: attrs.Attribute[pendulum.Date], end: pendulum.Date) -> None:
         if end <= self.start:
             raise ValueError(f"the period must end after it starts ({self.start} to {end})")
 
-    @property
-    def start_at(self) -> pendulum.DateTime:
+    @start_at.default
+    def _start_at(self) -> pendulum.DateTime:
         return _midnight(self.start)
 
-    @property
-    def end_at(self) -> pendulum.DateTime:
+    @end_at.default
+    def _end_at(self) -> pendulum.DateTime:
         return _midnight(self.end)
 
     @property
@@ -86,21 +90,23 @@ class Period:
 
     def months(self) -> tuple[str, ...]:
         """Every calendar month the period touches, as YYYY-MM."""
-        out: list[str] = []
+        return tuple(f"{day.year:04d}-{day.month:02d}" for day in self._month_days())
+
+    def month_starts(self) -> tuple[pendulum.DateTime, ...]:
+        """London midnight on the first of each month the period touches."""
+        return tuple(_midnight(day) for day in self._month_days())
+
+    def _month_days(self) -> list[pendulum.Date]:
+        days = []
         day = self.start.replace(day=1)
         while day <= self.last_day:
-            out.append(f"{day.year:04d}-{day.month:02d}")
+            days.append(day)
             day = day.add(months=1)
-        return tuple(out)
+        return days
 
 
 def _midnight(day: dt.date) -> pendulum.DateTime:
     return pendulum.datetime(day.year, day.month, day.day, tz=clock.LONDON)
-
-
-def month_of(moment: dt.datetime) -> str:
-    local = clock.local(moment)
-    return f"{local.year:04d}-{local.month:02d}"
 
 
 @attrs.frozen
@@ -225,9 +231,11 @@ def compute(
         for ep in assembly.episodes
         if ep.is_cancelled and period.contains(ep.reported_at) and cohort_of(ep, authority)
     )
-    months: dict[str, list[Cohort]] = {m: [] for m in period.months()}
+    # Bisecting the month starts finds each London month without a zone conversion per episode.
+    starts = period.month_starts()
+    months: list[list[Cohort]] = [[] for _ in starts]
     for episode, cohort in scoped:
-        months[month_of(episode.reported_at)].append(cohort)
+        months[bisect.bisect_right(starts, episode.reported_at) - 1].append(cohort)
     return PeriodFigures(
         period=period,
         authority=authority,
@@ -239,7 +247,10 @@ def compute(
         interviews=_interviews(episodes, rhi_within),
         repeat_children=sum(1 for n in per_child.values() if n >= REPEAT_THRESHOLD),
         duration=_durations(episodes),
-        by_month=tuple(MonthCount(m, CohortCounts.tally(c)) for m, c in months.items()),
+        by_month=tuple(
+            MonthCount(m, CohortCounts.tally(c))
+            for m, c in zip(period.months(), months, strict=True)
+        ),
         missing_from=_hotspots((ep.reported.location for ep in episodes), top),
         found_at=_hotspots((ep.found.location for ep in episodes if ep.found), top),
         cancelled_reports=cancelled,
@@ -272,8 +283,7 @@ def _interviews(episodes: list[Episode], rhi_within: clock.Duration) -> Intervie
     for ep in found:
         if ep.completed is not None and ep.found is not None:
             completed += 1
-            # Elapsed deadlines compare instants, so a clock change in between is harmless.
-            on_time += ep.completed.at <= rhi_within.after(ep.found.at)
+            on_time += _within(ep.found.at, ep.completed.at, rhi_within)
     return Interviews(
         found_episodes=len(found),
         offered=sum(1 for ep in found if ep.offered is not None),
@@ -285,8 +295,20 @@ def _interviews(episodes: list[Episode], rhi_within: clock.Duration) -> Intervie
     )
 
 
+def _within(start: dt.datetime, done: dt.datetime, limit: clock.Duration) -> bool:
+    if isinstance(limit, clock.Elapsed):
+        # Elapsed time compares instants (so a clock change is harmless); plain seconds are fast.
+        return done.timestamp() <= start.timestamp() + limit.seconds
+    return done <= limit.after(start)
+
+
 def _durations(episodes: list[Episode]) -> Durations:
-    lengths = sorted(ep.duration for ep in episodes if ep.duration is not None)
+    # Timestamps, not pendulum subtraction: pendulum builds an Interval per pair (slow at scale).
+    lengths = sorted(
+        dt.timedelta(seconds=ep.found.at.timestamp() - ep.reported.at.timestamp())
+        for ep in episodes
+        if ep.found is not None
+    )
     return Durations(
         found_episodes=len(lengths),
         median=_median(lengths),
