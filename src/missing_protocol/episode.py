@@ -320,8 +320,8 @@ def _intelligence(
             disruptions.append(event)
         elif isinstance(event, Prosecution):
             prosecutions.append(event)
-        elif event.away_end < event.away_start:
-            errors.append(error_for(event, "away_to", "away_to is before away_from"))
+        elif event.away_end <= event.away_start:
+            errors.append(error_for(event, "away_to", "away_to is not after away_from"))
         elif event.report_id in reports:
             why = f"self-report {event.report_id!r} is already recorded"
             errors.append(error_for(event, "report_id", why))

@@ -1,0 +1,231 @@
+"""`missing-protocol hotspots`, `persons` and `self-reports`: partnership intelligence.
+
+Default output is figures with disclosure control; `--include-intelligence` adds person and
+self-report detail; `--pseudonymise-key` replaces child and person ids everywhere. Rejected
+events are counted (run `check` to list them) and do not change the exit code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+import click
+
+from missing_protocol import clock
+from missing_protocol.check import Counts, parse_as_of
+from missing_protocol.cli._app import app
+from missing_protocol.cli._options import load_profile, open_logs
+from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
+from missing_protocol.episode import Assembly, assemble
+from missing_protocol.intelligence import render
+from missing_protocol.intelligence.hotspots import DEFAULT_RESOLUTION, hotspots
+from missing_protocol.intelligence.persons import persons_of_concern
+from missing_protocol.intelligence.pseudonymise import collecting, identifiers
+from missing_protocol.intelligence.self_reports import self_reports
+from missing_protocol.model import Event, EventError
+from missing_protocol.report.figures import Period
+from missing_protocol.report.suppression import INTERNAL, PUBLISHED, Disclosure
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _common(*, period_required: bool) -> Callable[[F], F]:
+    """FILE... --from --to --assume-tz --format --no-suppress --pseudonymise-key."""
+    to_help = "The day after the period (exclusive): 2026-04-01 for a year to 31 March 2026."
+    decorators = [
+        click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False)),
+        click.option(
+            "--from",
+            "start",
+            required=period_required,
+            metavar="DATE",
+            help="First day of the period (YYYY-MM-DD)."
+            + ("" if period_required else " Default: all time."),
+        ),
+        click.option("--to", "end", required=period_required, metavar="DATE", help=to_help),
+        click.option(
+            "--assume-tz",
+            "assume_tz",
+            default=None,
+            help="Zone for times without an offset, e.g. Europe/London.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            show_default=True,
+        ),
+        click.option(
+            "--no-suppress",
+            is_flag=True,
+            help="Show counts of 1 to 5 (internal use only; the output says so).",
+        ),
+        pseudonymise_option,
+    ]
+
+    def apply(func: F) -> F:
+        for decorate in reversed(decorators):
+            func = decorate(func)
+        return func
+
+    return apply
+
+
+def _period(start: str | None, end: str | None) -> Period | None:
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        raise click.UsageError("give both --from and --to, or neither")
+    try:
+        return Period(clock.parse_date(start), clock.parse_date(end))
+    except ValueError as problem:  # TimeError is a ValueError too
+        raise click.UsageError(f"bad period: {problem}") from None
+
+
+@attrs.frozen
+class _Log:
+    assembly: Assembly
+    counts: Counts
+
+
+def _read(files: tuple[str, ...], assume_tz: str | None, privacy: Privacy) -> _Log:
+    privacy.check_key()
+    events: list[Event] = []
+    total = rejected = 0
+    for item in collecting(open_logs(files, assume_tz), privacy.seen):
+        total += 1
+        if isinstance(item, EventError):
+            rejected += 1
+        else:
+            events.append(item)
+    assembly = assemble(events)
+    privacy.seen.update(identifiers(assembly))
+    counts = Counts(
+        events=total,
+        accepted=assembly.accepted,
+        rejected=rejected + len(assembly.errors),
+        episodes=len(assembly.episodes),
+        children=len(assembly.child_ids),
+    )
+    if counts.rejected:
+        click.echo(
+            f"missing-protocol: {counts.rejected} rejected events not counted "
+            "(run `missing-protocol check` to list them)",
+            err=True,
+        )
+    return _Log(assembly, counts)
+
+
+def _emit(fmt: str, privacy: Privacy, data: dict[str, Any], text: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(privacy.data(data), indent=2, ensure_ascii=False))
+    else:
+        click.echo(privacy.text(text), nl=False)
+
+
+def _disclosure(no_suppress: bool) -> Disclosure:
+    return INTERNAL if no_suppress else PUBLISHED
+
+
+@app.command("hotspots")
+@_common(period_required=True)
+@click.option(
+    "--resolution",
+    type=click.IntRange(0, 15),
+    default=DEFAULT_RESOLUTION,
+    show_default=True,
+    help="H3 cell resolution for places with coordinates (0 coarse to 15 fine).",
+)
+@click.option(
+    "--top", type=click.IntRange(min=0), default=0, help="Show only the first N rows of each list."
+)
+def hotspots_command(
+    files: tuple[str, ...],
+    start: str,
+    end: str,
+    assume_tz: str | None,
+    fmt: str,
+    no_suppress: bool,
+    pseudonymise_key: str | None,
+    resolution: int,
+    top: int,
+) -> None:
+    """Places children went missing from and were found at, by name and H3 cell, with change."""
+    period = _period(start, end)
+    assert period is not None  # --from and --to are required here
+    privacy = Privacy(pseudonymise_key)
+    log = _read(files, assume_tz, privacy)
+    spots = hotspots(log.assembly, period, resolution)
+    d, limit = _disclosure(no_suppress), top or None
+    data = render.hotspots_dict(spots, d, counts=log.counts, top=limit)
+    _emit(fmt, privacy, data, render.hotspots_text(spots, d, top=limit))
+
+
+@app.command("persons")
+@_common(period_required=False)
+@include_intelligence_option
+def persons_command(
+    files: tuple[str, ...],
+    start: str | None,
+    end: str | None,
+    assume_tz: str | None,
+    fmt: str,
+    no_suppress: bool,
+    pseudonymise_key: str | None,
+    include_intelligence: bool,
+) -> None:
+    """Persons of concern: children linked, disruption and prosecution, flags, groups of children."""
+    period = _period(start, end)
+    privacy = Privacy(pseudonymise_key)
+    log = _read(files, assume_tz, privacy)
+    found = persons_of_concern(log.assembly, period)
+    d = _disclosure(no_suppress)
+    data = render.persons_dict(found, d, detail=include_intelligence, counts=log.counts)
+    _emit(fmt, privacy, data, render.persons_text(found, d, detail=include_intelligence))
+
+
+@app.command("self-reports")
+@_common(period_required=False)
+@click.option(
+    "--as-of", "as_of", default=None, help="Judge follow-up as of this ISO time (default: now)."
+)
+@click.option(
+    "--profile",
+    default="statutory",
+    show_default=True,
+    help="statutory, london, or a TOML file (self_report_tolerance, follow-up deadline).",
+)
+@include_intelligence_option
+def self_reports_command(
+    files: tuple[str, ...],
+    start: str | None,
+    end: str | None,
+    assume_tz: str | None,
+    fmt: str,
+    no_suppress: bool,
+    pseudonymise_key: str | None,
+    as_of: str | None,
+    profile: str,
+    include_intelligence: bool,
+) -> None:
+    """Young people's self-reports matched to the records: matched, unknown to services, conflicting."""
+    period = _period(start, end)
+    chosen = load_profile(profile)
+    try:
+        moment = parse_as_of(as_of)
+    except clock.TimeError as problem:
+        raise click.UsageError(f"--as-of: {problem}") from None
+    privacy = Privacy(pseudonymise_key)
+    log = _read(files, assume_tz, privacy)
+    found = self_reports(log.assembly, chosen, moment, period)
+    d = _disclosure(no_suppress)
+    name, detail = chosen.name, include_intelligence
+    data = render.self_reports_dict(
+        found, d, as_of=moment, profile=name, detail=detail, counts=log.counts
+    )
+    text = render.self_reports_text(found, d, as_of=moment, profile=name, detail=detail)
+    _emit(fmt, privacy, data, text)

@@ -1,0 +1,96 @@
+"""Young people's self-reports (pure): each matched to the records, classified, and followed up.
+
+The figures count self-reports submitted in the period by class (see `matching`), the children
+behind them, why the conflicting ones conflict, the reasons young people give (each reason once
+per self-report, compared without case or extra spaces) and the follow-up duty's status. The
+hidden-missing figure is the self-reports, and children, unknown to services.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import attrs
+import pendulum
+
+from missing_protocol.episode import Assembly
+from missing_protocol.intelligence.matching import Conflict, Match, MatchClass
+from missing_protocol.profiles import Profile
+from missing_protocol.report.figures import Period
+from missing_protocol.rules.judge import Context
+from missing_protocol.rules.registry import Finding, Status
+from missing_protocol.rules.self_report import match_of, self_report_follow_up
+
+
+@attrs.frozen
+class SelfReportLine:
+    """One self-report with its class and the follow-up finding (restricted detail)."""
+
+    match: Match
+    follow_up: Finding
+
+
+@attrs.frozen
+class ClassCount:
+    reports: int = 0
+    children: int = 0
+
+
+@attrs.frozen
+class SelfReports:
+    period: Period | None
+    lines: tuple[SelfReportLine, ...]
+    # Children with at least one recorded episode anywhere in the log.
+    on_record: frozenset[str] = frozenset()
+
+    @property
+    def total(self) -> int:
+        return len(self.lines)
+
+    @property
+    def children(self) -> int:
+        return len({line.match.report.child_id for line in self.lines})
+
+    def by_class(self, verdict: MatchClass) -> ClassCount:
+        mine = [line.match.report for line in self.lines if line.match.verdict is verdict]
+        return ClassCount(len(mine), len({r.child_id for r in mine}))
+
+    @property
+    def children_without_any_episode(self) -> int:
+        """Children who self-reported and have no recorded episode at all: wholly hidden."""
+        return len({line.match.report.child_id for line in self.lines} - self.on_record)
+
+    def conflicts(self) -> dict[Conflict, int]:
+        tally = Counter(line.match.conflict for line in self.lines if line.match.conflict)
+        return {c: tally.get(c, 0) for c in Conflict}
+
+    def reasons(self) -> list[tuple[str, int]]:
+        """Reasons given, most often first (ties by name)."""
+        tally: Counter[str] = Counter()
+        for line in self.lines:
+            tally.update({normalise_reason(r) for r in line.match.report.reasons if r.strip()})
+        return sorted(tally.items(), key=lambda item: (-item[1], item[0]))
+
+    def follow_ups(self) -> dict[Status, int]:
+        tally = Counter(line.follow_up.status for line in self.lines)
+        return {s: tally.get(s, 0) for s in Status if s is not Status.BREACHED}
+
+
+def normalise_reason(reason: str) -> str:
+    return " ".join(reason.split()).casefold()
+
+
+def self_reports(
+    assembly: Assembly,
+    profile: Profile,
+    as_of: pendulum.DateTime,
+    period: Period | None = None,
+) -> SelfReports:
+    """Self-reports submitted in `period` (all when None), classified and judged as of `as_of`."""
+    ctx = Context(as_of=as_of, profile=profile, assembly=assembly)
+    lines = tuple(
+        SelfReportLine(match_of(report, ctx), self_report_follow_up(report, ctx))
+        for report in assembly.self_reports
+        if period is None or period.contains(report.at)
+    )
+    return SelfReports(period, lines, assembly.child_ids)
