@@ -8,7 +8,10 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+from intelligence_log import write
 from missing_protocol.cli import app
+from missing_protocol.formats.events import read_file
+from missing_protocol.model import EventError
 
 MISSING = (
     "CHILD,DOB,MISSING,MIS_START,MIS_END\n"
@@ -180,3 +183,17 @@ def test_the_example_year_to_903_passes_validation(tmp_path: Path) -> None:
         tmp_path / "again.jsonl",
     )
     assert back.exit_code == 0, back.output
+
+
+def test_events_to_events_keeps_every_accepted_event(tmp_path: Path) -> None:
+    log = write(tmp_path / "log.jsonl")
+    out = tmp_path / "again.jsonl"
+    result = run("convert", "--from", "events", "--to", "events", log, out)
+    before = [e for e in read_file(log) if not isinstance(e, EventError)]
+    after = list(read_file(out))
+    assert not any(isinstance(e, EventError) for e in after)
+    assert sorted(map(repr, after)) == sorted(map(repr, before))
+    to_903 = run("convert", "--from", "events", "--to", "ssd", log, tmp_path / "s.csv")
+    assert "partnership intelligence records" in to_903.output
+    assert "strategy discussions are not in ssd_missing" in to_903.output
+    assert result.exit_code == 0, result.output

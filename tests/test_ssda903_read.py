@@ -237,3 +237,9 @@ def test_the_away_code_travels_in_an_event_log(tmp_path: Path) -> None:
     array = tmp_path / "log.json"
     array.write_text(json.dumps(lines))
     assert away_in_log([log]) == away_in_log([array]) == frozenset({"E1"})
+
+
+def test_a_uasc_table_is_not_taken_for_the_header() -> None:
+    done = read(("uasc.csv", "CHILD,SEX,DOB,DUC\nC1,1,01/01/2010,01/01/2028\n"))
+    (error,) = done.errors
+    assert "not a 903 Missing, Header or Episodes table" in error.message

@@ -106,7 +106,7 @@ def event_json(event: Event, away: frozenset[str] = frozenset()) -> dict[str, An
 
 
 def assembled_events(assembly: Assembly) -> Iterator[Event]:
-    """Children, then each episode's accepted events in lifecycle order, then discussions."""
+    """Children, each episode's accepted events in lifecycle order, discussions, intelligence."""
     yield from assembly.children.values()
     for episode in assembly.episodes:
         yield episode.reported
@@ -123,6 +123,11 @@ def assembled_events(assembly: Assembly) -> Iterator[Event]:
         yield from episode.notifications
     for talks in assembly.strategy_discussions.values():
         yield from talks
+    kept = assembly.intelligence
+    yield from kept.person_links
+    yield from kept.disruptions
+    yield from kept.prosecutions
+    yield from kept.self_reports
 
 
 def write_events(events: Iterable[Event], stream: IO[str], away: frozenset[str]) -> int:

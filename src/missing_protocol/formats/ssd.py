@@ -31,6 +31,7 @@ from missing_protocol.formats.ssda903 import (
     Loss,
     Losses,
     RowKey,
+    count_records_not_held,
     read_csv,
     read_text,
 )
@@ -433,7 +434,9 @@ def to_rows(
                 table_id=episode.episode_id,
                 person_id=episode.child_id,
                 start=format_moment(episode.reported_at, policy, losses),
-                type=(MissingType.AWAY if episode.episode_id in away else MissingType.MISSING),
+                type=(
+                    MissingType.AWAY if episode.episode_id in away else MissingType.MISSING
+                ).value,
                 end=format_moment(episode.found.at, policy, losses) if episode.found else "",
                 rhi_offered=offered,
                 rhi_accepted=accepted,
@@ -443,6 +446,7 @@ def to_rows(
         _count_losses(episode, losses)
     if rows:
         losses.add("missing_from", _missing_from_dropped, len(rows))
+    count_records_not_held(assembly, losses, "ssd_missing")
     return SsdExport(tuple(rows), losses.result())
 
 

@@ -214,7 +214,8 @@ def classify(columns: Sequence[str]) -> Table | None:
     names = set(columns)
     if names & {"MISSING", "MIS_START", "MIS_END"}:
         return Table.MISSING
-    if names & {"SEX", "ETHNIC"}:
+    # UASC also has SEX (with DUC); only the Header has ETHNIC.
+    if "ETHNIC" in names or ("SEX" in names and "DUC" not in names):
         return Table.HEADER
     if "DECOM" in names:
         return Table.EPISODES
@@ -635,7 +636,25 @@ def to_tables(
     if rows:
         losses.add("episode_id", _ids_not_kept, len(rows))
         losses.add("time_of_day", _times_dropped, len(rows))
+    count_records_not_held(assembly, losses, "903")
     return Export903(Tables903(missing=missing, header=header), losses.result())
+
+
+def count_records_not_held(assembly: Assembly, losses: Losses, target: str) -> None:
+    """Strategy discussions and partnership intelligence have no place in 903 or SSD tables."""
+    talks = sum(len(t) for t in assembly.strategy_discussions.values())
+    losses.add("strategy", lambda n: f"{n} strategy discussions are not in {target}", talks)
+    kept = assembly.intelligence
+    intelligence = (
+        len(kept.person_links)
+        + len(kept.disruptions)
+        + len(kept.prosecutions)
+        + len(kept.self_reports)
+    )
+    words = (
+        f"partnership intelligence records (persons, disruptions, self-reports) are not in {target}"
+    )
+    losses.add("intelligence", lambda n: f"{n} {words}", intelligence)
 
 
 def _header_children(assembly: Assembly, written: set[str], authority: str | None) -> list[Child]:
