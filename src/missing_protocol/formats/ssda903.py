@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
@@ -71,6 +72,11 @@ def _at_or_after_start(instance: DatePolicy, _: attrs.Attribute[dt.time], end: d
         raise ValueError("end_time must not be earlier than start_time")
 
 
+@functools.lru_cache(maxsize=8192)  # a table has a few hundred distinct days, read many times
+def _localised(wall: dt.datetime, tz: str) -> pendulum.DateTime:
+    return clock.localise(wall, tz)
+
+
 @attrs.frozen
 class DatePolicy:
     """Which local wall-clock time a date without a time stands for.
@@ -85,10 +91,10 @@ class DatePolicy:
     tz: str = clock.LONDON
 
     def start(self, day: dt.date) -> pendulum.DateTime:
-        return clock.localise(dt.datetime.combine(day, self.start_time), self.tz)
+        return _localised(dt.datetime.combine(day, self.start_time), self.tz)
 
     def end(self, day: dt.date) -> pendulum.DateTime:
-        return clock.localise(dt.datetime.combine(day, self.end_time), self.tz)
+        return _localised(dt.datetime.combine(day, self.end_time), self.tz)
 
     def date_of(self, moment: dt.datetime) -> pendulum.Date:
         local = pendulum.instance(moment).in_timezone(self.tz)
@@ -160,8 +166,13 @@ class CsvTable:
     errors: tuple[EventError, ...]
 
     def cells(self, values: tuple[str, ...], wanted: Sequence[str]) -> tuple[str, ...]:
-        index = {c: i for i, c in enumerate(self.columns)}
+        index = _column_index(self.columns)
         return tuple(values[index[c]].strip() if c in index else "" for c in wanted)
+
+
+@functools.lru_cache(maxsize=64)
+def _column_index(columns: tuple[str, ...]) -> dict[str, int]:
+    return {c: i for i, c in enumerate(columns)}
 
 
 def read_text(path: str | os.PathLike[str]) -> str:

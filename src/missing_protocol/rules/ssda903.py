@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import itertools
 import re
 from collections import defaultdict
@@ -125,16 +126,24 @@ class CollectionYear:
         return cls(start)
 
 
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+@functools.lru_cache(maxsize=65536)  # a table repeats its dates; strptime is slow
 def parse_903_date(text: str) -> pendulum.Date:
-    """A 903 date, dd/mm/yyyy (four-digit year, as the DfE specification and lac_validator)."""
-    day = dt.datetime.strptime(text.strip(), "%d/%m/%Y").date()
-    return pendulum.Date(day.year, day.month, day.day)
+    """A 903 date, dd/mm/yyyy (four-digit year, as the DfE specification and lac_validator,
+    which also take one-digit days and months). ValueError for anything else."""
+    m = _DMY.match(text.strip())
+    if m is None:
+        raise ValueError(f"{text!r} is not a dd/mm/yyyy date")
+    return pendulum.Date(int(m[3]), int(m[2]), int(m[1]))
 
 
 def format_903_date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+@functools.lru_cache(maxsize=65536)  # every rule reads the same few thousand date cells
 def _date(text: str) -> pendulum.Date | None:
     """The date in a cell, or None when blank or invalid (the date rules report those)."""
     if not text:
@@ -368,6 +377,14 @@ def dob_differs_from_header(tables: Tables903, year: CollectionYear) -> Iterator
             yield _breach("INT13", row, "DOB", text, row.child)
 
 
+def _episodes_by_child(tables: Tables903) -> dict[str, list[tuple[int, EpisodeRow]]]:
+    """Episodes rows by child, with their position (so a large table is read once)."""
+    by_child: dict[str, list[tuple[int, EpisodeRow]]] = defaultdict(list)
+    for position, row in enumerate(tables.episodes or ()):
+        by_child[row.child].append((position, row))
+    return by_child
+
+
 @attrs.frozen
 class _Care:
     """One period of care: consecutive Episodes rows of a child with no gap between them."""
@@ -403,13 +420,14 @@ def open_after_care_ended(tables: Tables903, year: CollectionYear) -> Iterator[F
     """A period with no end starts within an Episodes row that has ceased (DECOM ≤ start ≤ DEC)."""
     if tables.episodes is None:
         return
+    by_child = _episodes_by_child(tables)
     for row in tables.missing:
         start = _date(row.mis_start)
         if start is None or row.mis_end:
             continue
-        for episode in tables.episodes:
+        for _, episode in by_child.get(row.child, ()):
             decom, dec = _date(episode.decom), _date(episode.dec)
-            if episode.child != row.child or decom is None or dec is None:
+            if decom is None or dec is None:
                 continue
             if decom <= start <= dec:
                 why = f"placement {episode.ref.label} ceased {episode.dec}"
@@ -445,14 +463,15 @@ def missing_at_eighteen(tables: Tables903, year: CollectionYear) -> Iterator[Fin
     the Episodes row is flagged (as lac_validator)."""
     if tables.episodes is None:
         return
+    by_child = _episodes_by_child(tables)
     flagged: set[int] = set()
     for row in tables.missing:
         end, dob = _date(row.mis_end), _date(row.dob)
         if end is None or dob is None or end != _eighteenth_birthday(dob):
             continue
-        for position, episode in enumerate(tables.episodes):
+        for position, episode in by_child.get(row.child, ()):
             dec = _date(episode.dec)
-            if episode.child != row.child or dec != end or episode.rec == "E8":
+            if dec != end or episode.rec == "E8":
                 continue
             if position not in flagged:
                 flagged.add(position)
