@@ -7,6 +7,12 @@ Times are ISO 8601 strings with an offset; `later(at, hours=…)` moves one on b
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pendulum
@@ -16,6 +22,7 @@ from missing_protocol import CheckResult, Finding
 from missing_protocol.model import Party, Risk
 
 Event = dict[str, Any]
+ROOT = Path(__file__).resolve().parent.parent
 
 LA = "309"  # a responsible authority (DfE LA code)
 HOST = "HRY"  # another authority, where a child may be placed
@@ -228,3 +235,28 @@ def as_of_times() -> st.SearchStrategy[pendulum.DateTime]:
 
 def latest(events: list[Event]) -> pendulum.DateTime:
     return pendulum.instance(max(dt.datetime.fromisoformat(e["at"]) for e in events if "at" in e))
+
+
+# --- The shipped schemas and the real console script ----------------------------------------
+
+
+def shipped_schema(name: str) -> dict[str, Any]:
+    """A JSON Schema shipped in the package (missing_protocol/schemas/<name>)."""
+    text = resources.files("missing_protocol").joinpath(f"schemas/{name}").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def console_script() -> str:
+    """The installed `missing-protocol` script: beside this Python, else on PATH."""
+    beside = Path(sys.executable).with_name("missing-protocol")
+    found = str(beside) if beside.exists() else shutil.which("missing-protocol")
+    assert found, "the missing-protocol console script is not installed"
+    return found
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run the console script as a user would (no terminal: output is piped)."""
+    return subprocess.run(
+        [console_script(), *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )

@@ -8,7 +8,6 @@ import enum
 import json
 import types
 import typing
-from importlib import resources
 from typing import Any
 
 import attrs
@@ -18,20 +17,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builders import event_logs, notified, reported
+from builders import event_logs, notified, reported, shipped_schema
 from missing_protocol import check
 from missing_protocol.formats.events import parse_object
 from missing_protocol.model import ETHNICITY_GROUPS, EVENT_TYPES, Ethnicity, EventError, Location
 
-
-def schema(name: str) -> dict[str, Any]:
-    text = resources.files("missing_protocol").joinpath(f"schemas/{name}").read_text("utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
-
-
-EVENT_SCHEMA = schema("event.schema.json")
-RESULT_SCHEMA = schema("check-result.schema.json")
+EVENT_SCHEMA = shipped_schema("event.schema.json")
+RESULT_SCHEMA = shipped_schema("check-result.schema.json")
 EVENT = jsonschema.Draft202012Validator(EVENT_SCHEMA)
 RESULT = jsonschema.Draft202012Validator(RESULT_SCHEMA)
 
