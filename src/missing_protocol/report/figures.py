@@ -196,16 +196,24 @@ class PeriodFigures:
     rejected_events: int
 
 
-def in_scope(assembly: Assembly, period: Period, authority: str) -> list[tuple[Episode, Cohort]]:
-    """The authority's episodes reported in the period (cancelled reports left out)."""
-    out = []
+def in_scope(
+    assembly: Assembly, period: Period, authority: str
+) -> tuple[list[tuple[Episode, Cohort]], int]:
+    """The authority's episodes reported in the period, and how many reports were cancelled."""
+    # Timestamps: comparing datetimes in different zones costs a zone lookup every time.
+    low, high = period.start_at.timestamp(), period.end_at.timestamp()
+    scoped, cancelled = [], 0
     for episode in assembly.episodes:
-        if episode.is_cancelled or not period.contains(episode.reported_at):
+        if not low <= episode.reported_at.timestamp() < high:
             continue
         cohort = cohort_of(episode, authority)
-        if cohort is not None:
-            out.append((episode, cohort))
-    return out
+        if cohort is None:
+            continue
+        if episode.is_cancelled:
+            cancelled += 1
+        else:
+            scoped.append((episode, cohort))
+    return scoped, cancelled
 
 
 def compute(
@@ -218,7 +226,7 @@ def compute(
     top: int = TOP_PLACES,
 ) -> PeriodFigures:
     """The period's figures. `rejected_events` defaults to the assembly's own rejections."""
-    scoped = in_scope(assembly, period, authority)
+    scoped, cancelled = in_scope(assembly, period, authority)
     episodes = [ep for ep, _ in scoped]
     # Episodes are in report order, so the last cohort seen for a child is its latest.
     latest: dict[str, Cohort] = {}
@@ -226,16 +234,11 @@ def compute(
     for episode, cohort in scoped:
         latest[episode.child_id] = cohort
         per_child[episode.child_id] += 1
-    cancelled = sum(
-        1
-        for ep in assembly.episodes
-        if ep.is_cancelled and period.contains(ep.reported_at) and cohort_of(ep, authority)
-    )
     # Bisecting the month starts finds each London month without a zone conversion per episode.
-    starts = period.month_starts()
+    starts = [start.timestamp() for start in period.month_starts()]
     months: list[list[Cohort]] = [[] for _ in starts]
     for episode, cohort in scoped:
-        months[bisect.bisect_right(starts, episode.reported_at) - 1].append(cohort)
+        months[bisect.bisect_right(starts, episode.reported_at.timestamp()) - 1].append(cohort)
     return PeriodFigures(
         period=period,
         authority=authority,
