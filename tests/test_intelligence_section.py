@@ -1,0 +1,48 @@
+"""The report's intelligence section: published figures by default, restricted detail on request."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+import jsonschema
+import pendulum
+
+from intelligence_log import LOG
+from missing_protocol import assemble
+from missing_protocol.formats.events import read_objects
+from missing_protocol.intelligence.section import report_section
+from missing_protocol.model import EventError
+from missing_protocol.report.figures import Period
+from missing_protocol.report.suppression import INTERNAL
+
+MARCH = Period(pendulum.date(2026, 3, 1), pendulum.date(2026, 4, 1))
+ASSEMBLY = assemble(e for e in read_objects(LOG) if not isinstance(e, EventError))
+
+
+def schema(name: str) -> dict[str, Any]:
+    path = resources.files("missing_protocol") / "schemas" / f"{name}.schema.json"
+    loaded: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return loaded
+
+
+def test_default_section_is_publishable() -> None:
+    section = report_section(ASSEMBLY, MARCH)
+    assert set(section) == {"hotspots", "self_reports"}
+    jsonschema.validate(section["hotspots"], schema("hotspots"))
+    jsonschema.validate(section["self_reports"], schema("self-reports"))
+    assert "self_reports" not in section["self_reports"]  # no per-report detail
+    text = json.dumps(section)
+    assert not any(f'"{c}"' in text for c in ("C1", "C9", "P1"))
+    # Judged at the end of the period: the same log always gives the same section.
+    assert section["self_reports"]["as_of"] == "2026-04-01T00:00:00+01:00"
+    assert section == report_section(ASSEMBLY, MARCH)
+
+
+def test_restricted_detail_on_request() -> None:
+    section = report_section(ASSEMBLY, MARCH, INTERNAL, include_intelligence=True, top=None)
+    jsonschema.validate(section["persons"], schema("persons"))
+    jsonschema.validate(section["self_reports"], schema("self-reports"))
+    assert len(section["self_reports"]["self_reports"]) == 6
+    assert section["persons"]["figures"]["persons"] == 4
