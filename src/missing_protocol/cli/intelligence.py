@@ -141,7 +141,10 @@ def _disclosure(no_suppress: bool) -> Disclosure:
     help="H3 cell resolution for places with coordinates (0 coarse to 15 fine).",
 )
 @click.option(
-    "--top", type=click.IntRange(min=0), default=0, help="Show only the first N rows of each list."
+    "--top",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Show only the first N rows of each list (0: all).",
 )
 def hotspots_command(
     files: tuple[str, ...],
