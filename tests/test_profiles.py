@@ -94,6 +94,14 @@ def test_a_user_toml_overrides_one_parameter_and_inherits_the_rest(tmp_path: Pat
     )
 
 
+def test_a_user_file_named_statutory_still_overrides_only_what_it_names(tmp_path: Path) -> None:
+    path = toml(tmp_path, '[parameters]\nrhi_within = "PT48H"\n', "statutory.toml")
+    profile = load_profile(path)
+    assert profile.name == "statutory"
+    assert profile.versions[0].parameters.rhi_within == Elapsed(48 * 3600)
+    assert profile.versions[0].parameters.max_age == 18
+
+
 def test_a_user_toml_may_extend_london(tmp_path: Path) -> None:
     path = toml(tmp_path, 'extends = "london"\n[parameters]\nnotify_host_within = "PT12H"\n')
     params = load_profile(path).versions[0].parameters

@@ -267,4 +267,6 @@ def load(spec: str | os.PathLike[str] | Profile) -> Profile:
     except tomllib.TOMLDecodeError as problem:
         raise ProfileError(f"{path}: not valid TOML: {problem}") from None
     data.setdefault("name", path.stem)
+    # A user file overrides a shipped profile, even one named (or saved as) "statutory".
+    data.setdefault("extends", "statutory")
     return profile_from_mapping(data, str(path))
