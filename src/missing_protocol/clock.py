@@ -91,6 +91,14 @@ def now() -> pendulum.DateTime:
     return pendulum.now(LONDON)
 
 
+def utc_instant(timestamp: float) -> pendulum.DateTime:
+    """A UTC pendulum DateTime from a POSIX timestamp (the cheap path rules take per episode)."""
+    d = dt.datetime.fromtimestamp(timestamp, dt.UTC)
+    return pendulum.DateTime(
+        d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tzinfo=pendulum.UTC
+    )
+
+
 @attrs.frozen
 class Elapsed:
     """A duration on the real clock (seconds), from an ISO 8601 duration like PT72H or P90D."""
@@ -98,7 +106,7 @@ class Elapsed:
     seconds: int
 
     def after(self, start: dt.datetime) -> pendulum.DateTime:
-        return pendulum.instance(start).in_timezone("UTC").add(seconds=self.seconds)
+        return utc_instant(start.timestamp() + self.seconds)
 
     def __str__(self) -> str:
         return iso_duration(self.seconds)

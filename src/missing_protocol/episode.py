@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TypeVar
 
 import attrs
 import pendulum
@@ -35,6 +36,8 @@ from missing_protocol.model import (
     SelfReport,
     StrategyDiscussion,
 )
+
+E = TypeVar("E", bound=Event)
 
 
 @attrs.frozen
@@ -169,17 +172,34 @@ def error_for(event: Event, field: str | None, message: str) -> EventError:
     return EventError(line=event.origin.line, field=field, message=message, file=event.origin.file)
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    # Sort keys compare instants in UTC: under PEP 495 an aware time inside a fold (e.g. 01:30
-    # London on the autumn change) never compares == to the same instant in another zone, so a
-    # tuple key would skip its tie-breakers and the order would follow the input.
-    return moment.astimezone(dt.UTC)
-
-
-def _time_order(event: Event) -> tuple[dt.datetime, int, str, int]:
-    at: dt.datetime = getattr(event, "at", None) or dt.datetime.min.replace(tzinfo=dt.UTC)
+def _time_order(event: Event) -> tuple[float, int, str, int]:
+    # Timestamps, not aware datetimes: under PEP 495 a time inside a fold never compares == to
+    # the same instant in another zone, which would skip the tie-breakers.
+    at: dt.datetime | None = getattr(event, "at", None)
     rank = LIFECYCLE_ORDER.get(event.type, 0)
-    return (_utc(at), rank, event.origin.file or "", event.origin.line)
+    return (
+        at.timestamp() if at else float("-inf"),
+        rank,
+        event.origin.file or "",
+        event.origin.line,
+    )
+
+
+def _ordered(events: Iterable[E]) -> list[E]:
+    """Time order, lifecycle order at one instant, then content: never the order of the input."""
+    keyed = sorted(((_time_order(e), e) for e in events), key=lambda pair: pair[0])
+    ordered = [e for _, e in keyed]
+    instants = [key[:2] for key, _ in keyed]
+    i = 0
+    while i < len(ordered):
+        j = i + 1
+        while j < len(ordered) and instants[j] == instants[i]:
+            j += 1
+        if j - i > 1:
+            # Rare same-instant, same-rank ties (found and cancelled at once, duplicates).
+            ordered[i:j] = sorted(ordered[i:j], key=lambda e: (e.type, repr(e)))
+        i = j
+    return ordered
 
 
 _SLOT = {
@@ -204,7 +224,7 @@ def _fold(
     slots: dict[str, object] = {}
     notifications: list[Notified] = []
     taken: list[Event] = []
-    for event in sorted(events, key=_time_order):
+    for event in _ordered(events):
         try:
             state = next_state(episode_id, state, event.type)
         except LifecycleError as problem:
@@ -245,7 +265,10 @@ def assemble(events: Iterable[Event]) -> Assembly:
     discussions: list[StrategyDiscussion] = []
     intelligence: list[IntelligenceEvent] = []
     accepted = 0
-    for event in events:
+    events = list(events)
+    # Child records merge in content order, so a conflict rejects the same record whatever the input order.
+    records = sorted((e for e in events if isinstance(e, Child)), key=repr)
+    for event in [*records, *(e for e in events if not isinstance(e, Child))]:
         if isinstance(event, Child):
             if event.child_id not in children:
                 children[event.child_id] = event
@@ -275,7 +298,7 @@ def assemble(events: Iterable[Event]) -> Assembly:
     accepted += sum(len(taken) for _, taken in episodes)
     final = tuple(
         attrs.evolve(ep, child=children.get(ep.child_id))
-        for ep, _ in sorted(episodes, key=lambda p: (_utc(p[0].reported_at), p[0].episode_id))
+        for ep, _ in sorted(episodes, key=lambda p: (p[0].reported_at.timestamp(), p[0].episode_id))
     )
 
     kept = _intelligence(intelligence, {ep.episode_id for ep in final}, errors)
@@ -292,7 +315,7 @@ def assemble(events: Iterable[Event]) -> Assembly:
             accepted += 1
         else:
             errors.append(error_for(talk, "child_id", f"unknown child {talk.child_id!r}"))
-    strategy = {c: tuple(sorted(t, key=_time_order)) for c, t in by_child.items()}
+    strategy = {c: tuple(_ordered(t)) for c, t in by_child.items()}
     errors.sort(key=lambda e: (e.file or "", e.line))
     return Assembly(final, children, strategy, tuple(errors), accepted, kept)
 
@@ -309,7 +332,7 @@ def _intelligence(
     disruptions: list[Disruption] = []
     prosecutions: list[Prosecution] = []
     reports: dict[str, SelfReport] = {}
-    for event in sorted(events, key=_time_order):
+    for event in _ordered(events):
         if isinstance(event, PersonLinked):
             if event.episode_id in episode_ids:
                 links.append(event)
@@ -341,7 +364,7 @@ def _without_overlaps(
         by_child[pair[0].child_id].append(pair)
     kept: list[tuple[Episode, list[Event]]] = []
     for pairs in by_child.values():
-        pairs.sort(key=lambda p: (_utc(p[0].reported_at), p[0].episode_id))
+        pairs.sort(key=lambda p: (p[0].reported_at.timestamp(), p[0].episode_id))
         latest: Episode | None = None
         for episode, taken in pairs:
             end = latest.ended_at if latest else None

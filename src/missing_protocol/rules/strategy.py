@@ -79,13 +79,17 @@ def strategy_long(episode: Episode, ctx: Context) -> Finding | None:
 def _repeat_trigger(episode: Episode, ctx: Context) -> bool:
     """True when this report is the child's `repeat_count`-th within `repeat_window`."""
     params = ctx.parameters(episode)
-    # An earlier report counts while its window still covers this one.
-    count = sum(
-        1
-        for other in ctx.assembly.episodes_of(episode.child_id)
-        if other.reported_at <= episode.reported_at
-        and params.repeat_window.after(other.reported_at) > episode.reported_at
-    )
+    earlier = [
+        o
+        for o in ctx.assembly.episodes_of(episode.child_id)
+        if o.reported_at <= episode.reported_at
+    ]
+    count = 0
+    # Latest first: an earlier report counts while its window still covers this one.
+    for other in reversed(earlier):
+        if params.repeat_window.after(other.reported_at) <= episode.reported_at:
+            break
+        count += 1
     return count == params.repeat_count
 
 
