@@ -55,6 +55,50 @@ def load_profile(spec: str) -> Profile:
         raise click.UsageError(str(problem)) from None
 
 
+def input_format_options(func: F) -> F:
+    """--input-format events|903|ssd and the --authority that 903 and SSD files do not carry."""
+    func = click.option(
+        "--authority",
+        default=None,
+        help="903/SSD input: the responsible authority code (those files do not record it).",
+    )(func)
+    return click.option(
+        "--input-format",
+        "input_format",
+        type=click.Choice(["events", "903", "ssd"]),
+        default="events",
+        show_default=True,
+        help="events (JSONL/JSON), SSDA903 Header+Missing CSV, or SSD ssd_missing CSV.",
+    )(func)
+
+
+def open_inputs(
+    files: Sequence[str], assume_tz: str | None, input_format: str, authority: str | None
+) -> Iterator[Parsed]:
+    """Events from the log files, or converted from 903 / SSD tables (losses noted on stderr)."""
+    if input_format == "events":
+        return open_logs(files, assume_tz)
+    if not authority:
+        raise click.UsageError(f"--input-format {input_format} needs --authority CODE")
+    from missing_protocol.formats import ssd, ssda903
+
+    try:
+        if input_format == "903":
+            conversion = ssda903.read_episodes_903(files, authority=authority)
+        else:
+            conversion = ssd.read_episodes_ssd(files, authority=authority)
+    except UnreadableFile as problem:
+        raise click.UsageError(f"cannot read {problem}") from None
+    click.echo(
+        f"{input_format}: rows = converted + rejected: "
+        f"{conversion.rows} = {conversion.converted} + {conversion.rejected}",
+        err=True,
+    )
+    for loss in conversion.losses:
+        click.echo(f"  not carried: {loss.message}", err=True)
+    return iter(conversion.parsed)
+
+
 def open_logs(files: Sequence[str], assume_tz: str | None) -> Iterator[Parsed]:
     """Open every file first (an unreadable one is a usage error, exit 2), then stream them."""
     if assume_tz is not None:

@@ -11,7 +11,13 @@ import pendulum
 from missing_protocol import clock
 from missing_protocol.check import CheckResult, check_parsed, parse_as_of
 from missing_protocol.cli._app import app
-from missing_protocol.cli._options import load_profile, log_options, open_logs, progress_on_terminal
+from missing_protocol.cli._options import (
+    input_format_options,
+    load_profile,
+    log_options,
+    open_inputs,
+    progress_on_terminal,
+)
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.intelligence.pseudonymise import collecting
 from missing_protocol.rules import REGISTRY, Finding, Status
@@ -26,13 +32,15 @@ def _run(
     *,
     include_intelligence: bool = False,
     privacy: Privacy | None = None,
+    input_format: str = "events",
+    authority: str | None = None,
 ) -> CheckResult:
     chosen = load_profile(profile)
     try:
         moment = parse_as_of(as_of)
     except clock.TimeError as problem:
         raise click.UsageError(f"--as-of: {problem}") from None
-    parsed = open_logs(files, assume_tz)
+    parsed = open_inputs(files, assume_tz, input_format, authority)
     if privacy is not None and privacy.active:
         privacy.check_key()
         parsed = collecting(parsed, privacy.seen)
@@ -97,6 +105,7 @@ def render_text(result: CheckResult, *, show_all: bool) -> str:
 )
 @include_intelligence_option
 @pseudonymise_option
+@input_format_options
 def check_command(
     files: tuple[str, ...],
     as_of: str | None,
@@ -107,6 +116,8 @@ def check_command(
     show_all: bool,
     include_intelligence: bool,
     pseudonymise_key: str | None,
+    input_format: str,
+    authority: str | None,
 ) -> None:
     """Check event logs against the protocol; exit 1 on any problem or rejected event."""
     privacy = Privacy(pseudonymise_key)
@@ -118,6 +129,8 @@ def check_command(
         fmt,
         include_intelligence=include_intelligence,
         privacy=privacy,
+        input_format=input_format,
+        authority=authority,
     )
     if fmt == "json":
         payload = result.to_dict(only_problems=only_problems)
