@@ -222,7 +222,9 @@ def event_logs(draw: st.DrawFn, max_children: int = 3, max_episodes: int = 3) ->
                 if stage >= 3:
                     u += step(24 * 20)
                     events.append(plan(eid, stamp(u)))
-            t += step(24 * 40)
+            # The next report comes strictly after this episode ends: two reports of one child
+            # at one instant would leave their order to the episode ids.
+            t += pendulum.duration(minutes=1) + step(24 * 40)
         for _ in range(draw(st.integers(0, 2))):
             events.append(strategy(child_id, stamp(first + step(24 * 120))))
     return events
