@@ -111,6 +111,19 @@ def test_RHI_OFFER_applies_to_a_child_who_is_17_at_return() -> None:
     assert finding(result, "RHI-OFFER").status.value == "overdue"
 
 
+def test_RHI_72H_age_is_taken_on_the_london_day_of_return() -> None:
+    """RHI-72H: not required from max_age (18) at return; 00:30 BST on 1 July is already 1 July
+    in London, though still 30 June in UTC."""
+    events = [
+        child("C1", born="2008-07-01"),
+        reported("E1", "2026-06-30T20:00:00Z"),
+        found("E1", "2026-06-30T23:30:00Z"),
+    ]
+    assert finding(check(events, as_of="2026-07-20"), "RHI-72H").status.value == "not_required"
+    events[2] = found("E1", "2026-06-30T22:30:00Z")  # 23:30 BST on 30 June: still 17
+    assert finding(check(events, as_of="2026-07-20"), "RHI-72H").status.value == "overdue"
+
+
 def test_RHI_OFFER_has_no_finding_while_the_child_is_still_missing() -> None:
     """RHI-OFFER: triggered by an episode ending with the child found; an open episode has none."""
     result = check([reported("E1", REPORTED)], as_of=AS_OF_LATER)
@@ -336,8 +349,9 @@ def _episode(event: dict[str, object]) -> Episode:
     ids=["home", "home-elsewhere", "care-in-area", "care-host-same", "placed-out-of-area"],
 )
 def test_rhi_owner(event: dict[str, object], statutory: str, london: str) -> None:
-    """RHI owner: the responsible authority, except a child placed out of area under a profile
-    with rhi_owner_out_of_area = "host" (london), who is interviewed by the host authority."""
+    """RHI-OFFER, RHI-72H, RHI-INDEPENDENT (the RHI owner): the responsible authority, except a
+    child placed out of area under a profile with rhi_owner_out_of_area = "host" (london), who is
+    interviewed by the host authority. `rhi_owner()` answers without running a check."""
     episode = _episode(event)
     assert rhi_owner(episode) == statutory
     assert rhi_owner(episode, "statutory") == statutory
@@ -365,8 +379,8 @@ def test_RHI_72H_owner_of_a_child_placed_out_of_area(profile: str, owner: str) -
 
 
 def test_rhi_owner_follows_the_profile_version_in_force_at_the_report() -> None:
-    """RHI owner: a profile version from 2026-07-01 that moves interviews to the host applies to
-    episodes reported from that (London) day on."""
+    """RHI-72H (the RHI owner): a profile version from 2026-07-01 that moves interviews to the
+    host applies to episodes reported from that (London) day on."""
     profile = profile_from_mapping(
         {
             "name": "relaunch",
