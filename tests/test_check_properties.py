@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import attrs
 import pendulum
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -169,27 +168,26 @@ def test_completing_a_duty_never_makes_another_finding_worse(
         assert RANK[now[key].status] <= RANK[was.status], (key, was.status, now[key].status)
 
 
-# --- Known order dependence (episode assembly, outside the rules engine) ----------------------
-# CONTRACT §1: "the result never depends on file order". Two corners still do, because
-# `episode.assemble` breaks ties by file and line: events of one episode at the same moment and
-# the same lifecycle step (found vs report_cancelled, declined vs completed), and two child
-# records that disagree (the first one read wins). Not strict: they pass once assembly is fixed.
+# --- Order independence in the corners random valid logs do not reach --------------------------
+# CONTRACT §1: "the result never depends on file order", even for logs with rejected events:
+# events of one episode at the same moment and the same lifecycle step (found vs
+# report_cancelled), and two child records that disagree.
 
 
-@pytest.mark.xfail(reason="assemble breaks same-moment ties by line (core)", strict=False)
 def test_same_moment_found_and_cancelled_do_not_depend_on_order() -> None:
     report = reported("E1", "2026-03-02T20:00:00Z")
-    found_ = {"type": "found", "episode_id": "E1", "at": "2026-03-03T08:00:00Z"}
+    found_ = found_event("E1", "2026-03-03T08:00:00Z")
     cancel = {"type": "report_cancelled", "episode_id": "E1", "at": "2026-03-03T08:00:00Z"}
     a = check([report, found_, cancel], as_of="2026-03-20")
     b = check([report, cancel, found_], as_of="2026-03-20")
     assert a.to_dict()["findings"] == b.to_dict()["findings"]
+    assert [e.message for e in a.errors] == [e.message for e in b.errors]
 
 
-@pytest.mark.xfail(reason="conflicting child records: the first read wins (core)", strict=False)
 def test_conflicting_child_records_do_not_depend_on_order() -> None:
     events = [reported("E1", "2026-03-02T20:00:00Z"), found_event("E1", "2026-03-03T08:00:00Z")]
     old, young = child("C1", born="2000-01-01"), child("C1", born="2012-01-01")
     a = check([*events, old, young], as_of="2026-03-20")
     b = check([*events, young, old], as_of="2026-03-20")
     assert a.to_dict()["findings"] == b.to_dict()["findings"]
+    assert [e.field for e in a.errors] == [e.field for e in b.errors] == ["born"]
