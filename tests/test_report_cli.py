@@ -113,6 +113,30 @@ def test_html_and_csv_outputs(log: Path, tmp_path: Path) -> None:
     assert "HTML report written to" in result.stderr
 
 
+def test_profile_sets_the_interview_deadline(log: Path, tmp_path: Path) -> None:
+    with log.open("a", encoding="utf-8") as handle:
+        for kind, at in [
+            ("interview_offered", "2025-05-02T10:00:00+01:00"),
+            ("interview_completed", "2025-05-05T12:30:00+01:00"),  # 72.5 h after found
+        ]:
+            handle.write(json.dumps({"type": kind, "episode_id": "E1", "at": at}) + "\n")
+    args = ["report", str(log), *YEAR, "--no-suppress", "--format", "json"]
+    default = json.loads(run(*args).stdout)
+    assert default["interviews"]["completed_within_deadline"] == 0
+    assert default["profile"] == "statutory"
+    local = tmp_path / "local.toml"
+    local.write_text('[parameters]\nrhi_within = "3 working days"\n', encoding="utf-8")
+    data = json.loads(run(*args, "--profile", str(local)).stdout)
+    jsonschema.validate(data, SCHEMA)
+    assert data["interviews"]["completed_within_deadline"] == 1
+    assert data["interviews"]["deadlines"] == ["3 working days"]
+    assert data["profile"] == "local"
+    text = run("report", str(log), *YEAR, "--profile", str(local)).stdout
+    assert "Completed within 3 working days" in text
+    bad = run("report", str(log), *YEAR, "--profile", "nowhere")
+    assert bad.exit_code == 2 and "unknown profile" in bad.stderr
+
+
 def test_rejected_events_are_counted_and_reported_but_do_not_stop_the_report(
     log: Path,
 ) -> None:

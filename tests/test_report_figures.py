@@ -10,6 +10,7 @@ import pytest
 
 from missing_protocol import clock
 from missing_protocol.formats.events import read_objects
+from missing_protocol.profiles import profile_from_mapping
 from missing_protocol.report import Period, PeriodFigures, period_report
 from missing_protocol.report.figures import Cohort, CohortCounts
 
@@ -199,6 +200,38 @@ def test_the_caller_can_pass_the_profiles_interview_deadline() -> None:
     assert rhi.completed_within_deadline == 2
     rhi = figures(*_interview_log(), rhi_within=clock.WorkingDays(2)).interviews
     assert rhi.completed_within_deadline == 0  # Sunday 1 June + 2 working days = Tue 3 June
+
+
+def test_a_profile_judges_each_episode_by_the_version_in_force_at_its_report() -> None:
+    # E1 is 72 h (in time under both), E4 73 h: late under PT72H, in time under PT74H.
+    later = profile_from_mapping(
+        {
+            "name": "local",
+            "parameters": {"rhi_within": "PT72H"},
+            "versions": [{"effective_from": "2025-06-01", "rhi_within": "PT74H"}],
+        }
+    )
+    rhi = figures(*_interview_log(), profile=later).interviews
+    assert rhi.completed_within_deadline == 2  # reported 1 June: the new version applies
+    assert rhi.deadline == clock.Elapsed(74 * 3600) and rhi.deadlines == (clock.Elapsed(74 * 3600),)
+    earlier = profile_from_mapping(
+        {
+            "name": "local",
+            "parameters": {"rhi_within": "PT72H"},
+            "versions": [{"effective_from": "2025-06-02", "rhi_within": "PT74H"}],
+        }
+    )
+    f = figures(*_interview_log(), profile=earlier)
+    assert f.interviews.completed_within_deadline == 1  # reported 1 June: still 72 hours
+    assert f.interviews.deadlines == (clock.Elapsed(72 * 3600),)
+    assert f.interviews.deadline == clock.Elapsed(74 * 3600)  # in force at the period's end
+    assert f.profile == "local"
+    assert figures(*_interview_log(), profile="statutory").interviews.completed_within_deadline == 1
+
+
+def test_a_deadline_and_a_profile_together_are_refused() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        figures(*_interview_log(), profile="statutory", rhi_within=clock.Elapsed(3600))
 
 
 def test_72_hours_is_elapsed_time_across_the_autumn_clock_change() -> None:

@@ -12,6 +12,7 @@ import pendulum
 
 from missing_protocol import clock
 from missing_protocol.cli._app import app, usage_error
+from missing_protocol.cli._options import load_profile
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
 from missing_protocol.model import Reported
 from missing_protocol.report import (
@@ -121,6 +122,14 @@ def write_outputs(
 @click.option(
     "--assume-tz", metavar="TZ", help="Zone for times without an offset, e.g. Europe/London."
 )
+@click.option(
+    "--profile",
+    default="statutory",
+    show_default=True,
+    metavar="NAME|PATH",
+    help="statutory, london, or a TOML file: its rhi_within (in force at each report) judges "
+    "interviews done in time, its self_report_tolerance matches self-reports.",
+)
 def report_command(
     files: tuple[str, ...],
     start: str,
@@ -131,6 +140,7 @@ def report_command(
     csv_dir: str | None,
     no_suppress: bool,
     assume_tz: str | None,
+    profile: str,
 ) -> None:
     """The period report for scrutiny: episodes and children in [--from, --to), by cohort.
 
@@ -139,6 +149,7 @@ def report_command(
     """
     period = parse_period(start, end)
     check_zone(assume_tz)
+    chosen_profile = load_profile(profile)
     parsed = read_all(files, assume_tz)
     chosen = authority or busiest_authority(parsed)
     if chosen is None:
@@ -146,7 +157,7 @@ def report_command(
     if authority is None:
         click.echo(f"missing-protocol: reporting for {chosen} (most reports in the log)", err=True)
     disclosure = INTERNAL if no_suppress else PUBLISHED
-    figures = build(parsed, period, chosen)
+    figures = build(parsed, period, chosen, profile=chosen_profile)
     if fmt == "json":
         click.echo(
             json.dumps(render_json.to_dict(figures, disclosure), indent=2, ensure_ascii=False)

@@ -6,13 +6,16 @@ print(render_text.render(figures))
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
-from missing_protocol import clock
-from missing_protocol.episode import assemble
+import attrs
+
+from missing_protocol import clock, profiles
+from missing_protocol.episode import Assembly, assemble
 from missing_protocol.model import Event, EventError
+from missing_protocol.profiles import Profile
 from missing_protocol.report.figures import (
-    RHI_WITHIN_DEFAULT,
     Cohort,
     CohortCounts,
     Period,
@@ -28,24 +31,47 @@ def period_report(
     period: Period,
     authority: str,
     *,
-    rhi_within: clock.Duration = RHI_WITHIN_DEFAULT,
+    rhi_within: clock.Duration | None = None,
+    profile: str | os.PathLike[str] | Profile | None = None,
 ) -> PeriodFigures:
-    """Figures from a reader's output: rejected events are counted, never fatal."""
+    """Figures from a reader's output: rejected events are counted, never fatal.
+
+    The interview deadline is `rhi_within` (default 72 hours elapsed) or, with `profile` (a
+    shipped name, a TOML path or a Profile), the profile's `rhi_within` in force at each
+    episode's report.
+    """
+    log = assemble_parsed(parsed)
+    return compute(
+        log.assembly,
+        period,
+        authority,
+        rhi_within=rhi_within,
+        profile=None if profile is None else profiles.load(profile),
+        rejected_events=log.rejected,
+    )
+
+
+@attrs.frozen
+class ParsedLog:
+    """A reader's output folded into episodes, with every rejection counted."""
+
+    assembly: Assembly
+    events: int
+    rejected: int
+
+
+def assemble_parsed(parsed: Iterable[Event | EventError]) -> ParsedLog:
+    """Assemble what the reader yields; rejected lines and rejected events are both counted."""
     events: list[Event] = []
-    rejected = 0
+    total = rejected = 0
     for item in parsed:
+        total += 1
         if isinstance(item, EventError):
             rejected += 1
         else:
             events.append(item)
     assembly = assemble(events)
-    return compute(
-        assembly,
-        period,
-        authority,
-        rhi_within=rhi_within,
-        rejected_events=rejected + len(assembly.errors),
-    )
+    return ParsedLog(assembly, total, rejected + len(assembly.errors))
 
 
 __all__ = [
@@ -55,8 +81,10 @@ __all__ = [
     "Cohort",
     "CohortCounts",
     "Disclosure",
+    "ParsedLog",
     "Period",
     "PeriodFigures",
+    "assemble_parsed",
     "cohort_of",
     "compute",
     "period_report",

@@ -138,7 +138,7 @@ def interviews(figures: PeriodFigures, disclosure: Disclosure) -> str:
         ("Found", rhi.found_episodes, True, BAR),
         ("Offered an interview", rhi.offered, False, BAR),
         ("Interview completed", rhi.completed, False, BAR),
-        (f"Completed within {w.deadline(rhi.deadline)}", rhi.completed_within_deadline, False, BAR),
+        (f"Completed within {w.rhi_deadline(rhi)}", rhi.completed_within_deadline, False, BAR),
         ("Declined by the child", rhi.declined_by_child, False, DECLINED),
         ("Declined by a parent", rhi.declined_by_parent, False, DECLINED),
     ]

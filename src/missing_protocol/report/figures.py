@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import enum
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import attrs
 import pendulum
@@ -20,6 +20,7 @@ import pendulum
 from missing_protocol import clock
 from missing_protocol.episode import Assembly, Episode
 from missing_protocol.model import DeclinedBy, EthnicGroup, Location, Sex
+from missing_protocol.profiles import Profile
 
 RHI_WITHIN_DEFAULT: clock.Duration = clock.Elapsed(72 * 3600)
 REPEAT_THRESHOLD = 3
@@ -156,7 +157,10 @@ class Interviews:
     declined_by_parent: int
     completed: int
     completed_within_deadline: int
+    # The deadline in force at the end of the period, and every deadline the period's found
+    # episodes were judged by (more than one when the profile changed during the period).
     deadline: clock.Duration
+    deadlines: tuple[clock.Duration, ...] = ()
 
 
 @attrs.frozen
@@ -194,6 +198,27 @@ class PeriodFigures:
     found_at: tuple[Hotspot, ...]
     cancelled_reports: int
     rejected_events: int
+    # The profile that set the interview deadline, or None when a fixed `rhi_within` was given.
+    profile: str | None = None
+
+
+# The interview deadline for one episode: fixed, or the profile version in force at its report.
+Deadline = Callable[[Episode], clock.Duration]
+
+
+def _deadline_rule(
+    rhi_within: clock.Duration | None, profile: Profile | None, period: Period
+) -> tuple[Deadline, clock.Duration]:
+    """Each episode's interview deadline, and the one in force at the end of the period."""
+    if profile is not None and rhi_within is not None:
+        raise ValueError("give the interview deadline as rhi_within or by a profile, not both")
+    if profile is None:
+        fixed = RHI_WITHIN_DEFAULT if rhi_within is None else rhi_within
+        return (lambda _: fixed), fixed
+    at_end = profile.at(period.end_at.subtract(microseconds=1)).rhi_within
+    if len(profile.versions) == 1:
+        return (lambda _: at_end), at_end
+    return (lambda episode: profile.at(episode.reported_at).rhi_within), at_end
 
 
 def in_scope(
@@ -221,11 +246,17 @@ def compute(
     period: Period,
     authority: str,
     *,
-    rhi_within: clock.Duration = RHI_WITHIN_DEFAULT,
+    rhi_within: clock.Duration | None = None,
+    profile: Profile | None = None,
     rejected_events: int | None = None,
     top: int = TOP_PLACES,
 ) -> PeriodFigures:
-    """The period's figures. `rejected_events` defaults to the assembly's own rejections."""
+    """The period's figures. `rejected_events` defaults to the assembly's own rejections.
+
+    The interview deadline is `rhi_within` (default 72 hours elapsed) or, with `profile`, the
+    `rhi_within` of the profile version in force at each episode's report.
+    """
+    deadline_of, at_end = _deadline_rule(rhi_within, profile, period)
     scoped, cancelled = in_scope(assembly, period, authority)
     episodes = [ep for ep, _ in scoped]
     # Episodes are in report order, so the last cohort seen for a child is its latest.
@@ -247,7 +278,7 @@ def compute(
         cohorts=CohortCounts.tally(latest.values()),
         ethnicity=_ethnicity(assembly, latest),
         sex=_sex(assembly, latest),
-        interviews=_interviews(episodes, rhi_within),
+        interviews=_interviews(episodes, deadline_of, at_end),
         repeat_children=sum(1 for n in per_child.values() if n >= REPEAT_THRESHOLD),
         duration=_durations(episodes),
         by_month=tuple(
@@ -258,6 +289,7 @@ def compute(
         found_at=_hotspots((ep.found.location for ep in episodes if ep.found), top),
         cancelled_reports=cancelled,
         rejected_events=len(assembly.errors) if rejected_events is None else rejected_events,
+        profile=None if profile is None else profile.name,
     )
 
 
@@ -279,14 +311,17 @@ def _sex(assembly: Assembly, children: Iterable[str]) -> tuple[Share, ...]:
     return tuple(Share(key, seen.get(key, 0)) for key in SEX_KEYS)
 
 
-def _interviews(episodes: list[Episode], rhi_within: clock.Duration) -> Interviews:
+def _interviews(episodes: list[Episode], deadline_of: Deadline, last: clock.Duration) -> Interviews:
     found = [ep for ep in episodes if ep.found is not None]
     declined = Counter(ep.declined.declined_by for ep in found if ep.declined is not None)
     completed = on_time = 0
+    used: dict[clock.Duration, None] = {}
     for ep in found:
+        limit = deadline_of(ep)
+        used.setdefault(limit, None)
         if ep.completed is not None and ep.found is not None:
             completed += 1
-            on_time += _within(ep.found.at, ep.completed.at, rhi_within)
+            on_time += _within(ep.found.at, ep.completed.at, limit)
     return Interviews(
         found_episodes=len(found),
         offered=sum(1 for ep in found if ep.offered is not None),
@@ -294,7 +329,8 @@ def _interviews(episodes: list[Episode], rhi_within: clock.Duration) -> Intervie
         declined_by_parent=declined.get(DeclinedBy.PARENT, 0),
         completed=completed,
         completed_within_deadline=on_time,
-        deadline=rhi_within,
+        deadline=last,
+        deadlines=tuple(used) or (last,),
     )
 
 

@@ -85,7 +85,7 @@ def render(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> str:
             _card(str(f.episodes), "missing episodes"),
             _card(str(f.children), "children"),
             _card(w.count(d, f.repeat_children), "children missing 3 or more times"),
-            _card(within, f"of interviews done within {w.deadline(rhi.deadline)}"),
+            _card(within, f"of interviews done within {w.rhi_deadline(rhi)}"),
         ]
     )
     cohort_rows = [
@@ -99,7 +99,7 @@ def render(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> str:
             ("Declined by the child", rhi.declined_by_child),
             ("Declined by a parent", rhi.declined_by_parent),
             ("Interview completed", rhi.completed),
-            (f"Completed within {w.deadline(rhi.deadline)}", rhi.completed_within_deadline),
+            (f"Completed within {w.rhi_deadline(rhi)}", rhi.completed_within_deadline),
         ]
     ]
     month_rows = [

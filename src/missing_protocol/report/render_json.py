@@ -62,6 +62,7 @@ def to_dict(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> dict[
             "completed": d.count(rhi.completed),
             "completed_within_deadline": d.count(rhi.completed_within_deadline),
             "deadline": str(rhi.deadline),
+            "deadlines": [str(x) for x in rhi.deadlines],
         },
         "repeat_children": d.count(f.repeat_children),
         "duration": {
@@ -80,4 +81,5 @@ def to_dict(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> dict[
         },
         "cancelled_reports": d.count(f.cancelled_reports),
         "rejected_events": f.rejected_events,
+        "profile": f.profile,
     }

@@ -112,7 +112,7 @@ def render(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> str:
                     w.percent(d, rhi.completed, rhi.found_episodes),
                 ],
                 [
-                    f"Completed within {w.deadline(rhi.deadline)}",
+                    f"Completed within {w.rhi_deadline(rhi)}",
                     w.count(d, rhi.completed_within_deadline),
                     w.percent(d, rhi.completed_within_deadline, rhi.found_episodes),
                 ],

@@ -6,7 +6,7 @@ import datetime as dt
 
 from missing_protocol import clock
 from missing_protocol.model import EthnicGroup
-from missing_protocol.report.figures import PeriodFigures, Share
+from missing_protocol.report.figures import Interviews, PeriodFigures, Share
 from missing_protocol.report.suppression import Disclosure
 
 MAJOR_GROUPS = frozenset(
@@ -45,6 +45,14 @@ def deadline(duration: clock.Duration) -> str:
         hours, rest = divmod(duration.seconds, 3600)
         return f"{hours} hours" if not rest else str(duration)
     return str(duration)
+
+
+def rhi_deadline(rhi: Interviews) -> str:
+    """The interview deadline in words; both (or all) when the profile changed in the period."""
+    used = rhi.deadlines or (rhi.deadline,)
+    if len(used) == 1:
+        return deadline(used[0])
+    return "the deadline in force (" + ", then ".join(deadline(d) for d in used) + ")"
 
 
 def length(value: dt.timedelta | None) -> str:
@@ -88,7 +96,7 @@ def headline(figures: PeriodFigures, disclosure: Disclosure) -> list[str]:
     lines.append(
         f"Of {rhi.found_episodes} found episodes, {count(d, rhi.offered)} were offered a return "
         f"interview; {count(d, rhi.completed)} took place "
-        f"({count(d, rhi.completed_within_deadline)} within {deadline(rhi.deadline)}), "
+        f"({count(d, rhi.completed_within_deadline)} within {rhi_deadline(rhi)}), "
         f"{count(d, rhi.declined_by_child)} were declined by the child and "
         f"{count(d, rhi.declined_by_parent)} by a parent."
     )
