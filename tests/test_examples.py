@@ -37,7 +37,10 @@ def test_example_gives_its_expected_json(name: str) -> None:
     assert result.returncode == EXIT_CODES[name], result.stderr
     got: dict[str, Any] = json.loads(result.stdout)
     expected = json.loads((EXAMPLES / f"{name}.expected.json").read_text("utf-8"))
-    assert got == expected
+    assert got == expected, (
+        f"if the change is deliberate, regenerate: missing-protocol check examples/{name}.jsonl "
+        f"--as-of {AS_OF} --format json > examples/{name}.expected.json"
+    )
     jsonschema.validate(got, RESULT_SCHEMA)
     assert got["errors"] == []
     assert got["counts"]["rejected"] == 0
