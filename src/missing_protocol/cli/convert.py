@@ -9,12 +9,9 @@ conversion loss is listed. Exit 0 when nothing was rejected, 1 otherwise, 2 on a
 from __future__ import annotations
 
 import datetime as dt
-import enum
-import json
 import sys
-from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import attrs
 import click
@@ -24,17 +21,14 @@ from missing_protocol import clock
 from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
 from missing_protocol.episode import Assembly, assemble
 from missing_protocol.formats import ssd, ssda903
-from missing_protocol.formats.events import UnreadableFile, read_file
-from missing_protocol.formats.ssda903 import Conversion, DatePolicy, Loss
-from missing_protocol.model import (
-    Ethnicity,
-    Event,
-    EventError,
-    Location,
-    MissingFrom,
-    PlanAction,
-    Reported,
+from missing_protocol.formats.events import (
+    UnreadableFile,
+    assembled_events,
+    read_file,
+    write_events,
 )
+from missing_protocol.formats.ssda903 import Conversion, DatePolicy, Loss
+from missing_protocol.model import Event, EventError, MissingFrom
 from missing_protocol.rules.ssda903 import CollectionYear, validate_903
 
 FORMATS = ("903", "ssd", "events")
@@ -68,74 +62,6 @@ def _read_events(paths: list[str], policy: DatePolicy | None) -> Conversion:
         rejected_rows=frozenset((e.file, e.line) for e in errors),
         away=ssda903.away_in_log(paths),
     )
-
-
-# ---- the event log writer (JSON Lines, CONTRACT §1) -------------------------------------------
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return clock.local(value).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Ethnicity):
-        return value.code
-    if isinstance(value, Location):
-        if value.lat is None:
-            return value.name
-        return {"name": value.name, "lat": value.lat, "lon": value.lon}
-    if isinstance(value, PlanAction):
-        return {"kind": value.kind.value, "owner": value.owner}
-    if isinstance(value, tuple):
-        return [_json_value(v) for v in value]
-    return value
-
-
-def event_json(event: Event, away: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """One event as its CONTRACT §1 object; an `A` period's report carries `ssda903_missing`."""
-    record: dict[str, Any] = {"type": event.type}
-    for field in attrs.fields(type(event)):
-        value = getattr(event, field.name)
-        if field.name != "origin" and value is not None:
-            record[field.name] = _json_value(value)
-    if isinstance(event, Reported) and event.episode_id in away:
-        record[ssda903.AWAY_FIELD] = "A"
-    return record
-
-
-def assembled_events(assembly: Assembly) -> Iterator[Event]:
-    """Children, each episode's accepted events in lifecycle order, discussions, intelligence."""
-    yield from assembly.children.values()
-    for episode in assembly.episodes:
-        yield episode.reported
-        for event in (
-            episode.found,
-            episode.cancelled,
-            episode.offered,
-            episode.declined,
-            episode.completed,
-            episode.plan,
-        ):
-            if event is not None:
-                yield event
-        yield from episode.notifications
-    for talks in assembly.strategy_discussions.values():
-        yield from talks
-    kept = assembly.intelligence
-    yield from kept.person_links
-    yield from kept.disruptions
-    yield from kept.prosecutions
-    yield from kept.self_reports
-
-
-def write_events(events: Iterable[Event], stream: IO[str], away: frozenset[str]) -> int:
-    count = 0
-    for event in events:
-        stream.write(json.dumps(event_json(event, away), ensure_ascii=False) + "\n")
-        count += 1
-    return count
 
 
 # ---- writing the target ----------------------------------------------------------------------

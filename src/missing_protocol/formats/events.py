@@ -1,18 +1,21 @@
-"""Reading the event log (CONTRACT §1): JSON Lines streamed line by line, or a JSON array.
+"""The event log (CONTRACT §1): reading JSON Lines (streamed line by line) or a JSON array, and
+writing JSON Lines.
 
-Every object becomes a typed event or an EventError naming its line and field; nothing is dropped
-and nothing raises. cattrs turns objects into the attrs classes, so a bad field is named by the
-class's own attribute.
+Reading: every object becomes a typed event or an EventError naming its line and field; nothing
+is dropped and nothing raises. cattrs turns objects into the attrs classes, so a bad field is
+named by the class's own attribute. Writing (`write_events`, `event_json`, `assembled_events`)
+is the reader's inverse: what it writes reads back as the same events.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import attrs
 import cattrs
@@ -20,6 +23,7 @@ import pendulum
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 
 from missing_protocol import clock
+from missing_protocol.episode import Assembly
 from missing_protocol.model import (
     EVENT_TYPES,
     ActionKind,
@@ -29,10 +33,14 @@ from missing_protocol.model import (
     EventError,
     Location,
     PlanAction,
+    Reported,
     Source,
 )
 
 Parsed = Event | EventError
+# The optional `reported` field that carries the SSDA903 MISSING code of an `A` period (away from
+# placement without authorisation), so that 903 -> events -> 903 keeps it.
+AWAY_FIELD = "ssda903_missing"
 
 
 class FieldError(ValueError):
@@ -319,3 +327,75 @@ def _read_open(handle: Any, name: str, assume_tz: str | None) -> Iterator[Parsed
                 yield item
             else:
                 yield from read_lines([item], name, assume_tz, first_line=number)
+
+
+# ---- writing the event log (JSON Lines, CONTRACT §1) -------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    # The inverse of the converter's hooks: instants in London local time with their offset.
+    if isinstance(value, dt.datetime):
+        return clock.local(value).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Ethnicity):
+        return value.code
+    if isinstance(value, Location):
+        if value.lat is None:
+            return value.name
+        return {"name": value.name, "lat": value.lat, "lon": value.lon}
+    if isinstance(value, PlanAction):
+        return {"kind": value.kind.value, "owner": value.owner}
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def event_json(event: Event, away: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """One event as its CONTRACT §1 object; an `A` period's report carries `ssda903_missing`."""
+    record: dict[str, Any] = {"type": event.type}
+    for field in attrs.fields(type(event)):
+        value = getattr(event, field.name)
+        if field.name != "origin" and value is not None:
+            record[field.name] = _json_value(value)
+    if isinstance(event, Reported) and event.episode_id in away:
+        record[AWAY_FIELD] = "A"  # MissingType.AWAY
+    return record
+
+
+def assembled_events(assembly: Assembly) -> Iterator[Event]:
+    """Children, each episode's accepted events in lifecycle order, discussions, intelligence."""
+    yield from assembly.children.values()
+    for episode in assembly.episodes:
+        yield episode.reported
+        for event in (
+            episode.found,
+            episode.cancelled,
+            episode.offered,
+            episode.declined,
+            episode.completed,
+            episode.plan,
+        ):
+            if event is not None:
+                yield event
+        yield from episode.notifications
+    for talks in assembly.strategy_discussions.values():
+        yield from talks
+    kept = assembly.intelligence
+    yield from kept.person_links
+    yield from kept.disruptions
+    yield from kept.prosecutions
+    yield from kept.self_reports
+
+
+def write_events(
+    events: Iterable[Event], stream: IO[str], away: frozenset[str] = frozenset()
+) -> int:
+    """Events as JSON Lines, one object a line (`event_json`); returns the lines written."""
+    count = 0
+    for event in events:
+        stream.write(json.dumps(event_json(event, away), ensure_ascii=False) + "\n")
+        count += 1
+    return count

@@ -27,7 +27,7 @@ import pendulum
 
 from missing_protocol import clock
 from missing_protocol.episode import Assembly, Episode
-from missing_protocol.formats.events import Parsed, UnreadableFile
+from missing_protocol.formats.events import AWAY_FIELD, Parsed, UnreadableFile
 from missing_protocol.model import (
     Child,
     Ethnicity,
@@ -61,7 +61,6 @@ _REQUIRED = {
     Table.EPISODES: ("CHILD", "DECOM", "DEC", "REC"),
 }
 SEX_CODES = {"1": Sex.MALE, "2": Sex.FEMALE}
-AWAY_FIELD = "ssda903_missing"  # the optional `reported` field that carries the 903 code
 
 RowKey = tuple[str | None, int]
 
