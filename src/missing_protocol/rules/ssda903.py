@@ -208,9 +208,12 @@ MESSAGES = {
     "575": "If the placement from which the child goes missing/away from placement without "
     "authorisation ends, the missing/away from placement without authorisation period in the "
     "missing module must also have an end date.",
+    "577": "Child ceased to be looked after but there is a missing/away from placement without "
+    "authorisation period without an end date.",
     "578": "The date that the child started to be missing is after the child ceased to be "
     "looked after.",
     "580": "Child is missing when cease being looked after but reason episode ceased not 'E8'.",
+    "581": "Child is missing but has not yet started to be looked after.",
     "INT04": "Internal Check: Child in Missing does not exist in Header.",
     "INT13": "Internal Check: DOB in Missing is different to DOB in Header.",
 }
@@ -435,6 +438,38 @@ def open_after_care_ended(tables: Tables903, year: CollectionYear) -> Iterator[F
                 break
 
 
+def _held_by(start: pendulum.Date, end: pendulum.Date | None, care: _Care) -> bool:
+    """Whether a period of care holds a Missing period, as lac_validator's 577 judges it: an
+    open period needs care still open that began by its start; an ended one needs care that
+    began by its end and had not ceased before it (its start is not looked at)."""
+    if end is None:
+        return care.end is None and care.start <= start
+    return care.start <= end and (care.end is None or end <= care.end)
+
+
+@_ssda903_rule("577", "Missing: period not closed within a period of care")
+def open_when_care_ceased(tables: Tables903, year: CollectionYear) -> Iterator[Finding]:
+    """None of the child's periods of care holds the period (see `_held_by`): typically a period
+    still open when care has ceased, or one ending after care ceased. A `MIS_END` that is not a
+    valid date counts as blank (as lac_validator); a child with no period of care is not checked."""
+    if tables.episodes is None:
+        return
+    care = _periods_of_care(tables)
+    for row in tables.missing:
+        start, end = _date(row.mis_start), _date(row.mis_end)
+        periods = care.get(row.child)
+        if start is None or not periods or any(_held_by(start, end, p) for p in periods):
+            continue
+        last = periods[-1]  # only a child's last period of care can be open
+        if end is not None:
+            why = f"{row.mis_end} is outside every period of care"
+        elif last.end is None:
+            why = f"no end date, and it starts before care began on {format_903_date(last.start)}"
+        else:
+            why = f"no end date, and care ceased {last.last.dec} ({last.last.ref.label})"
+        yield _breach("577", row, "MIS_END", f"{MESSAGES['577']} ({why})", row.child)
+
+
 @_ssda903_rule("578", "Missing: starts after the child ceased to be looked after")
 def start_outside_care(tables: Tables903, year: CollectionYear) -> Iterator[Finding]:
     """MIS_START falls in no period of care of the child (before it began or after it ended)."""
@@ -477,6 +512,35 @@ def missing_at_eighteen(tables: Tables903, year: CollectionYear) -> Iterator[Fin
                 flagged.add(position)
                 text = f"{MESSAGES['580']} (REC {episode.rec or 'blank'}; {row.ref.label})"
                 yield _breach("580", episode, "REC", text, row.child)
+
+
+def _in_episode(start: pendulum.Date, episode: EpisodeRow) -> bool:
+    decom, dec = _date(episode.decom), _date(episode.dec)
+    if decom is None or start < decom:
+        return False
+    # A DEC that is not a valid date reads as blank, as lac_validator reads it.
+    return dec is None or start <= dec
+
+
+@_ssda903_rule("581", "Missing: starts when the child is not looked after")
+def start_outside_episodes(tables: Tables903, year: CollectionYear) -> Iterator[Finding]:
+    """A valid MIS_START falls in none of the child's Episodes rows (DECOM ≤ start ≤ DEC, a blank
+    DEC open): before care began, between episodes or after care ended. A row whose DECOM is not
+    a valid date holds no start; a child with no Episodes rows is not checked."""
+    if tables.episodes is None:
+        return
+    by_child = _episodes_by_child(tables)
+    for row in tables.missing:
+        start = _date(row.mis_start)
+        episodes = [episode for _, episode in by_child.get(row.child, ())]
+        if start is None or not episodes or any(_in_episode(start, e) for e in episodes):
+            continue
+        began = min((d for e in episodes if (d := _date(e.decom)) is not None), default=None)
+        if began is not None and start < began:
+            why = f"{row.mis_start} is before care began on {format_903_date(began)}"
+        else:
+            why = f"{row.mis_start} is in none of the child's {len(episodes)} Episodes rows"
+        yield _breach("581", row, "MIS_START", f"{MESSAGES['581']} ({why})", row.child)
 
 
 def validate_903(
