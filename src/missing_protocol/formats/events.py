@@ -195,8 +195,10 @@ def parse_object(
     data["origin"] = Source(line=line, file=file)
     # A JSON null on an optional field means "not given"; on a required one it is missing.
     for a in attrs.fields(cls):
-        if a.name in data and data[a.name] is None and a.default is attrs.NOTHING:
-            return fail(a.name, "required field missing (null)")
+        if a.name in data and data[a.name] is None:
+            if a.default is attrs.NOTHING:
+                return fail(a.name, "required field missing (null)")
+            del data[a.name]
     try:
         event: Event = converter(assume_tz).structure(data, cls)
     except ClassValidationError as problem:

@@ -77,12 +77,17 @@ def strategy_long(episode: Episode, ctx: Context) -> Finding | None:
 
 
 def _repeat_trigger(episode: Episode, ctx: Context) -> bool:
-    """True when this report is the child's `repeat_count`-th within `repeat_window`."""
+    """True when this report is the child's `repeat_count`-th within `repeat_window`.
+
+    Cancelled reports neither count nor trigger: the child was not in fact missing.
+    """
     params = ctx.parameters(episode)
+    if episode.is_cancelled:
+        return False  # the child was not in fact missing: not a report that counts
     earlier = [
         o
         for o in ctx.assembly.episodes_of(episode.child_id)
-        if o.reported_at <= episode.reported_at
+        if o.reported_at <= episode.reported_at and not o.is_cancelled
     ]
     count = 0
     # Latest first: an earlier report counts while its window still covers this one.
