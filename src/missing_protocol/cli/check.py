@@ -19,6 +19,7 @@ from missing_protocol.cli._options import (
     progress_on_terminal,
 )
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
+from missing_protocol.episode import Episode
 from missing_protocol.intelligence.pseudonymise import collecting
 from missing_protocol.rules import REGISTRY, Finding, Status
 
@@ -58,29 +59,37 @@ def _short(moment: pendulum.DateTime | None) -> str:
     return clock.local(moment).format("YYYY-MM-DD HH:mm zz") if moment else "-"
 
 
+def _row(f: Finding) -> str:
+    width = max(len(rule_id) for rule_id in REGISTRY)
+    return (
+        f"  {f.status.value:<12} {f.rule:<{width}} due {_short(f.due):<22} "
+        f"{f.responsible or '-':<8} {f.message}"
+    )
+
+
+def _heading(f: Finding, episodes: dict[str, Episode]) -> str:
+    if f.episode_id is None:
+        # Findings on a young person's self-report (only with --include-intelligence).
+        return f"self-reports of child {f.child_id}"
+    head = f"episode {f.episode_id} (child {f.child_id}"
+    ep = episodes.get(f.episode_id)
+    if ep is not None:
+        head += f", reported {_short(ep.reported_at)}, {ep.reported.missing_from.value}"
+    return head + ")"
+
+
 def render_text(result: CheckResult, *, show_all: bool) -> str:
+    """One line per problem (or per finding with --all), grouped by episode, then a summary."""
     lines: list[str] = []
-    shown = [f for f in result.findings if show_all or f.status.is_problem]
     episodes = {e.episode_id: e for e in result.assembly.episodes}
     current: tuple[str | None, str | None] | None = None
-    for f in shown:
+    for f in result.findings:
+        if not (show_all or f.status.is_problem):
+            continue
         if (f.episode_id, f.child_id) != current:
             current = (f.episode_id, f.child_id)
-            if f.episode_id is None:
-                # Findings on a young person's self-report (only with --include-intelligence).
-                lines.append(f"self-reports of child {f.child_id}")
-                lines.append(
-                    f"  {f.status.value:<12} {f.rule:<18} due {_short(f.due):<22} {f.responsible or '-':<8} {f.message}"
-                )
-                continue
-            ep = episodes.get(f.episode_id)
-            head = f"episode {f.episode_id} (child {f.child_id}"
-            if ep is not None:
-                head += f", reported {_short(ep.reported_at)}, {ep.reported.missing_from.value}"
-            lines.append(head + ")")
-        lines.append(
-            f"  {f.status.value:<12} {f.rule:<18} due {_short(f.due):<22} {f.responsible or '-':<8} {f.message}"
-        )
+            lines.append(_heading(f, episodes))
+        lines.append(_row(f))
     if result.errors:
         lines.append("rejected events")
         for e in result.errors:
