@@ -31,6 +31,24 @@ def test_the_same_seed_gives_the_same_log_and_another_seed_another() -> None:
     assert first != [synth.dumps(e) for e in synth.generate(40, 170, seed=2)]
 
 
+def test_intelligence_events_leave_every_episode_event_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # They come from their own seeded generator, after the episodes: the published figures
+    # cannot move, and the rest of the log is the same line for line.
+    intelligence = {"person_linked", "disruption", "prosecution", "self_report"}
+    made = [synth.dumps(e) for e in synth.generate(40, 170, seed=1)]
+    added = [line for line in made if json.loads(line)["type"] in intelligence]
+    assert added
+    monkeypatch.setattr(synth, "_intelligence", lambda rng, events: [])
+    bare = [synth.dumps(e) for e in synth.generate(40, 170, seed=1)]
+    follow_ups = [line for line in made if line not in bare]
+    assert {json.loads(line)["type"] for line in follow_ups} == intelligence | {
+        "strategy_discussion"
+    }
+    assert [line for line in made if line in bare] == bare
+
+
 def test_any_seed_reproduces_the_published_figures() -> None:
     events = synth.generate(seed=11)
     f = period_report(events, synth.PERIOD, synth.AUTHORITY)
@@ -61,6 +79,7 @@ def test_every_event_reads_back_legal_with_offsets_and_child_records() -> None:
         assert at is None or re.search(r"[+-]\d\d:\d\d$", at), line
     kinds = {json.loads(line)["type"] for line in lines}
     assert {"notified", "strategy_discussion", "plan_made", "interview_declined"} <= kinds
+    assert {"person_linked", "disruption", "prosecution", "self_report"} <= kinds
     reports = [e for e in events if isinstance(e, Reported)]
     assert {r.missing_from.value for r in reports} == {"care", "home"}
 
