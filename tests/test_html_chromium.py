@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from missing_protocol import synth
-from missing_protocol.report import period_report, render_html
+from missing_protocol.report import PUBLISHED, assemble_parsed, compute, render_html
+from missing_protocol.report.partnership import partnership
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium")
 
@@ -55,9 +56,11 @@ def headless(browser: str, profile: Path, *args: str) -> subprocess.CompletedPro
 
 
 def test_the_report_renders_with_charts_and_headline_figures(browser: str, tmp_path: Path) -> None:
-    figures = period_report(synth.generate(), synth.PERIOD, synth.AUTHORITY)
+    log = assemble_parsed(synth.generate())
+    figures = compute(log.assembly, synth.PERIOD, synth.AUTHORITY, rejected_events=log.rejected)
+    part = partnership(log.assembly, synth.PERIOD, PUBLISHED, authority=synth.AUTHORITY)
     page = tmp_path / "report.html"
-    page.write_text(render_html.render(figures), encoding="utf-8")
+    page.write_text(render_html.render(figures, PUBLISHED, part), encoding="utf-8")
     url = page.as_uri()
 
     shot = tmp_path / "report.png"
@@ -70,5 +73,9 @@ def test_the_report_renders_with_charts_and_headline_figures(browser: str, tmp_p
     dom = headless(browser, tmp_path / "profile2", "--dump-dom", url).stdout
     assert ">806<" in dom and ">190<" in dom
     assert "806 missing episodes involving 190 children" in dom
-    assert dom.count("<svg") >= 4  # months, interviews, ethnicity, sex
+    assert dom.count("<svg") >= 5  # months, interviews, ethnicity, sex, self-report reasons
     assert "Episodes by month and cohort" in dom
+    # The partnership section: hotspots with H3 cells and the self-report figures, no detail.
+    assert "Harryford Broadway" in dom and "H3 cell" in dom
+    assert "Young people's own reports" in dom and "Unknown to services" in dom
+    assert "RESTRICTED" not in dom

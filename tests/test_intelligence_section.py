@@ -46,3 +46,32 @@ def test_restricted_detail_on_request() -> None:
     jsonschema.validate(section["self_reports"], schema("self-reports"))
     assert len(section["self_reports"]["self_reports"]) == 6
     assert section["persons"]["figures"]["persons"] == 4
+
+
+def test_authority_scopes_hotspots_to_the_authoritys_episodes() -> None:
+    # Another authority's child, missing from home in that authority, found at the park.
+    theirs = [
+        {
+            "type": "reported",
+            "episode_id": "X1",
+            "child_id": "K1",
+            "at": "2026-03-08T18:00:00Z",
+            "missing_from": "home",
+            "responsible_authority": "KSW",
+            "location": "Their Street",
+        },
+        {"type": "found", "episode_id": "X1", "at": "2026-03-09T08:00:00Z", "location": "Pier"},
+    ]
+    both = assemble(e for e in read_objects([*LOG, *theirs]) if not isinstance(e, EventError))
+
+    def places(section: dict[str, Any]) -> set[str]:
+        spots = section["hotspots"]
+        return {r["place"] for k in ("missing_from", "found_at") for r in spots[k]["places"]}
+
+    everyone = report_section(both, MARCH, INTERNAL, top=None)
+    ours = report_section(both, MARCH, INTERNAL, top=None, authority="309")
+    assert {"Their Street", "Pier"} <= places(everyone)
+    assert not {"Their Street", "Pier"} & places(ours)
+    assert ours == report_section(ASSEMBLY, MARCH, INTERNAL, top=None, authority="309")
+    # Self-reports are of children, not of an authority's episodes: the same either way.
+    assert ours["self_reports"] == everyone["self_reports"]

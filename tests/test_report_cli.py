@@ -11,12 +11,16 @@ import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
+from intelligence_log import CHILDREN, PERSONS
+from intelligence_log import write as write_intelligence
 from missing_protocol.cli import app
 
 SCHEMA = json.loads(
     (resources.files("missing_protocol") / "schemas" / "report.schema.json").read_text("utf-8")
 )
 YEAR = ["--from", "2025-04-01", "--to", "2026-04-01"]
+MARCH = ["--from", "2026-03-01", "--to", "2026-04-01", "--authority", "309"]
+SCHEMAS = resources.files("missing_protocol") / "schemas"
 
 
 def run(*args: str) -> Result:
@@ -137,6 +141,101 @@ def test_profile_sets_the_interview_deadline(log: Path, tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "unknown profile" in bad.stderr
 
 
+@pytest.fixture
+def intel(tmp_path: Path) -> Path:
+    return write_intelligence(tmp_path / "intel.jsonl")
+
+
+def plain_ids(output: str) -> list[str]:
+    return [i for i in (*CHILDREN, *PERSONS) if re.search(rf"(?<![\w-]){i}(?![\w-])", output)]
+
+
+def test_the_embedded_intelligence_schemas_are_the_shipped_ones() -> None:
+    for key, name in [
+        ("hotspots", "hotspots"),
+        ("self_reports", "self-reports"),
+        ("persons", "persons"),
+    ]:
+        shipped = json.loads((SCHEMAS / f"{name}.schema.json").read_text("utf-8"))
+        assert SCHEMA["$defs"][key] == shipped, (
+            f"copy schemas/{name}.schema.json into report's $defs"
+        )
+
+
+def test_hotspots_and_self_report_figures_but_no_restricted_detail_by_default(
+    intel: Path, tmp_path: Path
+) -> None:
+    html = tmp_path / "report.html"
+    result = run("report", str(intel), *MARCH, "--format", "json", "--html", str(html))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, SCHEMA)
+    assert "persons" not in data and "self_reports" not in data["self_reports"]
+    spots = data["hotspot_figures"]["missing_from"]["places"]
+    park = next(r for r in spots if r["place"] == "Station Road Park")
+    assert park == {
+        "place": "Station Road Park",
+        "episodes": "c",
+        "children": "c",
+        "previous_episodes": "c",
+        "change": "c",
+    }
+    assert data["hotspot_figures"]["found_at"]["cells"]  # places with coordinates
+    figures = data["self_reports"]["figures"]
+    assert (figures["self_reports"], figures["children"]) == (6, 5)
+    assert data["hotspots"]["missing_from"]  # issue 5's list is still there
+    text = run("report", str(intel), *MARCH).stdout
+    page = html.read_text("utf-8")
+    for output in (result.stdout, text, page):
+        assert plain_ids(output) == []
+        assert "RESTRICTED" not in output and "persons of concern" not in output.lower()
+    for output in (text, page):
+        assert "Young people's own reports" in output and "Hotspots" in output
+        assert "Unknown to services (hidden missing)" in output
+        # The log begins on 10 February: the previous period (February) is only partly there.
+        assert "records begin on 10 February 2026" in output and "only partly" in output
+    assert "Station Road Park" in page and "Market Square" in page
+
+
+def test_include_intelligence_adds_persons_and_each_self_report(
+    intel: Path, tmp_path: Path
+) -> None:
+    html = tmp_path / "report.html"
+    args = ["report", str(intel), *MARCH, "--include-intelligence", "--no-suppress"]
+    data = json.loads(run(*args, "--format", "json", "--html", str(html)).stdout)
+    jsonschema.validate(data, SCHEMA)
+    assert data["persons"]["figures"]["persons"] == 4
+    assert data["persons"]["figures"]["flags"]["links_after_disruption"] == 1
+    assert len(data["self_reports"]["self_reports"]) == 6
+    text = run(*args).stdout
+    page = html.read_text("utf-8")
+    for output in (text, page):
+        assert "RESTRICTED" in output
+        assert set(plain_ids(output)) == {*CHILDREN, *PERSONS}
+    assert "links after disruption" in page and "Restricted: each self-report" in page
+
+
+def test_pseudonymise_key_replaces_child_and_person_ids_everywhere(
+    intel: Path, tmp_path: Path
+) -> None:
+    key = tmp_path / "key"
+    key.write_bytes(b"0123456789abcdef0123456789abcdef\n")
+    html = tmp_path / "report.html"
+    args = ["report", str(intel), *MARCH, "--include-intelligence", "--format", "json"]
+    plain = json.loads(run(*args).stdout)
+    masked_run = run(*args, "--pseudonymise-key", str(key), "--html", str(html))
+    assert masked_run.exit_code == 0, masked_run.output
+    masked = json.loads(masked_run.stdout)
+    page = html.read_text("utf-8")
+    for output in (masked_run.stdout, page):
+        assert plain_ids(output) == [] and "px-" in output
+    assert masked["persons"]["figures"] == plain["persons"]["figures"]
+    assert masked["self_reports"]["figures"] == plain["self_reports"]["figures"]
+    assert masked["hotspot_figures"] == plain["hotspot_figures"]
+    bad = run(*args, "--pseudonymise-key", str(tmp_path / "nowhere"))
+    assert bad.exit_code == 2
+
+
 def test_rejected_events_are_counted_and_reported_but_do_not_stop_the_report(
     log: Path,
 ) -> None:
@@ -187,4 +286,7 @@ def test_demo_prints_the_headline_figures_and_writes_the_html(tmp_path: Path) ->
     assert "54% were Black, 19% White, 17% Mixed, 6% Asian; 56% were male" in result.stdout
     assert "0 rejected" in result.stdout
     assert f"HTML report: {(out / 'report.html').resolve()}" in result.stdout
-    assert "806" in (out / "report.html").read_text("utf-8")
+    assert "Young people made 51 self-reports: 38 matched a recorded episode" in result.stdout
+    page = (out / "report.html").read_text("utf-8")
+    assert "806" in page and "Young people's own reports" in page
+    assert "RESTRICTED" not in page and "P0001" not in page

@@ -541,7 +541,7 @@ DISRUPTION_PLACES = (
 SELF_REPORT_REASONS: tuple[tuple[str, int], ...] = (
     ("argument at home", 9),
     ("wanted to see my friends", 8),
-    ("didn't feel safe where I live", 5),
+    ("felt unsafe at home or in placement", 5),
     ("bored", 4),
     ("went to see my boyfriend or girlfriend", 4),
     ("someone older asked me to go with them", 3),

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
-from missing_protocol import synth
+from missing_protocol import profiles, synth
 from missing_protocol.cli._app import app
 from missing_protocol.cli.report import write_outputs
 from missing_protocol.formats.events import Parsed, read_file
-from missing_protocol.report import PUBLISHED, period_report
+from missing_protocol.report import PUBLISHED, assemble_parsed, compute
 from missing_protocol.report import wording as w
+from missing_protocol.report.partnership import Partnership, partnership
 
 EXAMPLE = "example_year.jsonl"
 
@@ -44,6 +45,21 @@ def check_summary(parsed: list[Parsed]) -> list[str]:
     ]
 
 
+def partnership_line(part: Partnership) -> str:
+    """One sentence on the published intelligence figures: top hotspot and self-reports."""
+    found_at = part.hotspots["found_at"]["places"]
+    top = found_at[0] if found_at else None
+    f = part.self_reports["figures"]
+    classes = f["classes"]
+    hotspot = f"Most often found at: {top['place']} ({top['episodes']} episodes). " if top else ""
+    return (
+        f"{hotspot}Young people made {f['self_reports']} self-reports: "
+        f"{classes['matched']['self_reports']} matched a recorded episode, "
+        f"{classes['unknown_to_services']['self_reports']} were unknown to services and "
+        f"{classes['conflicting']['self_reports']} conflicted with the records."
+    )
+
+
 @app.command("demo")
 @click.option(
     "--out",
@@ -56,7 +72,14 @@ def check_summary(parsed: list[Parsed]) -> list[str]:
 def demo_command(out_dir: str) -> None:
     """Run the check and the period report on the example year for Harryford (HRY)."""
     parsed = example_events()
-    figures = period_report(parsed, synth.PERIOD, synth.AUTHORITY)
+    statutory = profiles.load("statutory")
+    log = assemble_parsed(parsed)
+    figures = compute(
+        log.assembly, synth.PERIOD, synth.AUTHORITY, profile=statutory, rejected_events=log.rejected
+    )
+    part = partnership(
+        log.assembly, synth.PERIOD, PUBLISHED, authority=synth.AUTHORITY, profile=statutory
+    )
     click.echo(
         f"Example year: {synth.AUTHORITY_NAME} ({synth.AUTHORITY}), {w.period_text(figures)} "
         "(invented data)"
@@ -68,7 +91,8 @@ def demo_command(out_dir: str) -> None:
     click.echo("Report for scrutiny:")
     for line in w.headline(figures, PUBLISHED):
         click.echo(f"  {line}")
+    click.echo(f"  {partnership_line(part)}")
     html = Path(out_dir) / "report.html"
-    write_outputs(figures, PUBLISHED, str(html), None)
+    write_outputs(figures, PUBLISHED, str(html), None, part)
     click.echo("")
     click.echo(f"HTML report: {html.resolve()}")

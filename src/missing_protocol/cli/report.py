@@ -13,7 +13,9 @@ import pendulum
 from missing_protocol import clock
 from missing_protocol.cli._app import app, usage_error
 from missing_protocol.cli._options import load_profile
+from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
+from missing_protocol.intelligence.pseudonymise import collecting, identifiers
 from missing_protocol.model import Reported
 from missing_protocol.report import (
     INTERNAL,
@@ -21,11 +23,13 @@ from missing_protocol.report import (
     Disclosure,
     Period,
     PeriodFigures,
+    assemble_parsed,
+    compute,
     render_csv,
     render_json,
     render_text,
 )
-from missing_protocol.report import period_report as build
+from missing_protocol.report.partnership import Partnership, partnership
 
 
 def parse_period(start: str, end: str) -> Period:
@@ -62,7 +66,12 @@ def busiest_authority(parsed: Iterable[Parsed]) -> str | None:
 
 
 def write_outputs(
-    figures: PeriodFigures, disclosure: Disclosure, html_out: str | None, csv_dir: str | None
+    figures: PeriodFigures,
+    disclosure: Disclosure,
+    html_out: str | None,
+    csv_dir: str | None,
+    part: Partnership | None = None,
+    privacy: Privacy | None = None,
 ) -> list[str]:
     """Write the HTML page and CSV tables asked for; returns what was written, for the user."""
     notes = []
@@ -70,9 +79,12 @@ def write_outputs(
         from missing_protocol.report import render_html  # matplotlib loads only when needed
 
         path = Path(html_out)
+        page = render_html.render(figures, disclosure, part)
+        if privacy is not None:
+            page = privacy.text(page)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(render_html.render(figures, disclosure), encoding="utf-8")
+            path.write_text(page, encoding="utf-8")
         except OSError as problem:
             raise usage_error(f"cannot write {path}: {problem.strerror or problem}") from None
         notes.append(f"HTML report written to {path}")
@@ -130,6 +142,8 @@ def write_outputs(
     help="statutory, london, or a TOML file: its rhi_within (in force at each report) judges "
     "interviews done in time, its self_report_tolerance matches self-reports.",
 )
+@include_intelligence_option
+@pseudonymise_option
 def report_command(
     files: tuple[str, ...],
     start: str,
@@ -141,30 +155,47 @@ def report_command(
     no_suppress: bool,
     assume_tz: str | None,
     profile: str,
+    include_intelligence: bool,
+    pseudonymise_key: str | None,
 ) -> None:
     """The period report for scrutiny: episodes and children in [--from, --to), by cohort.
 
     Counts of 1 to 5 are shown as `c` in every output unless --no-suppress is given.
-    Rejected events are counted and reported but do not stop the report (exit 0).
+    Hotspots and self-report figures are included; persons of concern and each self-report
+    only with --include-intelligence. Rejected events are counted and reported but do not stop
+    the report (exit 0).
     """
     period = parse_period(start, end)
     check_zone(assume_tz)
     chosen_profile = load_profile(profile)
-    parsed = read_all(files, assume_tz)
+    privacy = Privacy(pseudonymise_key)
+    privacy.check_key()
+    parsed = list(collecting(read_all(files, assume_tz), privacy.seen))
     chosen = authority or busiest_authority(parsed)
     if chosen is None:
         raise usage_error("no reports in the log, so no authority to report for: pass --authority")
     if authority is None:
         click.echo(f"missing-protocol: reporting for {chosen} (most reports in the log)", err=True)
     disclosure = INTERNAL if no_suppress else PUBLISHED
-    figures = build(parsed, period, chosen, profile=chosen_profile)
+    log = assemble_parsed(parsed)
+    privacy.seen.update(identifiers(log.assembly))
+    figures = compute(
+        log.assembly, period, chosen, profile=chosen_profile, rejected_events=log.rejected
+    )
+    part = partnership(
+        log.assembly,
+        period,
+        disclosure,
+        authority=chosen,
+        profile=chosen_profile,
+        include_intelligence=include_intelligence,
+    )
     if fmt == "json":
-        click.echo(
-            json.dumps(render_json.to_dict(figures, disclosure), indent=2, ensure_ascii=False)
-        )
+        data = privacy.data(render_json.to_dict(figures, disclosure, part))
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_text.render(figures, disclosure), nl=False)
-    for note in write_outputs(figures, disclosure, html_out, csv_dir):
+        click.echo(privacy.text(render_text.render(figures, disclosure, part)), nl=False)
+    for note in write_outputs(figures, disclosure, html_out, csv_dir, part, privacy):
         click.echo(f"missing-protocol: {note}", err=True)
     if figures.rejected_events:
         click.echo(

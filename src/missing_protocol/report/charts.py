@@ -169,3 +169,16 @@ def shares(name: str, title: str, items: Sequence[Share], base: int, disclosure:
         _hbars(axes, labels, values, shown, [BAR] * len(items), 100.0)
         axes.set_xlabel("% of children")
         return _svg(figure, name, title)
+
+
+def reasons(rows: Sequence[dict[str, Any]]) -> str:
+    """The reasons young people give in their self-reports (counts as published, `c` kept)."""
+    labels = [w.reason(str(r["reason"])) for r in rows]
+    shown = [str(r["self_reports"]) for r in rows]
+    values = [float(r["self_reports"]) if isinstance(r["self_reports"], int) else 0.0 for r in rows]
+    with matplotlib.rc_context(_RC):
+        figure = _figure(6.2, 0.5 + 0.36 * len(rows))
+        axes = figure.add_subplot()
+        _hbars(axes, labels, values, shown, [BAR] * len(rows), max(values, default=0.0))
+        axes.set_xlabel("Self-reports giving the reason")
+        return _svg(figure, "reasons", "Reasons young people gave in their self-reports")

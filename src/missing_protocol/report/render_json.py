@@ -7,6 +7,7 @@ from typing import Any
 
 from missing_protocol import clock
 from missing_protocol.report.figures import Cohort, CohortCounts, Hotspot, PeriodFigures, Share
+from missing_protocol.report.partnership import Partnership
 from missing_protocol.report.suppression import PUBLISHED, Disclosure
 
 
@@ -38,10 +39,17 @@ def _places(spots: tuple[Hotspot, ...], disclosure: Disclosure) -> list[dict[str
     return out
 
 
-def to_dict(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> dict[str, Any]:
+def to_dict(
+    figures: PeriodFigures,
+    disclosure: Disclosure = PUBLISHED,
+    partnership: Partnership | None = None,
+) -> dict[str, Any]:
+    """The report's JSON. With `partnership`: `hotspot_figures` (places and H3 cells with
+    children and change) and `self_reports` (figures), plus the restricted `persons` and each
+    self-report when intelligence was included. Issue 5's keys are never renamed."""
     f, d = figures, disclosure
     rhi = f.interviews
-    return {
+    out: dict[str, Any] = {
         "period": {
             "from": f.period.start.isoformat(),
             "to": f.period.end.isoformat(),
@@ -83,3 +91,9 @@ def to_dict(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> dict[
         "rejected_events": f.rejected_events,
         "profile": f.profile,
     }
+    if partnership is not None:
+        out["hotspot_figures"] = partnership.hotspots
+        out["self_reports"] = partnership.self_reports
+        if partnership.persons is not None:
+            out["persons"] = partnership.persons
+    return out

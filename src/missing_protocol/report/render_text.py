@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from missing_protocol import clock
 from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Cohort, Hotspot, PeriodFigures
+from missing_protocol.report.partnership import Partnership
 from missing_protocol.report.suppression import PUBLISHED, Disclosure
 
 
@@ -36,13 +38,126 @@ def _places(title: str, spots: tuple[Hotspot, ...], d: Disclosure) -> list[str]:
     ]
 
 
-def render(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> str:
+def _spots(title: str, rows: list[dict[str, Any]]) -> list[str]:
+    if not rows:
+        return ["", title, "  (none)"]
+    table = [
+        [
+            f"{', '.join(r['places'])} ({r['cell']})" if "cell" in r else r["place"],
+            w.shown(r["episodes"]),
+            w.shown(r["children"]),
+            w.shown(r["previous_episodes"]),
+            w.signed(r["change"]),
+        ]
+        for r in rows
+    ]
+    return ["", title, *_table(["Place", "Episodes", "Children", "Before", "Change"], table)]
+
+
+def _hotspots(part: Partnership) -> list[str]:
+    h = part.hotspots
+    t = h["totals"]
+    lines = [
+        *_section(f"Hotspots (Before: {w.period_days(h['previous_period'])})"),
+        f"  {t['missing_from_named']} of {t['episodes_reported']} episodes name the place the "
+        f"child went missing from; {t['found_at_named']} of {t['episodes_found']} found episodes "
+        f"name where; {t['with_coordinates']} of these places have coordinates.",
+    ]
+    if part.previous_partly_covered() and part.records_from is not None:
+        lines.append(
+            f"  The log's records begin on {w.day(part.records_from)}: the previous period is "
+            "only partly on record, so the changes overstate any rise."
+        )
+    cells = f"H3 cells, resolution {h['resolution']}"
+    return [
+        *lines,
+        *_spots("Places most often missing from", h["missing_from"]["places"]),
+        *_spots("Places most often found at", h["found_at"]["places"]),
+        *_spots(f"Map areas missing from ({cells})", h["missing_from"]["cells"]),
+        *_spots(f"Map areas found at ({cells})", h["found_at"]["cells"]),
+    ]
+
+
+def _self_reports(part: Partnership) -> list[str]:
+    f = part.self_reports["figures"]
+    classes = [
+        [w.CLASS_LABELS[k], w.shown(c["self_reports"]), w.shown(c["children"])]
+        for k, c in f["classes"].items()
+    ] + [["Total", str(f["self_reports"]), str(f["children"])]]
+    hidden = f["hidden_missing"]["children_with_no_recorded_episode"]
+    reasons = [[w.reason(r["reason"]), w.shown(r["self_reports"])] for r in f["reasons"]]
+    return [
+        *_section("Young people's own reports (self-reports)"),
+        f"  Matched against recorded episodes with a tolerance of {w.span(part.tolerance)}; "
+        f"an unmatched one is followed up within {w.deadline(part.follow_up_within)}.",
+        *_table(["Compared with the records", "Self-reports", "Children"], classes),
+        f"  Young people with no recorded episode at all: {w.shown(hidden)}",
+        "",
+        *_table(
+            ["Why the records disagree", "Self-reports"],
+            [[w.CONFLICT_LABELS[k], w.shown(v)] for k, v in f["conflicts"].items()],
+        ),
+        "",
+        *_table(
+            ["Follow-up of unmatched self-reports", "Self-reports"],
+            [
+                [w.FOLLOW_UP_LABELS[k], w.shown(v)]
+                for k, v in f["follow_up"].items()
+                if k != "not_required"
+            ],
+        ),
+        "",
+        *(
+            _table(["Reason (once per self-report)", "Self-reports"], reasons)
+            if reasons
+            else ["  (no reasons given)"]
+        ),
+    ]
+
+
+def _restricted(part: Partnership) -> list[str]:
+    persons = part.persons or {}
+    lines = [*_section("RESTRICTED: persons of concern")]
+    for x in persons.get("persons", []):
+        flags = f" [{', '.join(w.words(g) for g in x['flags'])}]" if x["flags"] else ""
+        lines += [
+            f"  {x['person_id']} ({', '.join(w.words(r) for r in x['roles'])}){flags}",
+            f"    children {', '.join(x['children'])}; {len(x['episodes'])} episodes; linked "
+            f"{w.iso_day(x['first_link'])} to {w.iso_day(x['last_link'])}",
+        ]
+        for e in x["disruptions"]:
+            lines.append(f"    {w.iso_day(e['at'])} {w.words(e['kind'])} ({e['partner']})")
+        for e in x["prosecutions"]:
+            lines.append(f"    {w.iso_day(e['at'])} {w.words(e['outcome'])}")
+    for i, g in enumerate(persons.get("groups", []), start=1):
+        lines.append(
+            f"  group {i}: children {', '.join(g['children'])} through {', '.join(g['persons'])}"
+        )
+    lines += _section("RESTRICTED: each self-report")
+    for x in part.self_reports.get("self_reports", []):
+        why = f" ({w.words(x['conflict'])})" if x["conflict"] else ""
+        lines.append(
+            f"  {x['report_id']}  child {x['child_id']}  away {w.iso_day(x['away_from'])} to "
+            f"{w.iso_day(x['away_to'])}  {w.words(x['class'])}{why}; follow-up "
+            f"{w.words(x['follow_up']['status'])}"
+        )
+    return lines
+
+
+def render(
+    figures: PeriodFigures,
+    disclosure: Disclosure = PUBLISHED,
+    partnership: Partnership | None = None,
+) -> str:
+    """The text report; with `partnership`, its hotspots and self-reports (and restricted detail)."""
     f, d = figures, disclosure
     rhi = f.interviews
+    restricted = partnership is not None and partnership.restricted
     out = [
         f"Children missing from home and care: {f.authority}",
         f"Period: {w.period_text(f)} ({clock.LONDON})",
         d.notice,
+        *([w.RESTRICTED] if restricted else []),
         "",
         *w.headline(f, d),
         *_section("Headline figures"),
@@ -130,8 +245,13 @@ def render(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> str:
                 for m in f.by_month
             ],
         ),
-        *_places("Places most often missing from", f.missing_from, d),
-        *_places("Places most often found at", f.found_at, d),
+        *(
+            _places("Places most often missing from", f.missing_from, d)
+            + _places("Places most often found at", f.found_at, d)
+            if partnership is None
+            else _hotspots(partnership) + _self_reports(partnership)
+        ),
+        *(_restricted(partnership) if partnership is not None and restricted else []),
         *_section("Data"),
         f"  Cancelled reports (not in fact missing, not counted above): {w.count(d, f.cancelled_reports)}",
         f"  Rejected events: {f.rejected_events}"

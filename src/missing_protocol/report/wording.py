@@ -101,3 +101,75 @@ def headline(figures: PeriodFigures, disclosure: Disclosure) -> list[str]:
         f"{count(d, rhi.declined_by_parent)} by a parent."
     )
     return lines
+
+
+# ---- partnership intelligence (issue 6): figures arrive JSON-ready, `c` already applied -------
+
+RESTRICTED = (
+    "RESTRICTED: this report includes persons of concern and individual self-reports "
+    "(--include-intelligence). Share only with partners entitled to see it; not for publication."
+)
+CLASS_LABELS = {
+    "matched": "Matched a recorded episode",
+    "unknown_to_services": "Unknown to services (hidden missing)",
+    "conflicting": "Conflicting with the records",
+}
+CONFLICT_LABELS = {
+    "report_cancelled": "The report was cancelled (records: not missing)",
+    "episode_open": "The episode is still open (records: not back)",
+    "dates_disagree": "The dates disagree",
+}
+FOLLOW_UP_LABELS = {
+    "met": "Followed up in time",
+    "late": "Followed up late",
+    "pending": "Not yet due",
+    "overdue": "Overdue",
+    "not_required": "Not required (matched)",
+}
+
+
+def shown(value: object) -> str:
+    """A count as published: the number, or `c`; '-' for nothing."""
+    return "-" if value is None else str(value)
+
+
+def signed(value: object) -> str:
+    """A change: +3, -2, 0, or `c` when hidden."""
+    if isinstance(value, int):
+        return f"{value:+d}" if value else "0"
+    return shown(value)
+
+
+def iso_day(value: str | None) -> str:
+    """An ISO date or instant as its London day: 9 Jul 2025."""
+    if not value:
+        return "-"
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is not None:
+        moment = clock.local(moment)
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def period_days(period: dict[str, str]) -> str:
+    """A JSON period {from, to (exclusive)} in words: 1 April 2024 to 31 March 2025."""
+    start = dt.date.fromisoformat(period["from"])
+    last = dt.date.fromisoformat(period["to"]) - dt.timedelta(days=1)
+    return f"{day(start)} to {day(last)}"
+
+
+def span(duration: clock.Duration) -> str:
+    """A tolerance in words: whole days as days (P1D: 1 day), otherwise as a deadline."""
+    if isinstance(duration, clock.Elapsed) and duration.seconds and not duration.seconds % 86400:
+        days = duration.seconds // 86400
+        return f"{days} day" if days == 1 else f"{days} days"
+    return deadline(duration)
+
+
+def reason(text: str) -> str:
+    """A reason as listed: compared without case, shown with a capital letter."""
+    return text[:1].upper() + text[1:]
+
+
+def words(value: str) -> str:
+    """An enum value for people: suspected_exploiter -> suspected exploiter."""
+    return value.replace("_", " ")

@@ -1,0 +1,84 @@
+"""The partnership-intelligence part of the period report (issue 6), ready for the renderers.
+
+Hotspots (places and H3 cells, with the change on the previous period) and the self-report
+figures are published with the report, under its disclosure control. Persons of concern and
+each self-report are restricted: they are here only when `include_intelligence` is set.
+
+    part = partnership(assembly, period, PUBLISHED, authority="HRY", profile="statutory")
+    render_html.render(figures, PUBLISHED, part)
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import attrs
+import pendulum
+
+from missing_protocol import clock, profiles
+from missing_protocol.episode import Assembly
+from missing_protocol.intelligence.hotspots import DEFAULT_RESOLUTION
+from missing_protocol.intelligence.section import TOP_PLACES, report_section
+from missing_protocol.profiles import Profile
+from missing_protocol.report.figures import Period
+from missing_protocol.report.suppression import Disclosure
+
+
+@attrs.frozen
+class Partnership:
+    """JSON-ready sections (shaped as the hotspots, self-reports and persons schemas)."""
+
+    hotspots: dict[str, Any]
+    self_reports: dict[str, Any]
+    # Restricted: persons of concern, present only when intelligence was asked for.
+    persons: dict[str, Any] | None
+    # The profile's matching tolerance and follow-up deadline, in force at the period's end.
+    tolerance: clock.Duration
+    follow_up_within: clock.Duration
+    # The first day with a report anywhere in the log: earlier periods are not on record.
+    records_from: pendulum.Date | None
+
+    @property
+    def restricted(self) -> bool:
+        """Whether restricted detail (persons, each self-report) is included."""
+        return self.persons is not None
+
+    def previous_partly_covered(self) -> bool:
+        """The log starts after the previous period does: its counts and the change mislead."""
+        start = self.hotspots["previous_period"]["from"]
+        return self.records_from is not None and self.records_from.isoformat() > start
+
+
+def partnership(
+    assembly: Assembly,
+    period: Period,
+    disclosure: Disclosure,
+    *,
+    authority: str | None,
+    profile: str | os.PathLike[str] | Profile = "statutory",
+    include_intelligence: bool = False,
+    resolution: int = DEFAULT_RESOLUTION,
+    top: int | None = TOP_PLACES,
+) -> Partnership:
+    chosen = profiles.load(profile)
+    section = report_section(
+        assembly,
+        period,
+        disclosure,
+        profile=chosen,
+        resolution=resolution,
+        top=top,
+        include_intelligence=include_intelligence,
+        authority=authority,
+    )
+    parameters = chosen.at(period.end_at.subtract(microseconds=1))
+    first = min((e.reported_at for e in assembly.episodes), default=None)
+    return Partnership(
+        hotspots=section["hotspots"],
+        self_reports=section["self_reports"],
+        persons=section.get("persons"),
+        tolerance=parameters.self_report_tolerance,
+        follow_up_within=parameters.self_report_follow_up_within,
+        records_from=None if first is None else clock.local(first).date(),
+    )
