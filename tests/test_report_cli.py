@@ -215,6 +215,22 @@ def test_include_intelligence_adds_persons_and_each_self_report(
     assert "links after disruption" in page and "Restricted: each self-report" in page
 
 
+def test_profile_tolerance_matches_the_self_reports(intel: Path, tmp_path: Path) -> None:
+    args = ["report", str(intel), *MARCH, "--no-suppress", "--format", "json"]
+
+    def matched(*extra: str) -> int:
+        data = json.loads(run(*args, *extra).stdout)
+        count: int = data["self_reports"]["figures"]["classes"]["matched"]["self_reports"]
+        return count
+
+    strict = tmp_path / "strict.toml"
+    strict.write_text('[parameters]\nself_report_tolerance = "PT1H"\n', encoding="utf-8")
+    # R1 gives whole days (2 to 3 March) for E1 (18:00 on 2 March to 10:00 on 3 March):
+    # within the statutory day of slack, not within an hour.
+    assert matched() == 1
+    assert matched("--profile", str(strict)) == 0
+
+
 def test_pseudonymise_key_replaces_child_and_person_ids_everywhere(
     intel: Path, tmp_path: Path
 ) -> None:
