@@ -31,6 +31,7 @@ import attrs
 import pendulum
 
 from missing_protocol import clock
+from missing_protocol.formats.events import event_json
 from missing_protocol.lifecycle import LIFECYCLE_ORDER
 from missing_protocol.model import (
     ActionKind,
@@ -811,37 +812,9 @@ def _follow_up(
 # ---- the edge: JSON Lines out -------------------------------------------------------------
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return clock.iso(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Ethnicity):
-        return value.code
-    if isinstance(value, Location):
-        if value.lat is None:
-            return value.name
-        return {"name": value.name, "lat": value.lat, "lon": value.lon}
-    if isinstance(value, PlanAction):
-        return {"kind": value.kind.value, "owner": value.owner}
-    if isinstance(value, tuple):
-        return [_json_value(v) for v in value]
-    return value
-
-
 def record(event: Event) -> dict[str, Any]:
     """The CONTRACT §1 object for one event; optional fields left at their default are omitted."""
-    out: dict[str, Any] = {"type": event.type}
-    for field in attrs.fields(type(event)):
-        value = getattr(event, field.name)
-        if field.name == "origin" or value is None:
-            continue
-        if field.default is not attrs.NOTHING and value == field.default:
-            continue
-        out[field.name] = _json_value(value)
-    return out
+    return event_json(event, omit_defaults=True)
 
 
 def dumps(event: Event) -> str:

@@ -355,13 +355,22 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def event_json(event: Event, away: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """One event as its CONTRACT §1 object; an `A` period's report carries `ssda903_missing`."""
+def event_json(
+    event: Event, away: frozenset[str] = frozenset(), *, omit_defaults: bool = False
+) -> dict[str, Any]:
+    """One event as its CONTRACT §1 object; an `A` period's report carries `ssda903_missing`.
+
+    With `omit_defaults`, optional fields left at their default (e.g. `independent: true`) are
+    left out, for compact logs.
+    """
     record: dict[str, Any] = {"type": event.type}
     for field in attrs.fields(type(event)):
         value = getattr(event, field.name)
-        if field.name != "origin" and value is not None:
-            record[field.name] = _json_value(value)
+        if field.name == "origin" or value is None:
+            continue
+        if omit_defaults and field.default is not attrs.NOTHING and value == field.default:
+            continue
+        record[field.name] = _json_value(value)
     if isinstance(event, Reported) and event.episode_id in away:
         record[AWAY_FIELD] = "A"  # MissingType.AWAY
     return record
