@@ -13,6 +13,7 @@ from missing_protocol.cli._app import app
 from missing_protocol.cli._options import load_profile
 from missing_protocol.profiles import Parameters, Profile
 from missing_protocol.rules import REGISTRY
+from missing_protocol.rules.catalogue import render_rules_page
 
 
 def catalogue(profile: Profile, params: Parameters) -> list[dict[str, Any]]:
@@ -39,7 +40,12 @@ def catalogue(profile: Profile, params: Parameters) -> list[dict[str, Any]]:
     "--as-of", "as_of", default=None, help="Show the profile version in force at this date."
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: the docs page (docs/rules.md is this for the statutory profile).",
 )
 def rules_command(profile: str, as_of: str | None, fmt: str) -> None:
     """List every rule with its source, owner and the parameter values in force."""
@@ -48,6 +54,9 @@ def rules_command(profile: str, as_of: str | None, fmt: str) -> None:
         moment = parse_as_of(as_of)
     except clock.TimeError as problem:
         raise click.UsageError(f"--as-of: {problem}") from None
+    if fmt == "markdown":
+        click.echo(render_rules_page(chosen), nl=False)
+        return
     params = chosen.at(moment)
     entries = catalogue(chosen, params)
     if fmt == "json":

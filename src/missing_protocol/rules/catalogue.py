@@ -13,7 +13,7 @@ import attrs
 from missing_protocol.profiles import Parameters, Profile, ProfileVersion, shipped
 from missing_protocol.rules.registry import REGISTRY, Rule
 
-COMMAND = "python -m missing_protocol.rules.catalogue > docs/rules.md"
+COMMAND = "missing-protocol rules --format markdown > docs/rules.md"
 
 
 def _cell(text: object) -> str:
@@ -97,7 +97,3 @@ def render_rules_page(profile: Profile | None = None, *, family: str = "protocol
         *_parameters_table(chosen),
     ]
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":  # pragma: no cover - the regeneration command
-    print(render_rules_page(), end="")
