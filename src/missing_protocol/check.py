@@ -32,6 +32,13 @@ class Counts:
     def to_dict(self) -> dict[str, int]:
         return attrs.asdict(self)
 
+    def __getitem__(self, key: str) -> int:
+        """`result.counts["events"]` reads as in the JSON (CONTRACT §3), for embedders."""
+        if key not in attrs.fields_dict(Counts):
+            raise KeyError(key)
+        value: int = getattr(self, key)
+        return value
+
 
 @attrs.frozen
 class CheckResult:
