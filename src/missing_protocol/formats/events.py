@@ -14,6 +14,7 @@ import enum
 import functools
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any, TypeVar
 
@@ -216,6 +217,46 @@ def _line_of(text: str, offset: int, cache: list[int]) -> int:
     return line
 
 
+def _element_end(text: str, pos: int) -> int:
+    """Where the array element going on at `pos` ends: the next `,` or `]` at depth 0 (brackets
+    inside strings do not count; a stray `}` is part of the element), or the end of the text."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for index in range(pos, len(text)):
+        char = text[index]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+        elif char in "}]" and depth > 0:
+            depth -= 1
+        elif char in ",]" and depth == 0:
+            return index
+    return len(text)
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _undecodable(text: str, start: int, end: int) -> str | None:
+    """Why text[start:end] (decoded with surrogateescape) is not UTF-8, or None when it is."""
+    if _ESCAPED_BYTE.search(text, start, end) is None:
+        return None
+    try:
+        text[start:end].encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeDecodeError as problem:
+        return problem.reason
+    return "invalid byte"  # pragma: no cover - an escaped byte never decodes
+
+
 def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | EventError]:
     """Objects of a JSON array with the line each starts on (for error records)."""
     decoder = json.JSONDecoder()
@@ -239,8 +280,17 @@ def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | Ev
             obj, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as problem:
             yield EventError(line, None, f"invalid JSON: {problem.msg}", file)
-            return
-        yield line, obj
+            # The objects after a bad one must not vanish unread (CONTRACT §1): skip to the end
+            # of this element and go on; a break that runs to the end of the file stops here.
+            pos = max(_element_end(text, pos), pos + 1)
+            if pos >= len(text):
+                return
+            continue
+        bad_bytes = _undecodable(text, pos, end)
+        if bad_bytes is not None:
+            yield EventError(line, None, f"not UTF-8 text ({bad_bytes})", file)
+        else:
+            yield line, obj
         pos = end
 
 
@@ -316,11 +366,8 @@ def _read_open(handle: Any, name: str, assume_tz: str | None) -> Iterator[Parsed
         head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
         handle.seek(0)
         if head.startswith(b"["):
-            try:
-                text = handle.read().decode("utf-8-sig")
-            except UnicodeDecodeError as problem:
-                yield EventError(1, None, f"not UTF-8 text ({problem.reason})", name)
-                return
+            # Bytes that are not UTF-8 reject the object they are in, not the whole file.
+            text = handle.read().decode("utf-8-sig", "surrogateescape")
             yield from read_array(text, name, assume_tz)
             return
         lines = _decoded(handle, name)
