@@ -165,3 +165,25 @@ def test_report_counts_unknown_sex_and_ethnicity(tmp_path: Path) -> None:
     assert report["sex"]["male"]["children"] == 1
     assert report["sex"]["unknown"]["children"] == 2
     assert report["ethnicity"]["Unknown"]["children"] == 2
+
+
+def test_report_period_is_from_inclusive_to_exclusive(tmp_path: Path) -> None:
+    """CONTRACT §4 `report --from DATE --to DATE` (contract silent on the ends; docs/report.md:
+    the period is [from, to) between London midnights)."""
+    log = write_jsonl(
+        tmp_path / "log.jsonl",
+        [
+            reported("E1", "2026-03-01T00:30:00Z", child_id="C1"),
+            reported("E2", "2026-03-31T12:00:00+01:00", child_id="C2"),
+            # 00:30 BST on 1 April: after the period to 31 March.
+            reported("E3", "2026-03-31T23:30:00Z", child_id="C3"),
+        ],
+    )
+
+    def episodes(to: str) -> int:
+        proc = run("report", log, "--from", "2026-03-01", "--to", to, "--format", "json")
+        assert proc.returncode == 0, proc.stderr
+        return int(json.loads(proc.stdout)["episodes"])
+
+    assert episodes("2026-04-01") == 2
+    assert episodes("2026-03-31") == 1

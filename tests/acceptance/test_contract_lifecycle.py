@@ -21,6 +21,7 @@ from contract_cli import (
     offered,
     plan,
     reported,
+    run,
     statuses,
     strategy,
     write_jsonl,
@@ -205,3 +206,57 @@ def test_report_at_the_moment_of_return_is_a_new_episode(tmp_path: Path) -> None
     _, result = check_events(tmp_path, events)
     assert result["errors"] == []
     assert result["counts"]["episodes"] == 2
+
+
+LIFECYCLE_TYPES = [
+    "reported",
+    "found",
+    "report_cancelled",
+    "interview_offered",
+    "interview_declined",
+    "interview_completed",
+    "plan_made",
+]
+
+
+def _event_of(etype: str, episode: str, child_id: str, at: str) -> Event:
+    if etype == "reported":
+        return reported(episode, at, child_id=child_id)
+    if etype == "interview_declined":
+        return declined(episode, at)
+    if etype == "plan_made":
+        return plan(episode, at)
+    return {"type": etype, "episode_id": episode, "at": at}
+
+
+def test_accepted_transitions_are_the_diagram(tmp_path: Path) -> None:
+    """CONTRACT §2/§4: the state machine is the single definition: an event is accepted in a
+    state exactly when `missing-protocol diagram` draws that transition."""
+    proc = run("diagram", "--format", "mermaid")
+    assert proc.returncode == 0
+    edges = set()
+    for line in proc.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 5 and parts[1] == "-->" and parts[3] == ":":
+            edges.add((parts[0], parts[4]))
+    assert ("reported", "found") in edges
+    log: list[Event] = []
+    probes: dict[int, tuple[str, str]] = {}
+    for state, path in STATES.items():
+        for etype in LIFECYCLE_TYPES:
+            episode, kid = f"E-{state}-{etype}", f"C-{state}-{etype}"
+            for event in path:
+                log.append(
+                    {
+                        **event,
+                        "episode_id": episode,
+                        **({"child_id": kid} if "child_id" in event else {}),
+                    }
+                )
+            log.append(_event_of(etype, episode, kid, "2026-03-20T10:00:00Z"))
+            probes[len(log)] = (state, etype)
+    _, result = check([write_jsonl(tmp_path / "all.jsonl", log)])
+    rejected = {e["line"] for e in result["errors"]}
+    assert rejected <= set(probes)
+    for number, (state, etype) in probes.items():
+        assert (number not in rejected) == ((state, etype) in edges), (state, etype)

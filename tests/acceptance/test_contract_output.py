@@ -293,3 +293,17 @@ def test_text_format_is_the_default(tmp_path: Path) -> None:
         json.loads(proc.stdout)
     text = run("check", log, "--as-of", "2026-12-31", "--format", "text")
     assert text.stdout == proc.stdout
+
+
+def test_errors_sorted_by_file_then_line(tmp_path: Path) -> None:
+    """CONTRACT §3 errors [{line, field, message}] (docs/contract.md: sorted by file, then line,
+    whatever the order of the files on the command line)."""
+    late = write_jsonl(tmp_path / "zz.jsonl", [{"type": "x"}, {"type": "y"}])
+    early = write_jsonl(tmp_path / "aa.jsonl", [{"type": "q"}, "", {"type": "w"}])
+    _, result = check([late, early])
+    assert [(Path(e["file"]).name, e["line"]) for e in result["errors"]] == [
+        ("aa.jsonl", 1),
+        ("aa.jsonl", 3),
+        ("zz.jsonl", 1),
+        ("zz.jsonl", 2),
+    ]

@@ -597,3 +597,20 @@ def test_authority_codes_need_no_fixed_list(tmp_path: Path) -> None:
     assert finding(result, "NOTIFY-RESPONSIBLE", "E1")["responsible"] == "Enfield"
     assert finding(result, "NOTIFY-HOST", "E2")["status"] == "not_required"
     assert finding(result, "NOTIFY-IRO", "E2")["responsible"] == "309"
+
+
+def test_cancelled_report_keeps_its_notification_duties(tmp_path: Path) -> None:
+    """PROTOCOL: 'report cancelled' is a not-required case of RHI-OFFER and RHI-72H only; the
+    notifications and STRAT-HIGH-RISK run from `reported.at` (docs/contract.md findings table),
+    so a cancelled report of a child placed out of area still owes them. (Contract silent:
+    current documented behaviour.)"""
+    events = [
+        reported("E1", missing_from="care", host_authority="308", risk="high"),
+        cancelled("E1"),
+    ]
+    _, result = check_events(tmp_path, events)
+    assert finding(result, "RHI-72H", "E1")["status"] == "not_required"
+    assert finding(result, "RHI-INDEPENDENT", "E1")["status"] == "not_required"
+    assert finding(result, "STRAT-LONG", "E1")["status"] == "not_required"
+    for rule in ("NOTIFY-HOST", "NOTIFY-RESPONSIBLE", "NOTIFY-IRO", "STRAT-HIGH-RISK"):
+        assert finding(result, rule, "E1")["status"] == "overdue"
