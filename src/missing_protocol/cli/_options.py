@@ -16,6 +16,24 @@ from missing_protocol.profiles import Profile
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# Options several commands share, so each reads and helps the same way.
+assume_tz_option = click.option(
+    "--assume-tz",
+    "assume_tz",
+    default=None,
+    metavar="TZ",
+    help="Zone for times without an offset, e.g. Europe/London (gap/fold times still rejected).",
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="What to print on standard output.",
+)
+
+
 def log_options(func: F) -> F:
     """FILE... --as-of --profile --assume-tz --format (CONTRACT §3)."""
     decorators = [
@@ -29,19 +47,8 @@ def log_options(func: F) -> F:
             show_default=True,
             help="statutory, london, or a TOML file that overrides parameters.",
         ),
-        click.option(
-            "--assume-tz",
-            "assume_tz",
-            default=None,
-            help="Zone for times without an offset, e.g. Europe/London (gap/fold times still rejected).",
-        ),
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(["text", "json"]),
-            default="text",
-            show_default=True,
-        ),
+        assume_tz_option,
+        format_option,
     ]
     for decorate in reversed(decorators):
         func = decorate(func)

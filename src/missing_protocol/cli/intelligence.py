@@ -17,7 +17,7 @@ import click
 from missing_protocol import clock
 from missing_protocol.check import Counts, parse_as_of
 from missing_protocol.cli._app import app
-from missing_protocol.cli._options import load_profile, open_logs
+from missing_protocol.cli._options import assume_tz_option, format_option, load_profile, open_logs
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.episode import Assembly, assemble
 from missing_protocol.intelligence import render
@@ -46,19 +46,8 @@ def _common(*, period_required: bool) -> Callable[[F], F]:
             + ("" if period_required else " Default: all time."),
         ),
         click.option("--to", "end", required=period_required, metavar="DATE", help=to_help),
-        click.option(
-            "--assume-tz",
-            "assume_tz",
-            default=None,
-            help="Zone for times without an offset, e.g. Europe/London.",
-        ),
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(["text", "json"]),
-            default="text",
-            show_default=True,
-        ),
+        assume_tz_option,
+        format_option,
         click.option(
             "--no-suppress",
             is_flag=True,

@@ -12,7 +12,7 @@ import pendulum
 
 from missing_protocol import clock
 from missing_protocol.cli._app import app, usage_error
-from missing_protocol.cli._options import load_profile
+from missing_protocol.cli._options import assume_tz_option, format_option, load_profile
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
 from missing_protocol.intelligence.pseudonymise import collecting, identifiers
@@ -116,14 +116,7 @@ def write_outputs(
     metavar="CODE",
     help="The reporting authority. Default: the responsible authority of most reports in the log.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="What to print on standard output.",
-)
+@format_option
 @click.option("--html", "html_out", metavar="OUT", help="Also write a self-contained HTML report.")
 @click.option("--csv", "csv_dir", metavar="DIR", help="Also write the tables as CSV files in DIR.")
 @click.option(
@@ -131,9 +124,7 @@ def write_outputs(
     is_flag=True,
     help="Show counts of 1 to 5 (internal use only; the output says so).",
 )
-@click.option(
-    "--assume-tz", metavar="TZ", help="Zone for times without an offset, e.g. Europe/London."
-)
+@assume_tz_option
 @click.option(
     "--profile",
     default="statutory",
