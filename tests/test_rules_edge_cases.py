@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from builders import cancelled, completed, finding, found, no_finding, offered, reported
+from builders import cancelled, completed, finding, found, no_finding, offered, plan, reported
 from missing_protocol import check
 
 FIRST, SECOND, THIRD = "2026-03-02T10:00:00Z", "2026-03-10T10:00:00Z", "2026-03-20T10:00:00Z"
@@ -42,3 +42,20 @@ def test_RHI_INDEPENDENT_null_independent_means_not_given() -> None:
     result = check(events, as_of="2026-04-30")
     assert result.errors == ()
     assert finding(result, "RHI-INDEPENDENT").status.value == "met"
+
+
+def test_PLAN_AFTER_RHI_a_plan_may_give_its_due_as_a_date() -> None:
+    """PLAN-AFTER-RHI: `plan_made.due` (CONTRACT §1, optional) is the plan's own target; a date
+    such as 2026-04-01 is accepted as well as a date-time, and the plan meets the rule."""
+    plan_event = plan("E1", "2026-03-05T10:00:00Z")
+    plan_event["due"] = "2026-04-01"
+    events = [
+        reported("E1", FIRST),
+        found("E1", "2026-03-02T12:00:00Z"),
+        offered("E1", "2026-03-02T13:00:00Z"),
+        completed("E1", "2026-03-03T10:00:00Z"),
+        plan_event,
+    ]
+    result = check(events, as_of="2026-04-30")
+    assert result.errors == ()
+    assert finding(result, "PLAN-AFTER-RHI").status.value == "met"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
+import operator
 import types
 import typing
 from typing import Any
@@ -80,7 +82,9 @@ def fields_of(cls: type) -> list[Field]:
         args = typing.get_args(annotation)
         nullable = isinstance(annotation, types.UnionType) and type(None) in args
         if nullable:
-            (annotation,) = [t for t in args if t is not type(None)]
+            rest = [t for t in args if t is not type(None)]
+            # A nullable union (plan_made.due: date or date-time) keeps its other members.
+            annotation = functools.reduce(operator.or_, rest)
         out.append(Field(a.name, _kind(annotation), a.default is attrs.NOTHING, nullable))
     return out
 

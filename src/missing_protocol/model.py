@@ -238,7 +238,7 @@ class PlanMade:
     episode_id: str
     at: pendulum.DateTime
     actions: tuple[PlanAction, ...]
-    due: pendulum.DateTime | None = None
+    due: ApproxTime | None = None  # a plan's target: a date, or a date-time with its offset
     origin: Source = _origin_field()
 
 

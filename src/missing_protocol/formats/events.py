@@ -152,7 +152,10 @@ def converter(assume_tz: str | None = None) -> cattrs.Converter:
     conv.register_structure_hook_func(lambda t: t == tuple[str, ...], _string_list)
     conv.register_structure_hook_func(lambda t: t == tuple[PlanAction, ...], _plan_actions())
     conv.register_structure_hook(Source, lambda v, _: v)
-    conv.register_structure_hook_func(lambda t: t == ApproxTime, _approx_time(assume_tz))
+    approx = _approx_time(assume_tz)
+    conv.register_structure_hook_func(lambda t: t == ApproxTime, approx)
+    # Optional (plan_made.due): null never reaches the hook, parse_object drops it first.
+    conv.register_structure_hook_func(lambda t: t == ApproxTime | None, approx)
     return conv
 
 
