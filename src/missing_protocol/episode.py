@@ -369,7 +369,7 @@ def _without_overlaps(
         for episode, taken in pairs:
             end = latest.ended_at if latest else None
             if latest is not None and (end is None or end > episode.reported_at):
-                until = f"found at {clock.iso(end)}" if end else "still open"
+                until = f"it ended {clock.iso(end)}" if end else "still open"
                 message = (
                     f"child {episode.child_id!r} is still missing in episode "
                     f"{latest.episode_id!r} ({until}): a new report cannot start before it ends"
