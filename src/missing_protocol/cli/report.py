@@ -89,8 +89,9 @@ def write_outputs(
             raise usage_error(f"cannot write {path}: {problem.strerror or problem}") from None
         notes.append(f"HTML report written to {path}")
     if csv_dir:
+        scrub = None if privacy is None else privacy.text
         try:
-            written = render_csv.write(figures, csv_dir, disclosure)
+            written = render_csv.write(figures, csv_dir, disclosure, part, scrub=scrub)
         except OSError as problem:
             raise usage_error(
                 f"cannot write CSV to {csv_dir}: {problem.strerror or problem}"

@@ -1,19 +1,32 @@
-"""The report as CSV tables for a spreadsheet, one file per table, disclosure control applied."""
+"""The report as CSV tables for a spreadsheet, one file per table, disclosure control applied.
+
+With the partnership section: its published figures (hotspots by place and by H3 cell, the
+self-report classes and reasons, a figure-per-row summary) and, only when intelligence was
+included, the restricted tables (persons of concern, their actions, groups, each self-report).
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
+from missing_protocol.intelligence.hotspots import PlaceKind
+from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Cohort, Hotspot, PeriodFigures
+from missing_protocol.report.partnership import Partnership
 from missing_protocol.report.render_json import hours
 from missing_protocol.report.suppression import PUBLISHED, Disclosure
 
 Cell = str | int | float | None
 # Rows are read-only sequences so rows of narrower cells (all ints, say) fit too.
 Table = list[Sequence[Cell]]
+# Restricted detail: written only with --include-intelligence, removed from DIR otherwise.
+RESTRICTED_TABLES = ("persons.csv", "person_actions.csv", "person_groups.csv", "self_reports.csv")
+LIST_SEPARATOR = "; "
 
 
 def _percent(d: Disclosure, n: int, base: int) -> str | float | None:
@@ -26,8 +39,12 @@ def _places(spots: tuple[Hotspot, ...], d: Disclosure) -> Table:
     return rows
 
 
-def tables(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> dict[str, Table]:
-    """Each CSV file's name and rows (header first)."""
+def tables(
+    figures: PeriodFigures,
+    disclosure: Disclosure = PUBLISHED,
+    partnership: Partnership | None = None,
+) -> dict[str, Table]:
+    """Each CSV file's name and rows (header first); with `partnership`, its tables too."""
     f, d = figures, disclosure
     rhi = f.interviews
     stages = [
@@ -38,7 +55,7 @@ def tables(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> dict[s
         ("completed", rhi.completed),
         ("completed_within_deadline", rhi.completed_within_deadline),
     ]
-    return {
+    out: dict[str, Table] = {
         "summary.csv": [
             ["figure", "value"],
             ["authority", f.authority],
@@ -96,6 +113,9 @@ def tables(figures: PeriodFigures, disclosure: Disclosure = PUBLISHED) -> dict[s
         "hotspots_missing_from.csv": _places(f.missing_from, d),
         "hotspots_found_at.csv": _places(f.found_at, d),
     }
+    if partnership is not None:
+        out |= partnership_tables(partnership)
+    return out
 
 
 def render(rows: Table) -> str:
@@ -106,14 +126,189 @@ def render(rows: Table) -> str:
 
 
 def write(
-    figures: PeriodFigures, directory: str | Path, disclosure: Disclosure = PUBLISHED
+    figures: PeriodFigures,
+    directory: str | Path,
+    disclosure: Disclosure = PUBLISHED,
+    partnership: Partnership | None = None,
+    *,
+    scrub: Callable[[str], str] | None = None,
 ) -> list[Path]:
-    """Write every table into `directory` (created if needed); returns the paths written."""
+    """Write every table into `directory` (created if needed); returns the paths written.
+
+    `scrub` rewrites each file's text (pseudonymised ids). Restricted tables left in the
+    directory by an earlier run with intelligence are removed when this one has none, so the
+    directory never holds more than this report.
+    """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, rows in tables(figures, disclosure).items():
+    chosen = tables(figures, disclosure, partnership)
+    for name, rows in chosen.items():
         path = folder / name
-        path.write_text(render(rows), encoding="utf-8")
+        text = render(rows)
+        path.write_text(text if scrub is None else scrub(text), encoding="utf-8")
         written.append(path)
+    for name in RESTRICTED_TABLES:
+        if name not in chosen:
+            (folder / name).unlink(missing_ok=True)
     return written
+
+
+# ---- partnership intelligence (issue 6): rows from the JSON-ready sections, `c` already applied
+
+SPOT_COLUMNS = ("episodes", "children", "previous_episodes", "change")
+PERSON_COLUMNS = (
+    "person_id",
+    "roles",
+    "children",
+    "episodes",
+    "links",
+    "first_link",
+    "last_link",
+    "places",
+    "flags",
+    "links_after_disruption",
+)
+SELF_REPORT_COLUMNS = (
+    "report_id",
+    "child_id",
+    "at",
+    "away_from",
+    "away_to",
+    "class",
+    "conflict",
+    "episodes",
+    "reasons",
+    "location",
+    "follow_up_status",
+    "follow_up_responsible",
+    "follow_up_due",
+    "follow_up_done",
+)
+
+
+def _cell(value: Cell | list[Any]) -> Cell:
+    """A JSON value as one cell: a list is joined with semicolons (place names hold commas)."""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(x) for x in value)
+    return value
+
+
+def _records(columns: Sequence[str], records: Iterable[dict[str, Any]]) -> Table:
+    """One row a JSON object, the columns named by its keys."""
+    rows: Table = [list(columns)]
+    rows += [[_cell(r[c]) for c in columns] for r in records]
+    return rows
+
+
+def _share(shown: Cell, base: int) -> Cell:
+    """A published count as a percentage of a total: hidden with its count, None without a base."""
+    if isinstance(shown, str):
+        return shown
+    if not base or shown is None:
+        return None
+    return round(100 * shown / base, 1)
+
+
+def _flat(prefix: str, value: Any) -> Table:
+    """A JSON object as figure rows named by their JSON path (lists have tables of their own)."""
+    if isinstance(value, dict):
+        return [row for key, item in value.items() for row in _flat(f"{prefix}.{key}", item)]
+    if isinstance(value, list):
+        return []
+    return [[prefix, value]]
+
+
+def _intelligence_summary(part: Partnership) -> Table:
+    """The section's figures one a row, named by their path in the report's JSON."""
+    h, s = part.hotspots, part.self_reports
+    rows: Table = [
+        ["figure", "value"],
+        ["suppressed", str(h["suppressed"]).lower()],
+        ["notice", h["notice"]],
+        ["restricted", str(part.restricted).lower()],
+        *([["restricted_notice", w.RESTRICTED]] if part.restricted else []),
+        ["records_from", None if part.records_from is None else part.records_from.isoformat()],
+        ["previous_period_partly_on_record", str(part.previous_partly_covered()).lower()],
+        ["self_report_tolerance", str(part.tolerance)],
+        ["self_report_follow_up_within", str(part.follow_up_within)],
+    ]
+    for key in ("period", "previous_period", "resolution", "totals"):
+        rows += _flat(f"hotspot_figures.{key}", h[key])
+    rows += _flat("self_reports.as_of", s["as_of"])
+    rows += _flat("self_reports.profile", s["profile"])
+    figures = {k: v for k, v in s["figures"].items() if k not in ("classes", "reasons")}
+    rows += _flat("self_reports.figures", figures)
+    if part.persons is not None:
+        rows += _flat("persons.figures", part.persons["figures"])
+    return rows
+
+
+def _hotspots(h: dict[str, Any], group: str, columns: Sequence[str]) -> Table:
+    """Places or H3 cells of both kinds, the kind in the first column."""
+    spots = [{"kind": kind.value, **r} for kind in PlaceKind for r in h[kind.value][group]]
+    return _records(["kind", *columns, *SPOT_COLUMNS], spots)
+
+
+def _self_report_classes(figures: dict[str, Any]) -> Table:
+    total = figures["self_reports"]
+    return [
+        ["class", "self_reports", "percent", "children"],
+        *(
+            [name, c["self_reports"], _share(c["self_reports"], total), c["children"]]
+            for name, c in figures["classes"].items()
+        ),
+        ["total", total, 100.0 if total else None, figures["children"]],
+    ]
+
+
+def _self_report_reasons(figures: dict[str, Any]) -> Table:
+    total = figures["self_reports"]
+    rows: Table = [["reason", "self_reports", "percent"]]
+    rows += [
+        [r["reason"], r["self_reports"], _share(r["self_reports"], total)]
+        for r in figures["reasons"]
+    ]
+    return rows
+
+
+def _person_actions(persons: list[dict[str, Any]]) -> Table:
+    """Each person's disruptions and prosecutions, in time order."""
+    rows: list[dict[str, Any]] = []
+    for x in persons:
+        done = [{"action": "disruption", **e} for e in x["disruptions"]]
+        done += [
+            {"action": "prosecution", "at": e["at"], "kind": e["outcome"]}
+            for e in x["prosecutions"]
+        ]
+        done.sort(key=lambda e: dt.datetime.fromisoformat(e["at"]))
+        rows += [
+            {"person_id": x["person_id"], "partner": None, "location": None, **e} for e in done
+        ]
+    return _records(["person_id", "at", "action", "kind", "partner", "location"], rows)
+
+
+def partnership_tables(part: Partnership) -> dict[str, Table]:
+    """The intelligence tables: published figures, and restricted detail when it was included."""
+    figures = part.self_reports["figures"]
+    out = {
+        "intelligence_summary.csv": _intelligence_summary(part),
+        "hotspot_places.csv": _hotspots(part.hotspots, "places", ["place"]),
+        "hotspot_cells.csv": _hotspots(part.hotspots, "cells", ["cell", "lat", "lon", "places"]),
+        "self_report_classes.csv": _self_report_classes(figures),
+        "self_report_reasons.csv": _self_report_reasons(figures),
+    }
+    if part.persons is not None:
+        persons = part.persons["persons"]
+        groups = [{"group": i, **g} for i, g in enumerate(part.persons["groups"], start=1)]
+        reports = [
+            {**x, **{f"follow_up_{k}": v for k, v in x["follow_up"].items()}}
+            for x in part.self_reports["self_reports"]
+        ]
+        out |= {
+            "persons.csv": _records(PERSON_COLUMNS, persons),
+            "person_actions.csv": _person_actions(persons),
+            "person_groups.csv": _records(["group", "children", "persons", "episodes"], groups),
+            "self_reports.csv": _records(SELF_REPORT_COLUMNS, reports),
+        }
+    return out
