@@ -75,7 +75,8 @@ def input_format_options(func: F) -> F:
         type=click.Choice(["events", "903", "ssd"]),
         default="events",
         show_default=True,
-        help="events (JSONL/JSON), SSDA903 Header+Missing CSV, or SSD ssd_missing CSV.",
+        help="events (JSONL/JSON), SSDA903 Header+Missing CSV or 903 XML, or SSD ssd_missing "
+        "(+ ssd_person) CSV.",
     )(func)
 
 

@@ -1,4 +1,5 @@
-"""`missing-protocol convert`: between the event log, the SSDA903 tables and SSD ssd_missing.
+"""`missing-protocol convert`: between the event log, the SSDA903 tables (CSV or XML) and the
+SSD tables ssd_missing and ssd_person.
 
 Input is read into events, folded into episodes (so what the library would reject is counted
 as rejected here too) and written in the target format. The summary line is
@@ -93,7 +94,8 @@ def _write_903(
     year: CollectionYear | None,
     authority: str | None,
 ) -> Written:
-    single = out.lower().endswith(".csv")
+    as_xml = out.lower().endswith(".xml")
+    single = as_xml or out.lower().endswith(".csv")
     folder = Path(out)
     missing_path = out if single else str(folder / "missing.csv")
     header_path = None if single else str(folder / "header.csv")
@@ -112,11 +114,20 @@ def _write_903(
         except OSError as problem:
             raise usage_error(f"cannot create {out}: {problem.strerror or problem}") from None
     files: list[tuple[str, int]] = []
-    with _open_out(missing_path) as stream:
-        files.append((missing_path, ssda903.write_missing_csv(export.tables.missing, stream)))
     losses = list(export.losses)
     header = export.tables.header or ()
-    if header_path is not None:
+    with _open_out(missing_path) as stream:
+        if as_xml:
+            files.append((missing_path, ssda903.write_903_xml(export.tables, stream)))
+        else:
+            files.append((missing_path, ssda903.write_missing_csv(export.tables.missing, stream)))
+    if as_xml:
+        words = (
+            f"the 903 XML written holds {len(header)} children's CHILDID, SEX, DOB, ETHNIC and "
+            "missing periods only (no UPN, episodes, reviews...): it is not a whole return"
+        )
+        losses.append(Loss("xml_partial", len(header), words))
+    elif header_path is not None:
         with _open_out(header_path) as stream:
             files.append((header_path, ssda903.write_header_csv(header, stream)))
     elif header:
@@ -126,6 +137,38 @@ def _write_903(
         tuple(f.message for f in validate_903(export.tables, year)) if year is not None else None
     )
     return Written(tuple(files), tuple(losses), checked)
+
+
+def _write_ssd(assembly: Assembly, away: frozenset[str], out: str, policy: DatePolicy) -> Written:
+    """ssd_missing to a file (or `-`) ending .csv; to any other OUT, a directory that gets
+    ssd_missing.csv and ssd_person.csv."""
+    export = ssd.to_rows(assembly, away=away, policy=policy)
+    losses = list(export.losses)
+    if out == "-" or out.lower().endswith(".csv"):
+        stream = _open_out(out)
+        try:
+            written = ((out, ssd.write_ssd_csv(export.rows, stream)),)
+        finally:
+            if stream is not sys.stdout:
+                stream.close()
+        if export.persons:
+            words = (
+                f"a .csv or - OUT is ssd_missing only: {len(export.persons)} ssd_person rows "
+                "not written (give a directory to get both)"
+            )
+            losses.append(Loss("ssd_person", len(export.persons), words))
+        return Written(written, tuple(losses))
+    folder = Path(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as problem:
+        raise usage_error(f"cannot create {out}: {problem.strerror or problem}") from None
+    missing_path, person_path = str(folder / "ssd_missing.csv"), str(folder / "ssd_person.csv")
+    with _open_out(missing_path) as stream:
+        missing = ssd.write_ssd_csv(export.rows, stream)
+    with _open_out(person_path) as stream:
+        persons = ssd.write_person_csv(export.persons, stream)
+    return Written(((missing_path, missing), (person_path, persons)), tuple(losses))
 
 
 def _write(
@@ -139,11 +182,10 @@ def _write(
 ) -> Written:
     if target == "903":
         return _write_903(assembly, away, out, policy, year, authority)
+    if target == "ssd":
+        return _write_ssd(assembly, away, out, policy)
     stream = _open_out(out)
     try:
-        if target == "ssd":
-            export = ssd.to_rows(assembly, away=away, policy=policy)
-            return Written(((out, ssd.write_ssd_csv(export.rows, stream)),), export.losses)
         return Written(((out, write_events(assembled_events(assembly), stream, away)),), ())
     finally:
         if stream is not sys.stdout:
@@ -246,10 +288,13 @@ def convert_command(
     end_time: str,
     collection_year: str | None,
 ) -> None:
-    """Convert IN files (903 Header/Missing CSVs, ssd_missing CSV, or event logs) to OUT.
+    """Convert IN files (903 Header/Missing CSVs or the 903 XML, ssd_missing and ssd_person
+    CSVs, or event logs) to OUT.
 
-    OUT is a file (`-` for standard output), or for --to 903 a directory that gets header.csv and
-    missing.csv (a path ending .csv gets the Missing table only).
+    OUT is a file (`-` for standard output); for --to 903 a directory that gets header.csv and
+    missing.csv (a path ending .csv gets the Missing table only, one ending .xml the 903 XML);
+    for --to ssd a directory that gets ssd_missing.csv and ssd_person.csv (a path ending .csv,
+    or -, gets ssd_missing only).
     """
     if len(paths) < 2:
         raise usage_error("give at least one input file and the output: IN... OUT")

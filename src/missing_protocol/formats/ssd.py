@@ -1,4 +1,5 @@
-"""The Standard Safeguarding Dataset table `ssd_missing` (CSV) to events, and episodes back.
+"""The Standard Safeguarding Dataset tables `ssd_missing` and `ssd_person` (CSV) to events,
+and episodes back.
 
 Columns as the published SSD specification (data-to-insight/ssd-data-model, ssd_missing.yml):
 miss_table_id (row id, used as episode id), miss_person_id, miss_missing_episode_start_date,
@@ -7,6 +8,12 @@ miss_missing_rhi_accepted (Y / N / NA / blank). The dates are date-times in the 
 give only the date: the `DatePolicy` then supplies the time). The type is free text in the CMS
 extracts; as the SSD's own Annex A tool, `M`/`Missing` is missing and `A`/`Away`/`Absent` away.
 The table holds no date of birth and does not say whether the child was looked after.
+
+`ssd_person` (data/objects/ssd_person.yml in the same repository) gives the `child` events:
+pers_person_id (= miss_person_id), pers_sex (F / M / U), pers_gender (00 not known, 01 male,
+02 female, 09 and 10-99 self-described; read only when pers_sex is blank), pers_ethnicity (the
+DfE codes) and pers_dob (a date-time; its date is taken). Each file says by its header row which
+table it is (miss_... or pers_... columns).
 """
 
 from __future__ import annotations
@@ -36,7 +43,9 @@ from missing_protocol.formats.ssda903 import (
     read_text,
 )
 from missing_protocol.model import (
+    Child,
     DeclinedBy,
+    Ethnicity,
     Event,
     EventError,
     Found,
@@ -45,6 +54,7 @@ from missing_protocol.model import (
     InterviewOffered,
     MissingFrom,
     Reported,
+    Sex,
     Source,
 )
 from missing_protocol.rules.ssda903 import MissingType
@@ -58,6 +68,33 @@ RHI_OFFERED = "miss_missing_rhi_offered"
 RHI_ACCEPTED = "miss_missing_rhi_accepted"
 SSD_COLUMNS = (TABLE_ID, PERSON_ID, START, TYPE, END, RHI_OFFERED, RHI_ACCEPTED)
 REQUIRED = (TABLE_ID, PERSON_ID, START, TYPE, END)
+
+# ssd_person: the columns read (and written); the table's others (names, UPN, ...) are ignored.
+PERS_ID = "pers_person_id"
+PERS_SEX = "pers_sex"
+PERS_GENDER = "pers_gender"
+PERS_ETHNICITY = "pers_ethnicity"
+PERS_DOB = "pers_dob"
+PERSON_COLUMNS = (PERS_ID, PERS_SEX, PERS_GENDER, PERS_ETHNICITY, PERS_DOB)
+
+# pers_sex: the SSD's code set (F, M, U), or the words, any case.
+SEX_CODES = {
+    "m": Sex.MALE,
+    "male": Sex.MALE,
+    "f": Sex.FEMALE,
+    "female": Sex.FEMALE,
+    "u": Sex.UNKNOWN,
+    "unknown": Sex.UNKNOWN,
+}
+# pers_gender: the SSD's code set (00 not known, 01 male, 02 female, 09 self-described, 10-99
+# local sub-codes of 09); some CMS extracts copy the sex code into it, so F/M/U are read too.
+GENDER_CODES = {
+    **SEX_CODES,
+    **dict.fromkeys(("0", "00"), Sex.UNKNOWN),
+    **dict.fromkeys(("1", "01"), Sex.MALE),
+    **dict.fromkeys(("2", "02"), Sex.FEMALE),
+    **dict.fromkeys(("9", "09", *map(str, range(10, 100))), Sex.OTHER),
+}
 
 # The type words the SSD's Annex A extract accepts (compared without case).
 TYPE_WORDS = {
@@ -104,16 +141,41 @@ class SsdRow:
 
 
 @attrs.frozen
+class PersonRow:
+    """One ssd_person row: the cells read (stripped; blank or NULL is ''), and the names of
+    the row's other filled columns (which the event log cannot hold)."""
+
+    person_id: str
+    sex: str
+    gender: str
+    ethnicity: str
+    dob: str
+    number: int
+    file: str | None = None
+    other: tuple[str, ...] = ()
+
+
+@attrs.frozen
 class SsdRead:
     rows: tuple[SsdRow, ...]
     errors: tuple[EventError, ...]
     rejected_rows: frozenset[RowKey]
+    persons: tuple[PersonRow, ...] = ()
+
+
+def _blank_null(cell: str) -> str:
+    return "" if cell.lower() in _NULLS else cell
 
 
 def read_rows(sources: Iterable[str | os.PathLike[str] | tuple[str, IO[str]]]) -> SsdRead:
-    """ssd_missing CSV files (paths or (name, text stream) pairs) as raw rows; column names are
-    compared without case. A file lacking a required column is rejected whole."""
+    """ssd_missing and ssd_person CSV files (paths or (name, text stream) pairs) as raw rows.
+
+    Each file's header row says which table it is: miss_... columns ssd_missing, pers_...
+    columns ssd_person. Column names are compared without case. A file lacking a required
+    column (or that is neither table) is rejected whole.
+    """
     rows: list[SsdRow] = []
+    persons: list[PersonRow] = []
     errors: list[EventError] = []
     rejected: set[RowKey] = set()
     for source in sources:
@@ -127,19 +189,44 @@ def read_rows(sources: Iterable[str | os.PathLike[str] | tuple[str, IO[str]]]) -
         rejected.update((e.file, e.line) for e in table.errors if e.line > 1)
         if not table.columns:
             continue
-        absent = [c for c in REQUIRED if c not in table.columns]
+        is_missing = any(c.startswith("miss_") for c in table.columns)
+        is_person = not is_missing and any(c.startswith("pers_") for c in table.columns)
+        if not (is_missing or is_person):
+            message = (
+                "header row is neither ssd_missing (miss_... columns) nor ssd_person "
+                f"(pers_... columns); expected {', '.join(SSD_COLUMNS)} or {', '.join(PERSON_COLUMNS)}"
+            )
+            errors.append(EventError(1, None, message, name))
+            rejected.update((name, n) for n, _ in table.rows)
+            continue
+        kind, required = ("ssd_person", (PERS_ID,)) if is_person else ("ssd_missing", REQUIRED)
+        absent = [c for c in required if c not in table.columns]
         for column in absent:
-            message = f"column {column} is missing from the ssd_missing header row"
+            message = f"column {column} is missing from the {kind} header row"
             errors.append(EventError(1, column, message, name))
         if absent:
             rejected.update((name, n) for n, _ in table.rows)
             continue
+        if is_person:
+            extra = [c for c in table.columns if c not in PERSON_COLUMNS]
+            for number, values in table.rows:
+                person_id, sex, gender, ethnicity, dob = map(
+                    _blank_null, table.cells(values, PERSON_COLUMNS)
+                )
+                cells = zip(extra, table.cells(values, extra), strict=True)
+                other = tuple(c for c, v in cells if _blank_null(v))
+                persons.append(
+                    PersonRow(person_id, sex, gender, ethnicity, dob, number, name, other)
+                )
+            continue
         for number, values in table.rows:
-            table_id, person, start, kind, end, offered, accepted = (
-                "" if c.lower() in _NULLS else c for c in table.cells(values, SSD_COLUMNS)
+            table_id, person, start, kind_, end, offered, accepted = map(
+                _blank_null, table.cells(values, SSD_COLUMNS)
             )
-            rows.append(SsdRow(table_id, person, start, kind, end, offered, accepted, number, name))
-    return SsdRead(tuple(rows), tuple(errors), frozenset(rejected))
+            rows.append(
+                SsdRow(table_id, person, start, kind_, end, offered, accepted, number, name)
+            )
+    return SsdRead(tuple(rows), tuple(errors), frozenset(rejected), tuple(persons))
 
 
 class _RowError(ValueError):
@@ -272,17 +359,63 @@ def _row_events(
     return events, kind is MissingType.AWAY
 
 
+def _birth_date(text: str) -> pendulum.Date:
+    """pers_dob: a date or date-time (ISO or UK, as the dates of ssd_missing); its date."""
+    try:
+        uk = _UK_DATE.match(text)
+        if uk:
+            day = dt.date(int(uk["y"]), int(uk["m"]), int(uk["d"]))
+        elif len(text) == 10:
+            day = dt.date.fromisoformat(text)
+        else:
+            day = dt.datetime.fromisoformat(text.replace("z", "Z")).date()
+    except ValueError:
+        raise _RowError(PERS_DOB, f"{text!r} is not a date") from None
+    return pendulum.Date(day.year, day.month, day.day)
+
+
+def _person(row: PersonRow, losses: Losses) -> Child:
+    """One ssd_person row -> a `child` event (raises _RowError)."""
+    if not row.person_id:
+        raise _RowError(PERS_ID, "person id is blank")
+    sex: Sex | None = None
+    if row.sex:
+        sex = SEX_CODES.get(row.sex.lower())
+        if sex is None:
+            raise _RowError(PERS_SEX, f"{row.sex!r} is not a sex code (F, M or U)")
+    elif row.gender:
+        sex = GENDER_CODES.get(row.gender.lower())
+        if sex is None:
+            message = f"{row.gender!r} is not a gender code (00, 01, 02, 09 or 10-99)"
+            raise _RowError(PERS_GENDER, message)
+        losses.add("gender_as_sex", _gender_as_sex)
+    try:
+        ethnicity = Ethnicity(row.ethnicity.upper()) if row.ethnicity else None
+    except ValueError as problem:
+        raise _RowError(PERS_ETHNICITY, str(problem)) from None
+    born = _birth_date(row.dob) if row.dob else None
+    return Child(
+        child_id=row.person_id,
+        born=born,
+        sex=sex,
+        ethnicity=ethnicity,
+        origin=Source(row.number, row.file),
+    )
+
+
 def rows_to_events(
     rows: Iterable[SsdRow],
     *,
     authority: str,
     policy: DatePolicy | None = None,
     missing_from: MissingFrom = MissingFrom.HOME,
+    persons: Iterable[PersonRow] = (),
 ) -> Conversion:
-    """ssd_missing rows -> reported, found and interview events (see the module docstring).
+    """ssd_person rows -> `child` events; ssd_missing rows -> reported, found and interview
+    events (see the module docstring).
 
     `missing_from` is for `M` rows (the table does not say); `A` rows are always care. A row
-    id met twice rejects the second row.
+    id (or person id) met twice rejects the second row.
     """
     policy = policy or DatePolicy()
     events: list[Event] = []
@@ -291,6 +424,24 @@ def rows_to_events(
     seen: set[str] = set()
     losses = Losses()
     count = 0
+    people: set[str] = set()
+    not_held: set[str] = set()
+    not_held_rows = 0
+    for person in persons:
+        count += 1
+        try:
+            if person.person_id in people:
+                raise _RowError(PERS_ID, f"person id {person.person_id!r} appears twice")
+            events.append(_person(person, losses))
+        except _RowError as problem:
+            errors.append(EventError(person.number, problem.column, str(problem), person.file))
+            continue
+        people.add(person.person_id)
+        not_held.update(person.other)
+        not_held_rows += bool(person.other)
+    if not_held_rows:
+        losses.add("person_columns", lambda n: _person_columns(n, not_held), not_held_rows)
+    episode_people: list[str] = []
     for row in rows:
         count += 1
         try:
@@ -301,11 +452,11 @@ def rows_to_events(
             errors.append(EventError(row.number, problem.column, str(problem), row.file))
             continue
         seen.add(row.table_id)
+        episode_people.append(row.person_id)
         events.extend(made)
         if is_away:
             away.add(row.table_id)
-    if events:
-        losses.add("person", _no_person, len(seen))
+    losses.add("person", _no_person, sum(p not in people for p in episode_people))
     return Conversion(
         events=tuple(events),
         errors=tuple(errors),
@@ -323,9 +474,16 @@ def read_episodes_ssd(
     policy: DatePolicy | None = None,
     missing_from: MissingFrom = MissingFrom.HOME,
 ) -> Conversion:
-    """ssd_missing CSV files -> typed events and errors (for `check` and `convert`)."""
+    """ssd_missing CSV files, and any ssd_person CSV files beside them (each told by its
+    header row) -> typed events and errors (for `check` and `convert`)."""
     read = read_rows(paths)
-    done = rows_to_events(read.rows, authority=authority, policy=policy, missing_from=missing_from)
+    done = rows_to_events(
+        read.rows,
+        authority=authority,
+        policy=policy,
+        missing_from=missing_from,
+        persons=read.persons,
+    )
     return attrs.evolve(
         done,
         errors=tuple(sorted((*read.errors, *done.errors), key=lambda e: (e.file or "", e.line))),
@@ -381,7 +539,18 @@ def _rhi_blank(n: int) -> str:
 def _no_person(n: int) -> str:
     return (
         f"ssd_missing holds no date of birth, sex or ethnicity (they are in ssd_person): "
-        f"{n} episodes' children are unknown beyond their id"
+        f"{n} episodes' children have no ssd_person row read and are unknown beyond their id"
+    )
+
+
+def _gender_as_sex(n: int) -> str:
+    return f"{n} persons have no pers_sex: their sex was read from pers_gender"
+
+
+def _person_columns(n: int, columns: set[str]) -> str:
+    return (
+        f"{n} ssd_person rows fill columns the event log cannot hold "
+        f"({', '.join(sorted(columns))}): not read"
     )
 
 
@@ -392,6 +561,7 @@ def _no_person(n: int) -> str:
 class SsdExport:
     rows: tuple[SsdRow, ...]
     losses: tuple[Loss, ...]
+    persons: tuple[PersonRow, ...] = ()
 
 
 def format_moment(moment: dt.datetime, policy: DatePolicy, losses: Losses) -> str:
@@ -447,7 +617,49 @@ def to_rows(
     if rows:
         losses.add("missing_from", _missing_from_dropped, len(rows))
     count_records_not_held(assembly, losses, "ssd_missing")
-    return SsdExport(tuple(rows), losses.result())
+    ids = sorted({r.person_id for r in rows} | set(assembly.children))
+    persons = tuple(
+        _person_row(child_id, assembly.children.get(child_id), number, losses)
+        for number, child_id in enumerate(ids, start=2)
+    )
+    return SsdExport(tuple(rows), losses.result(), persons)
+
+
+_SEX_WRITTEN = {Sex.MALE: "M", Sex.FEMALE: "F", Sex.UNKNOWN: "U"}
+
+
+def _person_row(child_id: str, child: Child | None, number: int, losses: Losses) -> PersonRow:
+    """A child's ssd_person row; `other` sex is written as pers_gender 09 (self-described)."""
+    if child is None:
+        losses.add("no_child_record", _no_child_record)
+        return PersonRow(child_id, "", "", "", "", number)
+    if child.sex is Sex.OTHER:
+        losses.add("sex_other", _sex_other)
+    if child.looked_after_by or child.placed_in:
+        losses.add("looked_after_by", _looked_after_by)
+    return PersonRow(
+        person_id=child_id,
+        sex=_SEX_WRITTEN.get(child.sex, "") if child.sex else "",
+        gender="09" if child.sex is Sex.OTHER else "",
+        ethnicity=child.ethnicity.code if child.ethnicity else "",
+        dob=child.born.isoformat() if child.born else "",
+        number=number,
+    )
+
+
+def _no_child_record(n: int) -> str:
+    return f"{n} episodes' children have no child record: their ssd_person rows hold the id only"
+
+
+def _sex_other(n: int) -> str:
+    return (
+        f"{n} children's sex 'other' has no pers_sex code (F, M, U): written as pers_gender 09 "
+        "(self-described) with pers_sex blank"
+    )
+
+
+def _looked_after_by(n: int) -> str:
+    return f"{n} children's looked-after-by and placed-in authorities are not in ssd_person"
 
 
 def _count_losses(episode: Episode, losses: Losses) -> None:
@@ -494,6 +706,18 @@ def _plans_dropped(n: int) -> str:
 
 def _report_details(n: int) -> str:
     return f"{n} reports' risk grading, location or host authority are not in ssd_missing"
+
+
+def write_person_csv(rows: Iterable[PersonRow], stream: IO[str]) -> int:
+    """ssd_person as CSV (pers_person_id, pers_sex, pers_gender, pers_ethnicity, pers_dob);
+    returns rows written."""
+    out = csv.writer(stream, lineterminator="\n")
+    out.writerow(PERSON_COLUMNS)
+    count = 0
+    for row in rows:
+        out.writerow((row.person_id, row.sex, row.gender, row.ethnicity, row.dob))
+        count += 1
+    return count
 
 
 def write_ssd_csv(rows: Iterable[SsdRow], stream: IO[str]) -> int:

@@ -1,16 +1,18 @@
-"""The SSDA903 Header and Missing tables (CSV) to the library's events, and episodes back to 903.
+"""The SSDA903 Header and Missing tables (CSV or the 903 XML) to events, and episodes back to 903.
 
 903 holds dates, not times: a `DatePolicy` says which local time a date stands for. 903 is the
 looked-after children return, so every period is `missing_from = care`; it names no authority,
 so the caller supplies the responsible one. What a conversion cannot carry is reported as a
 `Loss`, never dropped silently; a row that cannot be converted is an `EventError` naming file,
-row (the CSV row number, header = 1) and column, and the other rows go on.
+row (the CSV row number, header = 1; in the XML, the line of the row's element) and column
+(in the XML, the element), and the other rows go on.
 The `M`/`A` code is kept in `Conversion.away` (episode ids of `A` periods) so it can be written
 back; in an event log it travels as the optional `ssda903_missing` field of a `reported` event.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import functools
@@ -20,7 +22,9 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
+from xml.etree import ElementTree
+from xml.parsers import expat
 
 import attrs
 import pendulum
@@ -48,6 +52,7 @@ from missing_protocol.rules.ssda903 import (
     RowRef,
     Table,
     Tables903,
+    Unit,
     format_903_date,
     parse_903_date,
 )
@@ -63,6 +68,7 @@ _REQUIRED = {
 SEX_CODES = {"1": Sex.MALE, "2": Sex.FEMALE}
 
 RowKey = tuple[str | None, int]
+Source903 = str | os.PathLike[str] | tuple[str, IO[str]]
 
 
 def _at_or_after_start(instance: DatePolicy, _: attrs.Attribute[dt.time], end: dt.time) -> None:
@@ -176,10 +182,17 @@ def _column_index(columns: tuple[str, ...]) -> dict[str, int]:
 
 def read_text(path: str | os.PathLike[str]) -> str:
     """A CSV file's text: UTF-8 (with or without BOM), else Windows-1252 as Excel saves it."""
+    return _decode(_read_bytes(path))
+
+
+def _read_bytes(path: str | os.PathLike[str]) -> bytes:
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as problem:
         raise UnreadableFile(f"{path}: {problem.strerror or problem}") from None
+
+
+def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -258,21 +271,40 @@ def _episode_rows(t: CsvTable) -> list[EpisodeRow]:
     return out
 
 
-def _open(source: str | os.PathLike[str] | tuple[str, IO[str]]) -> CsvTable:
+def _load(source: Source903) -> tuple[str, str | bytes]:
+    """A file's name and content: text from a stream, bytes from a path (decoded later)."""
     if isinstance(source, tuple):
         name, stream = source
-        return read_csv(stream, name)
-    return read_csv(io.StringIO(read_text(source)), str(source))
+        return name, stream.read()
+    return str(source), _read_bytes(source)
 
 
-def read_tables(
-    sources: Iterable[str | os.PathLike[str] | tuple[str, IO[str]]],
-) -> TableRead:
-    """903 CSV files (paths, or (name, text stream) pairs) sorted into Header, Missing and
-    Episodes by their header rows. A wrong or incomplete header rejects that file's rows.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def looks_like_xml(name: str | None, data: str | bytes) -> bool:
+    """A `.xml` file, or one whose first character (after any BOM and blanks) is `<`."""
+    if name and name.lower().endswith(".xml"):
+        return True
+    head = data[:256]
+    if isinstance(head, bytes):
+        bom, codec = next(((b, c) for b, c in _BOMS if head.startswith(b)), (b"", "latin-1"))
+        head = head[len(bom) :].decode(codec, errors="ignore")
+    return head.lstrip("\ufeff \t\r\n").startswith("<")
+
+
+def read_tables(sources: Iterable[Source903]) -> TableRead:
+    """903 files (paths, or (name, text stream) pairs) sorted into Header, Missing and
+    Episodes: a CSV file by its header row (a wrong or incomplete header rejects that file's
+    rows), an XML file (by its `.xml` name or a leading `<`) as the whole 903 XML return.
 
     Rejected rows counted are those of the Header and Missing tables (and of files that are no
-    table): the Episodes table is read only for validation, not converted.
+    table, and an XML file that cannot be read, as one row): the Episodes table is read only for
+    validation, not converted.
     """
     missing: list[MissingRow] = []
     header: list[HeaderRow] | None = None
@@ -280,7 +312,19 @@ def read_tables(
     errors: list[EventError] = []
     rejected: set[RowKey] = set()
     for source in sources:
-        t = _open(source)
+        name, data = _load(source)
+        if looks_like_xml(name, data):
+            xml = read_xml_tables(data, name)
+            errors.extend(xml.errors)
+            rejected.update(xml.rejected_rows)
+            missing.extend(xml.tables.missing)
+            if xml.tables.header is not None:
+                header = [*(header or []), *xml.tables.header]
+            if xml.tables.episodes is not None:
+                episodes = [*(episodes or []), *xml.tables.episodes]
+            continue
+        text = data if isinstance(data, str) else _decode(data)
+        t = read_csv(io.StringIO(text), name)
         errors.extend(t.errors)
         if not t.columns:
             continue
@@ -314,6 +358,184 @@ def read_tables(
         episodes=None if episodes is None else tuple(episodes),
     )
     return TableRead(tables, tuple(errors), frozenset(rejected))
+
+
+# ---- the 903 XML return ----------------------------------------------------------------------
+#
+# The DfE's XML form of the return (root EXPSSDA903): one CHILD element per child, holding a
+# HEADER (CHILDID, UPN, SEX, DOB, ETHNIC, ...; the child's missing periods are AMISSING groups
+# inside it, each with MISSING, MIS_START and MIS_END) and its EPISODE elements (DECOM, RNE, ...,
+# DEC, REC). The names are the CSV columns' except CHILDID (CHILD) and PL (PLACE). Element
+# names as Social Finance's 903 validator reads them (its XML-to-tables converter), which was
+# read for comparison, not copied; other elements are ignored, as other CSV columns are.
+
+XML_ROOT = "EXPSSDA903"
+
+
+@attrs.define
+class _Element:
+    """A parsed element: upper-case local name, line of its start tag, children and text."""
+
+    tag: str
+    line: int
+    children: list[_Element] = attrs.Factory(list)
+    parts: list[str] = attrs.Factory(list)
+
+    def all(self, tag: str) -> list[_Element]:
+        return [c for c in self.children if c.tag == tag]
+
+    def first(self, tag: str) -> _Element | None:
+        return next((c for c in self.children if c.tag == tag), None)
+
+    def value(self, tag: str) -> str:
+        """The text of the first child element `tag`, stripped; '' when absent or empty."""
+        found = self.first(tag)
+        return "".join(found.parts).strip() if found is not None else ""
+
+
+class _XmlError(ValueError):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _parse_xml(data: str | bytes) -> _Element:
+    """The element tree of a 903 XML file, with each element's line.
+
+    Parsed with the standard library's expat, the parser under xml.etree (which does not give
+    lines). A return comes from outside, so, as defusedxml does (without adding it as a
+    dependency), entity declarations and external entities are refused rather than expanded:
+    the 903 schema uses none. Bytes are decoded as the XML declaration says (UTF-8 by default).
+    """
+    parser = expat.ParserCreate()
+    stack: list[_Element] = []
+    roots: list[_Element] = []
+
+    def start(name: str, _attributes: object) -> None:
+        element = _Element(name.rpartition(":")[2].upper(), parser.CurrentLineNumber)
+        (stack[-1].children if stack else roots).append(element)
+        stack.append(element)
+
+    def end(_name: str) -> None:
+        stack.pop()
+
+    def text(data: str) -> None:
+        if stack:
+            stack[-1].parts.append(data)
+
+    def refuse(*_: object) -> NoReturn:
+        message = "the file declares or refers to XML entities, which a 903 return does not use"
+        raise _XmlError(parser.CurrentLineNumber, message)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as problem:
+        where = f"line {problem.lineno}, column {problem.offset + 1}"
+        message = f"not well-formed XML: {expat.ErrorString(problem.code)} ({where})"
+        raise _XmlError(problem.lineno, message) from None
+    return roots[0]
+
+
+def read_xml_tables(data: str | bytes, file: str | None = None) -> TableRead:
+    """The 903 XML return as the Header, Missing and Episodes tables the CSV files give.
+
+    Each CHILD's HEADER is a Header row and each of its AMISSING groups a Missing row (with the
+    HEADER's DOB, as the Missing CSV carries it); each EPISODE is an Episodes row. A row's
+    number is the line of its element; when two of these elements share a line (a file written
+    without line breaks), every row is numbered by its place among them instead (`Unit.ELEMENT`),
+    so that each row keeps its own number. A file that is not well-formed XML, or whose root is
+    not EXPSSDA903, is one error (at its line) and counts as one rejected row; a CHILD without a
+    HEADER is an error, and the other children go on.
+    """
+    try:
+        root = _parse_xml(data)
+    except _XmlError as problem:
+        error = EventError(problem.line, None, str(problem), file)
+        return TableRead(Tables903(), (error,), frozenset({(file, problem.line)}))
+    if root.tag != XML_ROOT:
+        message = f"root element is <{root.tag}>, not <{XML_ROOT}> (the SSDA903 XML return)"
+        error = EventError(root.line, None, message, file)
+        return TableRead(Tables903(), (error,), frozenset({(file, root.line)}))
+    children = root.all("CHILD")
+    # Every element that becomes a row (or an error), in document order.
+    placed: list[_Element] = []
+    for child in children:
+        head = child.first("HEADER")
+        placed.extend([head, *head.all("AMISSING")] if head is not None else [child])
+        placed.extend(child.all("EPISODE"))
+    by_line = len({e.line for e in placed}) == len(placed)
+    numbers = {id(e): e.line if by_line else n for n, e in enumerate(placed, start=1)}
+    unit = Unit.LINE if by_line else Unit.ELEMENT
+
+    def ref(table: Table, element: _Element) -> RowRef:
+        return RowRef(table, numbers[id(element)], file, unit)
+
+    header: list[HeaderRow] = []
+    missing: list[MissingRow] = []
+    episodes: list[EpisodeRow] = []
+    errors: list[EventError] = []
+    for child in children:
+        head = child.first("HEADER")
+        if head is None:
+            message = "CHILD has no HEADER element, so no child id: its periods are not read"
+            errors.append(EventError(numbers[id(child)], "HEADER", message, file))
+            continue
+        child_id, dob = head.value("CHILDID"), head.value("DOB")
+        sex, ethnic = head.value("SEX"), head.value("ETHNIC")
+        header.append(HeaderRow(child_id, sex, dob, ethnic, ref(Table.HEADER, head)))
+        for period in head.all("AMISSING"):
+            kind, start, end = (period.value(c) for c in ("MISSING", "MIS_START", "MIS_END"))
+            missing.append(MissingRow(child_id, kind, start, end, ref(Table.MISSING, period), dob))
+        for episode in child.all("EPISODE"):
+            decom, dec, rec = (episode.value(c) for c in ("DECOM", "DEC", "REC"))
+            episodes.append(EpisodeRow(child_id, decom, dec, rec, ref(Table.EPISODES, episode)))
+    tables = Tables903(tuple(missing), tuple(header), tuple(episodes) if episodes else None)
+    return TableRead(tables, tuple(errors), frozenset((e.file, e.line) for e in errors))
+
+
+def write_903_xml(tables: Tables903, stream: IO[str]) -> int:
+    """The Header and Missing tables as the 903 XML (EXPSSDA903); returns the periods written.
+
+    One CHILD per child (Header order, then children with Missing rows but no Header row), its
+    HEADER holding CHILDID, SEX, DOB and ETHNIC and one AMISSING (MISSING, MIS_START, MIS_END)
+    per period. A blank cell's element is left out. Only these elements are written: it is the
+    Missing part of a return, not a whole one (no UPN, episodes, reviews, ...).
+    """
+    heads = {row.child: row for row in tables.header or ()}
+    periods: dict[str, list[MissingRow]] = defaultdict(list)
+    for period in tables.missing:
+        periods[period.child].append(period)
+    order = [*heads, *(c for c in periods if c not in heads)]
+    root = ElementTree.Element(XML_ROOT)
+
+    def add(parent: ElementTree.Element, tag: str, text: str) -> None:
+        if text:
+            ElementTree.SubElement(parent, tag).text = text
+
+    for child_id in order:
+        head = ElementTree.SubElement(ElementTree.SubElement(root, "CHILD"), "HEADER")
+        row = heads.get(child_id)
+        dob = row.dob if row else next((p.dob for p in periods[child_id] if p.dob), "")
+        ElementTree.SubElement(head, "CHILDID").text = child_id
+        add(head, "SEX", row.sex if row else "")
+        add(head, "DOB", dob)
+        add(head, "ETHNIC", row.ethnic if row else "")
+        for period in periods.get(child_id, ()):
+            group = ElementTree.SubElement(head, "AMISSING")
+            add(group, "MISSING", period.missing)
+            add(group, "MIS_START", period.mis_start)
+            add(group, "MIS_END", period.mis_end)
+    ElementTree.indent(root)
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(ElementTree.tostring(root, encoding="unicode"))
+    stream.write("\n")
+    return len(tables.missing)
 
 
 # ---- 903 rows -> events ----------------------------------------------------------------------
@@ -416,7 +638,8 @@ def tables_to_events(
     losses = Losses()
 
     def reject(ref: RowRef, problem: _RowError | clock.TimeError, column: str) -> None:
-        errors.append(EventError(ref.number, column, str(problem), ref.file))
+        where = f" (XML element {ref.number})" if ref.unit is Unit.ELEMENT else ""
+        errors.append(EventError(ref.number, ref.column(column), f"{problem}{where}", ref.file))
 
     header_children: set[str] = set()
     for head in tables.header or ():
@@ -508,15 +731,16 @@ def _authority_given(n: int, authority: str) -> str:
 
 
 def read_episodes_903(
-    paths: Iterable[str | os.PathLike[str] | tuple[str, IO[str]]],
+    paths: Iterable[Source903],
     *,
     authority: str,
     policy: DatePolicy | None = None,
 ) -> Conversion:
-    """903 Header and Missing CSV files -> typed events and errors (for `check`, `convert`).
+    """903 Header and Missing CSV files, or the 903 XML -> typed events and errors (for
+    `check`, `convert`).
 
     Raises `UnreadableFile` for a file that cannot be opened; every other problem is an error
-    record (line = CSV row, field = column) and the other rows go on.
+    record (line = CSV row or XML line, field = column or element) and the other rows go on.
     """
     read = read_tables(paths)
     done = tables_to_events(read.tables, authority=authority, policy=policy)
@@ -529,8 +753,8 @@ def read_episodes_903(
     )
 
 
-def read_tables_903(paths: Iterable[str | os.PathLike[str] | tuple[str, IO[str]]]) -> TableRead:
-    """903 CSV files as raw tables, for `validate_903` (an alias of `read_tables`)."""
+def read_tables_903(paths: Iterable[Source903]) -> TableRead:
+    """903 CSV or XML files as raw tables, for `validate_903` (an alias of `read_tables`)."""
     return read_tables(paths)
 
 

@@ -39,17 +39,39 @@ class Table(enum.StrEnum):
     EPISODES = "Episodes"
 
 
+# Where the 903 XML return names a CSV column differently (CHILD is CHILDID there, PLACE is PL).
+XML_ELEMENTS = {"CHILD": "CHILDID", "PLACE": "PL"}
+
+
+class Unit(enum.StrEnum):
+    """What a row number counts: CSV rows (the header is 1), or, in the 903 XML, the line of
+    the row's element, or (when several such elements share a line) its place among them."""
+
+    ROW = "row"
+    LINE = "line"
+    ELEMENT = "element"
+
+
 @attrs.frozen
 class RowRef:
-    """Where a row is: its table, file (None in memory) and CSV row number (the header is 1)."""
+    """Where a row is: its table, file (None in memory) and number (see `Unit`)."""
 
     table: Table
     number: int
     file: str | None = None
+    unit: Unit = Unit.ROW
 
     @property
     def label(self) -> str:
         return f"{self.file or self.table.value}:{self.number}"
+
+    @property
+    def xml(self) -> bool:
+        return self.unit is not Unit.ROW
+
+    def column(self, name: str) -> str:
+        """A CSV column's name as this row's source spells it (its XML element name)."""
+        return XML_ELEMENTS.get(name, name) if self.xml else name
 
 
 @attrs.frozen
@@ -161,7 +183,7 @@ def _breach(
     code: str, row: MissingRow | HeaderRow | EpisodeRow, column: str, text: str, child: str
 ) -> Finding:
     where = row.ref.file or f"{row.ref.table.value} table"
-    message = f"{where} row {row.ref.number}, {column}: {text}"
+    message = f"{where} {row.ref.unit} {row.ref.number}, {row.ref.column(column)}: {text}"
     source = INTERNAL_SOURCE if code.startswith("INT") else SOURCE
     return Finding(
         rule=code,
