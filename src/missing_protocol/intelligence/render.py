@@ -28,6 +28,7 @@ from missing_protocol.model import (
 )
 from missing_protocol.report.figures import Period
 from missing_protocol.report.suppression import SUPPRESSED, Disclosure, Shown
+from missing_protocol.report.texttable import table
 
 OTHER_REASONS = "other reasons (each given in 1 to 5 self-reports)"
 
@@ -116,18 +117,6 @@ def hotspots_dict(
 _KIND_TITLES = {PlaceKind.MISSING_FROM: "Missing from", PlaceKind.FOUND_AT: "Found at"}
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-
-    def line(row: Sequence[str]) -> str:
-        cells = [row[0].ljust(widths[0])] + [
-            v.rjust(n) for v, n in zip(row[1:], widths[1:], strict=True)
-        ]
-        return "  " + "  ".join(cells).rstrip()
-
-    return [line(header), "  " + "  ".join("-" * n for n in widths), *map(line, rows)]
-
-
 def _signed(value: Shown) -> str:
     return f"{value:+d}" if isinstance(value, int) else str(value)
 
@@ -155,7 +144,7 @@ def hotspots_text(h: Hotspots, disclosure: Disclosure, *, top: int | None = None
                 lines.append("  (none)")
                 continue
             header = ["Cell" if cells else "Place", "Episodes", "Children", "Before", "Change"]
-            table = [
+            body = [
                 [
                     f"{r['cell']} ({', '.join(r['places'])})" if cells else r["place"],
                     str(r["episodes"]),
@@ -165,7 +154,7 @@ def hotspots_text(h: Hotspots, disclosure: Disclosure, *, top: int | None = None
                 ]
                 for r in rows
             ]
-            lines += _table(header, table)
+            lines += table(header, body)
     return "\n".join(lines) + "\n"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from missing_protocol import clock
@@ -10,19 +9,7 @@ from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Cohort, Hotspot, PeriodFigures
 from missing_protocol.report.partnership import Partnership
 from missing_protocol.report.suppression import PUBLISHED, Disclosure
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    # First column left-aligned (labels), the rest right-aligned (figures).
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-
-    def line(row: Sequence[str]) -> str:
-        cells = [row[0].ljust(widths[0])] + [
-            v.rjust(n) for v, n in zip(row[1:], widths[1:], strict=True)
-        ]
-        return "  " + "  ".join(cells).rstrip()
-
-    return [line(header), "  " + "  ".join("-" * n for n in widths), *map(line, rows)]
+from missing_protocol.report.texttable import table
 
 
 def _section(title: str) -> list[str]:
@@ -34,14 +21,14 @@ def _places(title: str, spots: tuple[Hotspot, ...], d: Disclosure) -> list[str]:
         return [*_section(title), "  (no places recorded)"]
     return [
         *_section(title),
-        *_table(["Place", "Episodes"], [[s.place, w.count(d, s.episodes)] for s in spots]),
+        *table(["Place", "Episodes"], [[s.place, w.count(d, s.episodes)] for s in spots]),
     ]
 
 
 def _spots(title: str, rows: list[dict[str, Any]]) -> list[str]:
     if not rows:
         return ["", title, "  (none)"]
-    table = [
+    body = [
         [
             f"{', '.join(r['places'])} ({r['cell']})" if "cell" in r else r["place"],
             w.shown(r["episodes"]),
@@ -51,7 +38,7 @@ def _spots(title: str, rows: list[dict[str, Any]]) -> list[str]:
         ]
         for r in rows
     ]
-    return ["", title, *_table(["Place", "Episodes", "Children", "Before", "Change"], table)]
+    return ["", title, *table(["Place", "Episodes", "Children", "Before", "Change"], body)]
 
 
 def _hotspots(part: Partnership) -> list[str]:
@@ -90,15 +77,15 @@ def _self_reports(part: Partnership) -> list[str]:
         *_section("Young people's own reports (self-reports)"),
         f"  Matched against recorded episodes with a tolerance of {w.span(part.tolerance)}; "
         f"an unmatched one is followed up within {w.deadline(part.follow_up_within)}.",
-        *_table(["Compared with the records", "Self-reports", "Children"], classes),
+        *table(["Compared with the records", "Self-reports", "Children"], classes),
         f"  Young people with no recorded episode at all: {w.shown(hidden)}",
         "",
-        *_table(
+        *table(
             ["Why the records disagree", "Self-reports"],
             [[w.CONFLICT_LABELS[k], w.shown(v)] for k, v in f["conflicts"].items()],
         ),
         "",
-        *_table(
+        *table(
             ["Follow-up of unmatched self-reports", "Self-reports"],
             [
                 [w.FOLLOW_UP_LABELS[k], w.shown(v)]
@@ -108,7 +95,7 @@ def _self_reports(part: Partnership) -> list[str]:
         ),
         "",
         *(
-            _table(["Reason (once per self-report)", "Self-reports"], reasons)
+            table(["Reason (once per self-report)", "Self-reports"], reasons)
             if reasons
             else ["  (no reasons given)"]
         ),
@@ -161,7 +148,7 @@ def render(
         "",
         *w.headline(f, d),
         *_section("Headline figures"),
-        *_table(
+        *table(
             ["Figure", "Value"],
             [
                 ["Missing episodes", str(f.episodes)],
@@ -173,7 +160,7 @@ def render(
             ],
         ),
         *_section("Children by cohort (the cohort of each child's latest episode)"),
-        *_table(
+        *table(
             ["Cohort", "Children", "%"],
             [
                 [
@@ -186,7 +173,7 @@ def render(
             + [["Total", str(f.children), ""]],
         ),
         *_section("Ethnicity (DfE major group)"),
-        *_table(
+        *table(
             ["Group", "Children", "%"],
             [
                 [s.group, w.count(d, s.children), w.percent(d, s.children, f.children)]
@@ -194,7 +181,7 @@ def render(
             ],
         ),
         *_section("Sex"),
-        *_table(
+        *table(
             ["Sex", "Children", "%"],
             [
                 [w.group_label(s), w.count(d, s.children), w.percent(d, s.children, f.children)]
@@ -202,7 +189,7 @@ def render(
             ],
         ),
         *_section("Return home interviews (per found episode)"),
-        *_table(
+        *table(
             ["Stage", "Episodes", "% of found"],
             [
                 ["Found episodes", str(rhi.found_episodes), ""],
@@ -234,7 +221,7 @@ def render(
             ],
         ),
         *_section("Episodes by month and cohort"),
-        *_table(
+        *table(
             ["Month", "Looked after here", "Placed here", "From home", "Total"],
             [
                 [
