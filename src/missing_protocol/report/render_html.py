@@ -10,9 +10,9 @@ from html import escape
 from typing import Any
 
 from missing_protocol import clock
-from missing_protocol.report import charts
+from missing_protocol.report import charts, tables
 from missing_protocol.report import wording as w
-from missing_protocol.report.figures import Cohort, Hotspot, PeriodFigures, Share
+from missing_protocol.report.figures import Hotspot, PeriodFigures
 from missing_protocol.report.partnership import Partnership
 from missing_protocol.report.suppression import PUBLISHED, Disclosure
 
@@ -118,23 +118,8 @@ def _spot_label(row: dict[str, Any]) -> str:
 def _spots(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "<p>No places recorded.</p>"
-    head = ["Place", "Episodes", "Children", "Before", "Change"]
-    body = [
-        [
-            _spot_label(r),
-            *(
-                escape(v)
-                for v in (
-                    w.shown(r["episodes"]),
-                    w.shown(r["children"]),
-                    w.shown(r["previous_episodes"]),
-                    w.signed(r["change"]),
-                )
-            ),
-        ]
-        for r in rows
-    ]
-    return _table(head, body, html=True)
+    body = [[_spot_label(r), *map(escape, tables.spot_figures(r))] for r in rows]
+    return _table(tables.SPOT_HEADER, body, html=True)
 
 
 def _hotspots(part: Partnership) -> str:
@@ -172,20 +157,9 @@ was found; {t["with_coordinates"]} of these places carry map coordinates.</p>
 
 
 def _self_reports(part: Partnership) -> str:
-    s = part.self_reports
-    f = s["figures"]
-    classes = [
-        [w.CLASS_LABELS[name], w.shown(c["self_reports"]), w.shown(c["children"])]
-        for name, c in f["classes"].items()
-    ]
-    conflicts = [[w.CONFLICT_LABELS[k], w.shown(v)] for k, v in f["conflicts"].items()]
-    follow = [
-        [w.FOLLOW_UP_LABELS[k], w.shown(v)]
-        for k, v in f["follow_up"].items()
-        if k != "not_required"
-    ]
+    f = part.self_reports["figures"]
     reasons = f["reasons"]
-    reason_rows = [[w.reason(r["reason"]), w.shown(r["self_reports"])] for r in reasons]
+    reason_rows = tables.reasons(part)
     chart = f"<figure>{charts.reasons(reasons)}</figure>" if reasons else ""
     hidden = f["hidden_missing"]["children_with_no_recorded_episode"]
     return f"""<section>
@@ -199,14 +173,14 @@ none is followed up within {escape(w.deadline(part.follow_up_within))}.</p>
 {
         _table(
             ["Compared with the records", "Self-reports", "Children"],
-            classes,
-            ["Total", str(f["self_reports"]), str(f["children"])],
+            tables.self_report_classes(part),
+            tables.self_report_total(part),
         )
     }
 <p>Young people who self-reported and have no recorded episode at all:
 <strong>{escape(w.shown(hidden))}</strong>.</p>
-{_table(["Why the records disagree", "Self-reports"], conflicts)}
-{_table(["Follow-up of unmatched self-reports", "Self-reports"], follow)}
+{_table(["Why the records disagree", "Self-reports"], tables.conflicts(part))}
+{_table(["Follow-up of unmatched self-reports", "Self-reports"], tables.follow_ups(part))}
 </div>
 <div>
 <h3>Reasons young people gave</h3>
@@ -339,35 +313,6 @@ def render(
             _card(within, f"of interviews done within {w.rhi_deadline(rhi)}"),
         ]
     )
-    cohort_rows = [
-        [c.label(f.authority), w.count(d, f.cohorts[c]), w.percent(d, f.cohorts[c], f.children)]
-        for c in Cohort
-    ]
-    rhi_rows = [["Found episodes", str(rhi.found_episodes), ""]] + [
-        [label, w.count(d, n), w.percent(d, n, rhi.found_episodes)]
-        for label, n in [
-            ("Offered an interview", rhi.offered),
-            ("Declined by the child", rhi.declined_by_child),
-            ("Declined by a parent", rhi.declined_by_parent),
-            ("Interview completed", rhi.completed),
-            (f"Completed within {w.rhi_deadline(rhi)}", rhi.completed_within_deadline),
-        ]
-    ]
-    month_rows = [
-        [
-            w.month_label(m.month),
-            *(w.count(d, m.episodes[c]) for c in Cohort),
-            str(m.episodes.total),
-        ]
-        for m in f.by_month
-    ]
-
-    def share_rows(items: Sequence[Share]) -> list[list[str]]:
-        return [
-            [w.group_label(s), w.count(d, s.children), w.percent(d, s.children, f.children)]
-            for s in items
-        ]
-
     notice_class = "notice" if d.suppress else "notice internal"
     restricted_notice = (
         f'<p class="notice internal">{escape(w.RESTRICTED)}</p>\n'
@@ -402,12 +347,12 @@ def render(
 <section>
 <h2>Children by cohort</h2>
 <p class="meta">Each child counts once, in the cohort of their latest episode in the period.</p>
-{_table(["Cohort", "Children", "%"], cohort_rows, ["Total", str(f.children), ""])}
+{_table(["Cohort", "Children", "%"], tables.cohorts(f, d), tables.cohort_total(f))}
 </section>
 <section>
 <h2>Episodes by month and cohort</h2>
 <figure>{charts.by_month(f, d)}</figure>
-{_table(["Month", "Looked after here", "Placed here", "From home", "Total"], month_rows)}
+{_table(tables.MONTH_HEADER, tables.months(f, d))}
 </section>
 <section>
 <h2>Return home interviews</h2>
@@ -416,7 +361,7 @@ Median time missing {escape(w.length(f.duration.median))}; longest
 {escape(w.length(f.duration.longest))}.</p>
 <div class="grid">
 <figure>{charts.interviews(f, d)}</figure>
-{_table(["Stage", "Episodes", "% of found"], rhi_rows)}
+{_table(["Stage", "Episodes", "% of found"], tables.interviews(f, d))}
 </div>
 </section>
 <section>
@@ -424,11 +369,11 @@ Median time missing {escape(w.length(f.duration.median))}; longest
 <div class="grid">
 <div>
 <figure>{charts.shares("ethnicity", "Children by ethnic group", f.ethnicity, f.children, d)}</figure>
-{_table(["Ethnic group (DfE)", "Children", "%"], share_rows(f.ethnicity))}
+{_table(["Ethnic group (DfE)", "Children", "%"], tables.shares(f, f.ethnicity, d))}
 </div>
 <div>
 <figure>{charts.shares("sex", "Children by sex", f.sex, f.children, d)}</figure>
-{_table(["Sex", "Children", "%"], share_rows(f.sex))}
+{_table(["Sex", "Children", "%"], tables.shares(f, f.sex, d))}
 </div>
 </div>
 </section>

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from missing_protocol import clock
+from missing_protocol.report import tables
 from missing_protocol.report import wording as w
-from missing_protocol.report.figures import Cohort, Hotspot, PeriodFigures
+from missing_protocol.report.figures import Hotspot, PeriodFigures
 from missing_protocol.report.partnership import Partnership
 from missing_protocol.report.suppression import PUBLISHED, Disclosure
 from missing_protocol.report.texttable import table
@@ -31,14 +32,11 @@ def _spots(title: str, rows: list[dict[str, Any]]) -> list[str]:
     body = [
         [
             f"{', '.join(r['places'])} ({r['cell']})" if "cell" in r else r["place"],
-            w.shown(r["episodes"]),
-            w.shown(r["children"]),
-            w.shown(r["previous_episodes"]),
-            w.signed(r["change"]),
+            *tables.spot_figures(r),
         ]
         for r in rows
     ]
-    return ["", title, *table(["Place", "Episodes", "Children", "Before", "Change"], body)]
+    return ["", title, *table(tables.SPOT_HEADER, body)]
 
 
 def _hotspots(part: Partnership) -> list[str]:
@@ -67,12 +65,9 @@ def _hotspots(part: Partnership) -> list[str]:
 
 def _self_reports(part: Partnership) -> list[str]:
     f = part.self_reports["figures"]
-    classes = [
-        [w.CLASS_LABELS[k], w.shown(c["self_reports"]), w.shown(c["children"])]
-        for k, c in f["classes"].items()
-    ] + [["Total", str(f["self_reports"]), str(f["children"])]]
+    classes = [*tables.self_report_classes(part), tables.self_report_total(part)]
     hidden = f["hidden_missing"]["children_with_no_recorded_episode"]
-    reasons = [[w.reason(r["reason"]), w.shown(r["self_reports"])] for r in f["reasons"]]
+    reasons = tables.reasons(part)
     return [
         *_section("Young people's own reports (self-reports)"),
         f"  Matched against recorded episodes with a tolerance of {w.span(part.tolerance)}; "
@@ -80,19 +75,9 @@ def _self_reports(part: Partnership) -> list[str]:
         *table(["Compared with the records", "Self-reports", "Children"], classes),
         f"  Young people with no recorded episode at all: {w.shown(hidden)}",
         "",
-        *table(
-            ["Why the records disagree", "Self-reports"],
-            [[w.CONFLICT_LABELS[k], w.shown(v)] for k, v in f["conflicts"].items()],
-        ),
+        *table(["Why the records disagree", "Self-reports"], tables.conflicts(part)),
         "",
-        *table(
-            ["Follow-up of unmatched self-reports", "Self-reports"],
-            [
-                [w.FOLLOW_UP_LABELS[k], w.shown(v)]
-                for k, v in f["follow_up"].items()
-                if k != "not_required"
-            ],
-        ),
+        *table(["Follow-up of unmatched self-reports", "Self-reports"], tables.follow_ups(part)),
         "",
         *(
             table(["Reason (once per self-report)", "Self-reports"], reasons)
@@ -138,7 +123,6 @@ def render(
 ) -> str:
     """The text report; with `partnership`, its hotspots and self-reports (and restricted detail)."""
     f, d = figures, disclosure
-    rhi = f.interviews
     restricted = partnership is not None and partnership.restricted
     out = [
         f"Children missing from home and care: {f.authority}",
@@ -160,78 +144,15 @@ def render(
             ],
         ),
         *_section("Children by cohort (the cohort of each child's latest episode)"),
-        *table(
-            ["Cohort", "Children", "%"],
-            [
-                [
-                    c.label(f.authority),
-                    w.count(d, f.cohorts[c]),
-                    w.percent(d, f.cohorts[c], f.children),
-                ]
-                for c in Cohort
-            ]
-            + [["Total", str(f.children), ""]],
-        ),
+        *table(["Cohort", "Children", "%"], [*tables.cohorts(f, d), tables.cohort_total(f)]),
         *_section("Ethnicity (DfE major group)"),
-        *table(
-            ["Group", "Children", "%"],
-            [
-                [s.group, w.count(d, s.children), w.percent(d, s.children, f.children)]
-                for s in f.ethnicity
-            ],
-        ),
+        *table(["Group", "Children", "%"], tables.shares(f, f.ethnicity, d)),
         *_section("Sex"),
-        *table(
-            ["Sex", "Children", "%"],
-            [
-                [w.group_label(s), w.count(d, s.children), w.percent(d, s.children, f.children)]
-                for s in f.sex
-            ],
-        ),
+        *table(["Sex", "Children", "%"], tables.shares(f, f.sex, d)),
         *_section("Return home interviews (per found episode)"),
-        *table(
-            ["Stage", "Episodes", "% of found"],
-            [
-                ["Found episodes", str(rhi.found_episodes), ""],
-                [
-                    "Offered an interview",
-                    w.count(d, rhi.offered),
-                    w.percent(d, rhi.offered, rhi.found_episodes),
-                ],
-                [
-                    "Declined by the child",
-                    w.count(d, rhi.declined_by_child),
-                    w.percent(d, rhi.declined_by_child, rhi.found_episodes),
-                ],
-                [
-                    "Declined by a parent",
-                    w.count(d, rhi.declined_by_parent),
-                    w.percent(d, rhi.declined_by_parent, rhi.found_episodes),
-                ],
-                [
-                    "Interview completed",
-                    w.count(d, rhi.completed),
-                    w.percent(d, rhi.completed, rhi.found_episodes),
-                ],
-                [
-                    f"Completed within {w.rhi_deadline(rhi)}",
-                    w.count(d, rhi.completed_within_deadline),
-                    w.percent(d, rhi.completed_within_deadline, rhi.found_episodes),
-                ],
-            ],
-        ),
+        *table(["Stage", "Episodes", "% of found"], tables.interviews(f, d)),
         *_section("Episodes by month and cohort"),
-        *table(
-            ["Month", "Looked after here", "Placed here", "From home", "Total"],
-            [
-                [
-                    w.month_label(m.month),
-                    *(w.count(d, m.episodes[c]) for c in Cohort),
-                    str(m.episodes.total),
-                ]
-                for m in f.by_month
-            ],
-        ),
+        *table(tables.MONTH_HEADER, tables.months(f, d)),
         *(
             _places("Places most often missing from", f.missing_from, d)
             + _places("Places most often found at", f.found_at, d)
