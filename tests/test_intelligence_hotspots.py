@@ -18,7 +18,8 @@ from missing_protocol.intelligence.hotspots import (
     place_key,
     previous_period,
 )
-from missing_protocol.intelligence.render import hotspots_dict, hotspots_text
+from missing_protocol.intelligence.render import hotspots_dict
+from missing_protocol.intelligence.render_text import hotspots_text
 from missing_protocol.model import EventError
 from missing_protocol.report.figures import Period
 from missing_protocol.report.suppression import INTERNAL, PUBLISHED

@@ -10,7 +10,8 @@ from missing_protocol import assemble
 from missing_protocol.episode import Assembly
 from missing_protocol.formats.events import read_objects
 from missing_protocol.intelligence.persons import Person, PersonFlag, Persons, persons_of_concern
-from missing_protocol.intelligence.render import persons_dict, persons_text
+from missing_protocol.intelligence.render import persons_dict
+from missing_protocol.intelligence.render_text import persons_text
 from missing_protocol.model import DisruptionKind, EventError, PersonRole
 from missing_protocol.report.figures import Period
 from missing_protocol.report.suppression import INTERNAL, PUBLISHED

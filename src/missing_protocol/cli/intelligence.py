@@ -20,7 +20,7 @@ from missing_protocol.cli._app import app
 from missing_protocol.cli._options import assume_tz_option, format_option, load_profile, open_logs
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.episode import Assembly, assemble
-from missing_protocol.intelligence import render
+from missing_protocol.intelligence import render, render_text
 from missing_protocol.intelligence.hotspots import DEFAULT_RESOLUTION, hotspots
 from missing_protocol.intelligence.persons import persons_of_concern
 from missing_protocol.intelligence.pseudonymise import collecting, identifiers
@@ -154,7 +154,7 @@ def hotspots_command(
     spots = hotspots(log.assembly, period, resolution)
     d, limit = _disclosure(no_suppress), top or None
     data = render.hotspots_dict(spots, d, counts=log.counts, top=limit)
-    _emit(fmt, privacy, data, render.hotspots_text(spots, d, top=limit))
+    _emit(fmt, privacy, data, render_text.hotspots_text(spots, d, top=limit))
 
 
 @app.command("persons")
@@ -177,7 +177,7 @@ def persons_command(
     found = persons_of_concern(log.assembly, period)
     d = _disclosure(no_suppress)
     data = render.persons_dict(found, d, detail=include_intelligence, counts=log.counts)
-    _emit(fmt, privacy, data, render.persons_text(found, d, detail=include_intelligence))
+    _emit(fmt, privacy, data, render_text.persons_text(found, d, detail=include_intelligence))
 
 
 @app.command("self-reports")
@@ -219,5 +219,5 @@ def self_reports_command(
     data = render.self_reports_dict(
         found, d, as_of=moment, profile=name, detail=detail, counts=log.counts
     )
-    text = render.self_reports_text(found, d, as_of=moment, profile=name, detail=detail)
+    text = render_text.self_reports_text(found, d, as_of=moment, profile=name, detail=detail)
     _emit(fmt, privacy, data, text)

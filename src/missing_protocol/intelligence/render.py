@@ -1,4 +1,5 @@
-"""Intelligence outputs as JSON-ready values and plain text (pure), with disclosure control.
+"""Intelligence outputs as JSON-ready values (pure), with disclosure control; `render_text`
+lays them out as plain text.
 
 Figures go through the report's `Disclosure`: breakdown counts of 1 to 5 show as `c`, totals
 stay. A change against the previous period is hidden when either side is, or it would give the
@@ -28,7 +29,6 @@ from missing_protocol.model import (
 )
 from missing_protocol.report.figures import Period
 from missing_protocol.report.suppression import SUPPRESSED, Disclosure, Shown
-from missing_protocol.report.texttable import table
 
 OTHER_REASONS = "other reasons (each given in 1 to 5 self-reports)"
 
@@ -114,50 +114,6 @@ def hotspots_dict(
     return out
 
 
-_KIND_TITLES = {PlaceKind.MISSING_FROM: "Missing from", PlaceKind.FOUND_AT: "Found at"}
-
-
-def _signed(value: Shown) -> str:
-    return f"{value:+d}" if isinstance(value, int) else str(value)
-
-
-def hotspots_text(h: Hotspots, disclosure: Disclosure, *, top: int | None = None) -> str:
-    data = hotspots_dict(h, disclosure, top=top)
-    p, q = data["period"], data["previous_period"]
-    lines = [
-        f"Hotspots {p['from']} to {p['to']} (exclusive), against {q['from']} to {q['to']}; "
-        f"H3 resolution {h.resolution}",
-        disclosure.notice,
-    ]
-    t = h.totals
-    lines.append(
-        f"{t.episodes_reported} episodes reported ({t.missing_from_named} with a place), "
-        f"{t.episodes_found} found ({t.found_at_named} with a place), "
-        f"{t.with_coordinates} places with coordinates"
-    )
-    for kind in PlaceKind:
-        for cells in (False, True):
-            rows = data[kind.value]["cells" if cells else "places"]
-            title = f"{_KIND_TITLES[kind]}: {'H3 cells' if cells else 'places'}"
-            lines += ["", title, "-" * len(title)]
-            if not rows:
-                lines.append("  (none)")
-                continue
-            header = ["Cell" if cells else "Place", "Episodes", "Children", "Before", "Change"]
-            body = [
-                [
-                    f"{r['cell']} ({', '.join(r['places'])})" if cells else r["place"],
-                    str(r["episodes"]),
-                    str(r["children"]),
-                    str(r["previous_episodes"]),
-                    _signed(r["change"]),
-                ]
-                for r in rows
-            ]
-            lines += table(header, body)
-    return "\n".join(lines) + "\n"
-
-
 # -- persons ----------------------------------------------------------------------------------
 
 
@@ -240,51 +196,6 @@ def persons_dict(
     return out
 
 
-def _figure_lines(figures: dict[str, Any], indent: str = "  ") -> list[str]:
-    lines = []
-    for name, value in figures.items():
-        label = name.replace("_", " ")
-        if isinstance(value, dict):
-            lines.append(f"{indent}{label}:")
-            lines += _figure_lines(value, indent + "  ")
-        else:
-            lines.append(f"{indent}{label}: {value}")
-    return lines
-
-
-def persons_text(p: Persons, disclosure: Disclosure, *, detail: bool = False) -> str:
-    data = persons_dict(p, disclosure, detail=detail)
-    when = data["period"]
-    title = "Persons of concern" + (f" {when['from']} to {when['to']} (exclusive)" if when else "")
-    lines = [title, disclosure.notice, *_figure_lines(data["figures"])]
-    if not detail:
-        lines.append("(person and group detail is restricted: add --include-intelligence)")
-        return "\n".join(lines) + "\n"
-    for x in data["persons"]:
-        flags = f" [{', '.join(x['flags'])}]" if x["flags"] else ""
-        lines += [
-            "",
-            f"person {x['person_id']}{flags}",
-            f"  roles: {', '.join(x['roles']) or '-'}",
-            f"  children: {', '.join(x['children']) or '-'}; episodes: {', '.join(x['episodes']) or '-'}",
-            f"  links: {x['links']}, first {x['first_link'] or '-'}, last {x['last_link'] or '-'}",
-            f"  places: {', '.join(x['places']) or '-'}",
-        ]
-        for e in x["disruptions"]:
-            lines.append(f"  disruption {e['at']}: {e['kind']} by {e['partner']}")
-        for e in x["prosecutions"]:
-            lines.append(f"  prosecution {e['at']}: {e['outcome']}")
-        if x["links_after_disruption"]:
-            lines.append(f"  episodes after disruption: {', '.join(x['links_after_disruption'])}")
-    for i, g in enumerate(data["groups"], start=1):
-        lines += [
-            "",
-            f"group {i}: children {', '.join(g['children'])}",
-            f"  through persons {', '.join(g['persons'])}; episodes {', '.join(g['episodes'])}",
-        ]
-    return "\n".join(lines) + "\n"
-
-
 # -- self-reports -----------------------------------------------------------------------------
 
 
@@ -364,39 +275,3 @@ def self_reports_dict(
     if detail:
         out["self_reports"] = [_line(x) for x in s.lines]
     return out
-
-
-def self_reports_text(
-    s: SelfReports,
-    disclosure: Disclosure,
-    *,
-    as_of: pendulum.DateTime,
-    profile: str,
-    detail: bool = False,
-) -> str:
-    data = self_reports_dict(s, disclosure, as_of=as_of, profile=profile, detail=detail)
-    when = data["period"]
-    title = "Self-reports" + (f" {when['from']} to {when['to']} (exclusive)" if when else "")
-    figures = dict(data["figures"])
-    reasons = figures.pop("reasons")
-    lines = [
-        f"{title}; follow-up as of {data['as_of']} ({profile})",
-        disclosure.notice,
-        *_figure_lines(figures),
-    ]
-    lines.append("  reasons given:")
-    lines += [f"    {r['reason']}: {r['self_reports']}" for r in reasons] or ["    (none)"]
-    if not detail:
-        lines.append("(each self-report is restricted detail: add --include-intelligence)")
-        return "\n".join(lines) + "\n"
-    lines.append("")
-    for x in data["self_reports"]:
-        f = x["follow_up"]
-        seen = f" episodes {', '.join(x['episodes'])}" if x["episodes"] else ""
-        why = f" ({x['conflict']})" if x["conflict"] else ""
-        lines.append(
-            f"{x['report_id']}  child {x['child_id']}  away {x['away_from']} to {x['away_to']}  "
-            f"{x['class']}{why}{seen}; follow-up {f['status']}"
-            + (f", due {f['due']}, {f['responsible']}" if f["due"] else "")
-        )
-    return "\n".join(lines) + "\n"
