@@ -120,9 +120,6 @@ class Persons:
     persons: tuple[Person, ...]
     groups: tuple[ChildGroup, ...]
 
-    def flagged(self, flag: PersonFlag) -> tuple[Person, ...]:
-        return tuple(p for p in self.persons if flag in p.flags)
-
     def _in_period(self, at: pendulum.DateTime) -> bool:
         return self.period is None or self.period.contains(at)
 

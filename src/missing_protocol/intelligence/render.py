@@ -9,8 +9,10 @@ Person and self-report detail (`detail=True`) is restricted and is added only wh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import enum
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 import pendulum
 
@@ -30,6 +32,7 @@ from missing_protocol.model import (
 from missing_protocol.report.figures import Period
 from missing_protocol.report.suppression import SUPPRESSED, Disclosure, Shown
 
+E = TypeVar("E", bound=enum.StrEnum)
 OTHER_REASONS = "other reasons (each given in 1 to 5 self-reports)"
 
 
@@ -43,6 +46,12 @@ def _approx(value: ApproxTime) -> str:
     if isinstance(value, pendulum.DateTime):
         return clock.iso(value) or ""
     return value.isoformat()
+
+
+def _tally(d: Disclosure, keys: type[E], seen: Iterable[E]) -> dict[str, Shown]:
+    """How often each value of an enum was seen, every value listed (0 included)."""
+    counts = Counter(seen)
+    return {k.value: d.count(counts[k]) for k in keys}
 
 
 def _head(disclosure: Disclosure, counts: Counts | None) -> dict[str, Any]:
@@ -159,26 +168,17 @@ def persons_dict(
             "persons": d.total(len(p.persons)),
             "children_linked": d.total(len(children)),
             "episodes_linked": d.total(len(episodes)),
-            "flags": {f.value: d.count(len(p.flagged(f))) for f in PersonFlag},
-            "roles": {
-                r.value: d.count(sum(1 for x in p.persons if r in x.roles)) for r in PersonRole
-            },
+            # A person's flags and roles are each listed once, so these count persons.
+            "flags": _tally(d, PersonFlag, (f for x in p.persons for f in x.flags)),
+            "roles": _tally(d, PersonRole, (r for x in p.persons for r in x.roles)),
             "disruptions": {
                 "total": d.total(len(disruptions)),
-                "by_kind": {
-                    k.value: d.count(sum(1 for x in disruptions if x.kind is k))
-                    for k in DisruptionKind
-                },
-                "by_partner": {
-                    k.value: d.count(sum(1 for x in disruptions if x.partner is k)) for k in Partner
-                },
+                "by_kind": _tally(d, DisruptionKind, (x.kind for x in disruptions)),
+                "by_partner": _tally(d, Partner, (x.partner for x in disruptions)),
             },
             "prosecutions": {
                 "total": d.total(len(prosecutions)),
-                "by_outcome": {
-                    k.value: d.count(sum(1 for x in prosecutions if x.outcome is k))
-                    for k in ProsecutionOutcome
-                },
+                "by_outcome": _tally(d, ProsecutionOutcome, (x.outcome for x in prosecutions)),
             },
             "groups": {
                 "groups": d.count(len(p.groups)),

@@ -6,6 +6,7 @@ hides and leaves out too: it is built from the same values.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pendulum
@@ -24,6 +25,24 @@ def _signed(value: Shown) -> str:
     return f"{value:+d}" if isinstance(value, int) else str(value)
 
 
+def _spot_table(title: str, rows: list[dict[str, Any]], *, cells: bool) -> list[str]:
+    lines = ["", title, "-" * len(title)]
+    if not rows:
+        return [*lines, "  (none)"]
+    header = ["Cell" if cells else "Place", "Episodes", "Children", "Before", "Change"]
+    body = [
+        [
+            f"{r['cell']} ({', '.join(r['places'])})" if cells else r["place"],
+            str(r["episodes"]),
+            str(r["children"]),
+            str(r["previous_episodes"]),
+            _signed(r["change"]),
+        ]
+        for r in rows
+    ]
+    return lines + table(header, body)
+
+
 def hotspots_text(h: Hotspots, disclosure: Disclosure, *, top: int | None = None) -> str:
     data = hotspots_dict(h, disclosure, top=top)
     p, q = data["period"], data["previous_period"]
@@ -38,26 +57,9 @@ def hotspots_text(h: Hotspots, disclosure: Disclosure, *, top: int | None = None
         f"{t.episodes_found} found ({t.found_at_named} with a place), "
         f"{t.with_coordinates} places with coordinates"
     )
-    for kind in PlaceKind:
-        for cells in (False, True):
-            rows = data[kind.value]["cells" if cells else "places"]
-            title = f"{_KIND_TITLES[kind]}: {'H3 cells' if cells else 'places'}"
-            lines += ["", title, "-" * len(title)]
-            if not rows:
-                lines.append("  (none)")
-                continue
-            header = ["Cell" if cells else "Place", "Episodes", "Children", "Before", "Change"]
-            body = [
-                [
-                    f"{r['cell']} ({', '.join(r['places'])})" if cells else r["place"],
-                    str(r["episodes"]),
-                    str(r["children"]),
-                    str(r["previous_episodes"]),
-                    _signed(r["change"]),
-                ]
-                for r in rows
-            ]
-            lines += table(header, body)
+    for kind, cells in itertools.product(PlaceKind, (False, True)):
+        title = f"{_KIND_TITLES[kind]}: {'H3 cells' if cells else 'places'}"
+        lines += _spot_table(title, data[kind.value]["cells" if cells else "places"], cells=cells)
     return "\n".join(lines) + "\n"
 
 
