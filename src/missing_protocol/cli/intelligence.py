@@ -19,13 +19,13 @@ from missing_protocol.check import Counts, parse_as_of
 from missing_protocol.cli._app import app
 from missing_protocol.cli._options import assume_tz_option, format_option, load_profile, open_logs
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
-from missing_protocol.episode import Assembly, assemble
+from missing_protocol.episode import Assembly
 from missing_protocol.intelligence import render, render_text
 from missing_protocol.intelligence.hotspots import DEFAULT_RESOLUTION, hotspots
 from missing_protocol.intelligence.persons import persons_of_concern
 from missing_protocol.intelligence.pseudonymise import collecting, identifiers
 from missing_protocol.intelligence.self_reports import self_reports
-from missing_protocol.model import Event, EventError
+from missing_protocol.report import assemble_parsed
 from missing_protocol.report.figures import Period
 from missing_protocol.report.suppression import INTERNAL, PUBLISHED, Disclosure
 
@@ -83,20 +83,13 @@ class _Log:
 
 def _read(files: tuple[str, ...], assume_tz: str | None, privacy: Privacy) -> _Log:
     privacy.check_key()
-    events: list[Event] = []
-    total = rejected = 0
-    for item in collecting(open_logs(files, assume_tz), privacy.seen):
-        total += 1
-        if isinstance(item, EventError):
-            rejected += 1
-        else:
-            events.append(item)
-    assembly = assemble(events)
+    log = assemble_parsed(collecting(open_logs(files, assume_tz), privacy.seen))
+    assembly = log.assembly
     privacy.seen.update(identifiers(assembly))
     counts = Counts(
-        events=total,
+        events=log.events,
         accepted=assembly.accepted,
-        rejected=rejected + len(assembly.errors),
+        rejected=log.rejected,
         episodes=len(assembly.episodes),
         children=len(assembly.child_ids),
     )
