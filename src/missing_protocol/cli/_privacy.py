@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -67,3 +68,10 @@ class Privacy:
     def data(self, value: Any) -> Any:
         scrub = self.scrubber()
         return value if scrub is None else scrub.data(value)
+
+    def emit(self, fmt: str, data: dict[str, Any], text: str) -> None:
+        """The output on standard output: JSON (indented, UTF-8 as is) or the text, ids hidden."""
+        if fmt == "json":
+            click.echo(json.dumps(self.data(data), indent=2, ensure_ascii=False))
+        else:
+            click.echo(self.text(text), nl=False)

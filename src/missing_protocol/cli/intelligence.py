@@ -7,7 +7,6 @@ events are counted (run `check` to list them) and do not change the exit code.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,6 +16,12 @@ import click
 from missing_protocol import clock
 from missing_protocol.check import Counts, parse_as_of
 from missing_protocol.cli._app import app
+from missing_protocol.cli._figures import (
+    disclosure,
+    no_suppress_option,
+    parse_period,
+    period_options,
+)
 from missing_protocol.cli._options import assume_tz_option, format_option, load_profile, open_logs
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.episode import Assembly
@@ -27,32 +32,18 @@ from missing_protocol.intelligence.pseudonymise import collecting, identifiers
 from missing_protocol.intelligence.self_reports import self_reports
 from missing_protocol.report import assemble_parsed
 from missing_protocol.report.figures import Period
-from missing_protocol.report.suppression import INTERNAL, PUBLISHED, Disclosure
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _common(*, period_required: bool) -> Callable[[F], F]:
     """FILE... --from --to --assume-tz --format --no-suppress --pseudonymise-key."""
-    to_help = "The day after the period (exclusive): 2026-04-01 for a year to 31 March 2026."
     decorators = [
         click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False)),
-        click.option(
-            "--from",
-            "start",
-            required=period_required,
-            metavar="DATE",
-            help="First day of the period (YYYY-MM-DD)."
-            + ("" if period_required else " Default: all time."),
-        ),
-        click.option("--to", "end", required=period_required, metavar="DATE", help=to_help),
+        period_options(required=period_required),
         assume_tz_option,
         format_option,
-        click.option(
-            "--no-suppress",
-            is_flag=True,
-            help="Show counts of 1 to 5 (internal use only; the output says so).",
-        ),
+        no_suppress_option,
         pseudonymise_option,
     ]
 
@@ -69,10 +60,7 @@ def _period(start: str | None, end: str | None) -> Period | None:
         return None
     if start is None or end is None:
         raise click.UsageError("give both --from and --to, or neither")
-    try:
-        return Period(clock.parse_date(start), clock.parse_date(end))
-    except ValueError as problem:  # TimeError is a ValueError too
-        raise click.UsageError(f"bad period: {problem}") from None
+    return parse_period(start, end)
 
 
 @attrs.frozen
@@ -100,17 +88,6 @@ def _read(files: tuple[str, ...], assume_tz: str | None, privacy: Privacy) -> _L
             err=True,
         )
     return _Log(assembly, counts)
-
-
-def _emit(fmt: str, privacy: Privacy, data: dict[str, Any], text: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(privacy.data(data), indent=2, ensure_ascii=False))
-    else:
-        click.echo(privacy.text(text), nl=False)
-
-
-def _disclosure(no_suppress: bool) -> Disclosure:
-    return INTERNAL if no_suppress else PUBLISHED
 
 
 @app.command("hotspots")
@@ -145,9 +122,9 @@ def hotspots_command(
     privacy = Privacy(pseudonymise_key)
     log = _read(files, assume_tz, privacy)
     spots = hotspots(log.assembly, period, resolution)
-    d, limit = _disclosure(no_suppress), top or None
+    d, limit = disclosure(no_suppress), top or None
     data = render.hotspots_dict(spots, d, counts=log.counts, top=limit)
-    _emit(fmt, privacy, data, render_text.hotspots_text(spots, d, top=limit))
+    privacy.emit(fmt, data, render_text.hotspots_text(spots, d, top=limit))
 
 
 @app.command("persons")
@@ -168,9 +145,9 @@ def persons_command(
     privacy = Privacy(pseudonymise_key)
     log = _read(files, assume_tz, privacy)
     found = persons_of_concern(log.assembly, period)
-    d = _disclosure(no_suppress)
+    d = disclosure(no_suppress)
     data = render.persons_dict(found, d, detail=include_intelligence, counts=log.counts)
-    _emit(fmt, privacy, data, render_text.persons_text(found, d, detail=include_intelligence))
+    privacy.emit(fmt, data, render_text.persons_text(found, d, detail=include_intelligence))
 
 
 @app.command("self-reports")
@@ -207,10 +184,10 @@ def self_reports_command(
     privacy = Privacy(pseudonymise_key)
     log = _read(files, assume_tz, privacy)
     found = self_reports(log.assembly, chosen, moment, period)
-    d = _disclosure(no_suppress)
+    d = disclosure(no_suppress)
     name, detail = chosen.name, include_intelligence
     data = render.self_reports_dict(
         found, d, as_of=moment, profile=name, detail=detail, counts=log.counts
     )
     text = render_text.self_reports_text(found, d, as_of=moment, profile=name, detail=detail)
-    _emit(fmt, privacy, data, text)
+    privacy.emit(fmt, data, text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,18 +9,20 @@ from pathlib import Path
 import click
 import pendulum
 
-from missing_protocol import clock
 from missing_protocol.cli._app import app, usage_error
+from missing_protocol.cli._figures import (
+    disclosure,
+    no_suppress_option,
+    parse_period,
+    period_options,
+)
 from missing_protocol.cli._options import assume_tz_option, format_option, load_profile
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
 from missing_protocol.intelligence.pseudonymise import collecting, identifiers
 from missing_protocol.model import Reported
 from missing_protocol.report import (
-    INTERNAL,
-    PUBLISHED,
     Disclosure,
-    Period,
     PeriodFigures,
     assemble_parsed,
     compute,
@@ -30,14 +31,6 @@ from missing_protocol.report import (
     render_text,
 )
 from missing_protocol.report.partnership import Partnership, partnership
-
-
-def parse_period(start: str, end: str) -> Period:
-    """--from and --to as a Period, or a usage error naming the bad value."""
-    try:
-        return Period(clock.parse_date(start), clock.parse_date(end))
-    except ValueError as problem:  # TimeError is a ValueError too
-        raise usage_error(f"bad period: {problem}") from None
 
 
 def check_zone(assume_tz: str | None) -> None:
@@ -102,16 +95,7 @@ def write_outputs(
 
 @app.command("report")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@click.option(
-    "--from", "start", required=True, metavar="DATE", help="First day of the period (YYYY-MM-DD)."
-)
-@click.option(
-    "--to",
-    "end",
-    required=True,
-    metavar="DATE",
-    help="The day after the period (exclusive): 2026-04-01 for a year to 31 March 2026.",
-)
+@period_options(required=True)
 @click.option(
     "--authority",
     metavar="CODE",
@@ -120,11 +104,7 @@ def write_outputs(
 @format_option
 @click.option("--html", "html_out", metavar="OUT", help="Also write a self-contained HTML report.")
 @click.option("--csv", "csv_dir", metavar="DIR", help="Also write the tables as CSV files in DIR.")
-@click.option(
-    "--no-suppress",
-    is_flag=True,
-    help="Show counts of 1 to 5 (internal use only; the output says so).",
-)
+@no_suppress_option
 @assume_tz_option
 @click.option(
     "--profile",
@@ -157,7 +137,7 @@ def report_command(
     only with --include-intelligence. Rejected events are counted and reported but do not stop
     the report (exit 0).
     """
-    period = parse_period(start, end)
+    period = parse_period(start, end, error=usage_error)
     check_zone(assume_tz)
     chosen_profile = load_profile(profile)
     privacy = Privacy(pseudonymise_key)
@@ -168,7 +148,7 @@ def report_command(
         raise usage_error("no reports in the log, so no authority to report for: pass --authority")
     if authority is None:
         click.echo(f"missing-protocol: reporting for {chosen} (most reports in the log)", err=True)
-    disclosure = INTERNAL if no_suppress else PUBLISHED
+    shown = disclosure(no_suppress)
     log = assemble_parsed(parsed)
     privacy.seen.update(identifiers(log.assembly))
     figures = compute(
@@ -177,17 +157,15 @@ def report_command(
     part = partnership(
         log.assembly,
         period,
-        disclosure,
+        shown,
         authority=chosen,
         profile=chosen_profile,
         include_intelligence=include_intelligence,
     )
-    if fmt == "json":
-        data = privacy.data(render_json.to_dict(figures, disclosure, part))
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        click.echo(privacy.text(render_text.render(figures, disclosure, part)), nl=False)
-    for note in write_outputs(figures, disclosure, html_out, csv_dir, part, privacy):
+    privacy.emit(
+        fmt, render_json.to_dict(figures, shown, part), render_text.render(figures, shown, part)
+    )
+    for note in write_outputs(figures, shown, html_out, csv_dir, part, privacy):
         click.echo(f"missing-protocol: {note}", err=True)
     if figures.rejected_events:
         click.echo(
