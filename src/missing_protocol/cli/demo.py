@@ -9,11 +9,11 @@ import click
 
 from missing_protocol import profiles, synth
 from missing_protocol.cli._app import app
-from missing_protocol.cli.report import write_outputs
+from missing_protocol.cli.report import build_report, write_outputs
 from missing_protocol.formats.events import Parsed, read_file
-from missing_protocol.report import PUBLISHED, assemble_parsed, compute
+from missing_protocol.report import PUBLISHED, assemble_parsed
 from missing_protocol.report import wording as w
-from missing_protocol.report.partnership import Partnership, partnership
+from missing_protocol.report.partnership import Partnership
 
 EXAMPLE = "example_year.jsonl"
 
@@ -74,12 +74,7 @@ def demo_command(out_dir: str) -> None:
     parsed = example_events()
     statutory = profiles.load("statutory")
     log = assemble_parsed(parsed)
-    figures = compute(
-        log.assembly, synth.PERIOD, synth.AUTHORITY, profile=statutory, rejected_events=log.rejected
-    )
-    part = partnership(
-        log.assembly, synth.PERIOD, PUBLISHED, authority=synth.AUTHORITY, profile=statutory
-    )
+    figures, part = build_report(log, synth.PERIOD, synth.AUTHORITY, PUBLISHED, statutory)
     click.echo(
         f"Example year: {synth.AUTHORITY_NAME} ({synth.AUTHORITY}), {w.period_text(figures)} "
         "(invented data)"

@@ -21,8 +21,11 @@ from missing_protocol.cli._privacy import Privacy, include_intelligence_option, 
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
 from missing_protocol.intelligence.pseudonymise import collecting, identifiers
 from missing_protocol.model import Reported
+from missing_protocol.profiles import Profile
 from missing_protocol.report import (
     Disclosure,
+    ParsedLog,
+    Period,
     PeriodFigures,
     assemble_parsed,
     compute,
@@ -56,6 +59,30 @@ def busiest_authority(parsed: Iterable[Parsed]) -> str | None:
     """The responsible authority of most reports: the default when --authority is not given."""
     seen = Counter(e.responsible_authority for e in parsed if isinstance(e, Reported))
     return min(seen, key=lambda a: (-seen[a], a)) if seen else None
+
+
+def build_report(
+    log: ParsedLog,
+    period: Period,
+    authority: str,
+    disclosure: Disclosure,
+    profile: Profile,
+    *,
+    include_intelligence: bool = False,
+) -> tuple[PeriodFigures, Partnership]:
+    """The report's figures and its partnership section, for one period, authority and profile."""
+    figures = compute(
+        log.assembly, period, authority, profile=profile, rejected_events=log.rejected
+    )
+    part = partnership(
+        log.assembly,
+        period,
+        disclosure,
+        authority=authority,
+        profile=profile,
+        include_intelligence=include_intelligence,
+    )
+    return figures, part
 
 
 def write_outputs(
@@ -151,16 +178,8 @@ def report_command(
     shown = disclosure(no_suppress)
     log = assemble_parsed(parsed)
     privacy.seen.update(identifiers(log.assembly))
-    figures = compute(
-        log.assembly, period, chosen, profile=chosen_profile, rejected_events=log.rejected
-    )
-    part = partnership(
-        log.assembly,
-        period,
-        shown,
-        authority=chosen,
-        profile=chosen_profile,
-        include_intelligence=include_intelligence,
+    figures, part = build_report(
+        log, period, chosen, shown, chosen_profile, include_intelligence=include_intelligence
     )
     privacy.emit(
         fmt, render_json.to_dict(figures, shown, part), render_text.render(figures, shown, part)
