@@ -19,13 +19,14 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
 import attrs
 import pendulum
 
 from missing_protocol.episode import Assembly, Episode
 from missing_protocol.intelligence.hotspots import place_key
-from missing_protocol.model import Disruption, LinkSource, PersonRole, Prosecution
+from missing_protocol.model import Disruption, LinkSource, PersonLinked, PersonRole, Prosecution
 from missing_protocol.report.figures import Period
 
 MANY_CHILDREN = 2
@@ -169,6 +170,38 @@ def child_groups(persons: Iterable[Person]) -> tuple[ChildGroup, ...]:
     return tuple(sorted(kept, key=lambda g: (-len(g.children), g.children)))
 
 
+class _OfPerson(Protocol):
+    @property
+    def person_id(self) -> str: ...
+
+    @property
+    def at(self) -> pendulum.DateTime: ...
+
+
+T = TypeVar("T", bound=_OfPerson)
+
+
+def _by_person(items: Iterable[T]) -> dict[str, list[T]]:
+    """Links, disruptions or prosecutions grouped by person, in time order."""
+    grouped: dict[str, list[T]] = defaultdict(list)
+    for item in sorted(items, key=lambda x: x.at):
+        grouped[item.person_id].append(item)
+    return grouped
+
+
+def _link(raw: PersonLinked, episode: Episode) -> Link:
+    return Link(
+        raw.person_id,
+        raw.episode_id,
+        episode.child_id,
+        raw.at,
+        raw.role,
+        raw.source,
+        episode.reported_at,
+        _places(episode),
+    )
+
+
 def persons_of_concern(assembly: Assembly, period: Period | None = None) -> Persons:
     """Every person of concern with their links, disruptions and prosecutions in time order."""
     intel = assembly.intelligence
@@ -177,46 +210,25 @@ def persons_of_concern(assembly: Assembly, period: Period | None = None) -> Pers
     def known_by_end(at: pendulum.DateTime) -> bool:
         return period is None or at < period.end_at
 
-    links: dict[str, list[Link]] = defaultdict(list)
-    for raw in intel.person_links:
-        if known_by_end(raw.at):
-            ep = episodes[raw.episode_id]
-            links[raw.person_id].append(
-                Link(
-                    raw.person_id,
-                    raw.episode_id,
-                    ep.child_id,
-                    raw.at,
-                    raw.role,
-                    raw.source,
-                    ep.reported_at,
-                    _places(ep),
-                )
-            )
-    disruptions: dict[str, list[Disruption]] = defaultdict(list)
-    for d in intel.disruptions:
-        if known_by_end(d.at):
-            disruptions[d.person_id].append(d)
-    prosecutions: dict[str, list[Prosecution]] = defaultdict(list)
-    for p in intel.prosecutions:
-        if known_by_end(p.at):
-            prosecutions[p.person_id].append(p)
+    links = _by_person(
+        _link(raw, episodes[raw.episode_id]) for raw in intel.person_links if known_by_end(raw.at)
+    )
+    disruptions = _by_person(d for d in intel.disruptions if known_by_end(d.at))
+    prosecutions = _by_person(p for p in intel.prosecutions if known_by_end(p.at))
 
-    active = set(links) | set(disruptions) | set(prosecutions)
-    if period is not None:
-        times = [
-            *((x.person_id, x.at) for x in intel.person_links),
-            *((x.person_id, x.at) for x in intel.disruptions),
-            *((x.person_id, x.at) for x in intel.prosecutions),
-        ]
-        active = {who for who, at in times if period.contains(at)}
+    def active(pid: str) -> bool:
+        """With a period: a link, disruption or prosecution in it (earlier ones are history)."""
+        done: tuple[_OfPerson, ...] = (*links[pid], *disruptions[pid], *prosecutions[pid])
+        return period is None or any(period.contains(x.at) for x in done)
+
     persons = tuple(
         Person(
             person_id=pid,
             links=tuple(sorted(links[pid], key=lambda k: (k.at, k.episode_id))),
-            disruptions=tuple(sorted(disruptions[pid], key=lambda d: d.at)),
-            prosecutions=tuple(sorted(prosecutions[pid], key=lambda p: p.at)),
+            disruptions=tuple(disruptions[pid]),
+            prosecutions=tuple(prosecutions[pid]),
         )
-        for pid in sorted(active)
+        for pid in sorted({*links, *disruptions, *prosecutions})
+        if active(pid)
     )
     return Persons(period, persons, child_groups(persons))
