@@ -48,10 +48,6 @@ class Match:
     episode_ids: tuple[str, ...] = ()
     conflict: Conflict | None = None
 
-    @property
-    def needs_follow_up(self) -> bool:
-        return self.verdict is not MatchClass.MATCHED
-
 
 def _within(a: dt.datetime, b: dt.datetime, tolerance: Duration) -> bool:
     # Durations only count forwards (working days), so closeness is tested both ways round.

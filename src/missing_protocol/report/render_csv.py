@@ -29,10 +29,6 @@ RESTRICTED_TABLES = ("persons.csv", "person_actions.csv", "person_groups.csv", "
 LIST_SEPARATOR = "; "
 
 
-def _percent(d: Disclosure, n: int, base: int) -> str | float | None:
-    return d.percent(n, base)
-
-
 def _places(spots: tuple[Hotspot, ...], d: Disclosure) -> Table:
     rows: Table = [["place", "episodes", "lat", "lon"]]
     rows += [[s.place, d.count(s.episodes), s.lat, s.lon] for s in spots]
@@ -76,7 +72,7 @@ def tables(
         "cohorts.csv": [
             ["cohort", "children", "percent"],
             *(
-                [c.value, d.count(f.cohorts[c]), _percent(d, f.cohorts[c], f.children)]
+                [c.value, d.count(f.cohorts[c]), d.percent(f.cohorts[c], f.children)]
                 for c in Cohort
             ),
             ["total", f.children, 100.0 if f.children else None],
@@ -84,13 +80,13 @@ def tables(
         "ethnicity.csv": [
             ["group", "children", "percent"],
             *(
-                [s.group, d.count(s.children), _percent(d, s.children, f.children)]
+                [s.group, d.count(s.children), d.percent(s.children, f.children)]
                 for s in f.ethnicity
             ),
         ],
         "sex.csv": [
             ["sex", "children", "percent"],
-            *([s.group, d.count(s.children), _percent(d, s.children, f.children)] for s in f.sex),
+            *([s.group, d.count(s.children), d.percent(s.children, f.children)] for s in f.sex),
         ],
         "interviews.csv": [
             ["stage", "episodes", "percent_of_found"],
@@ -98,7 +94,7 @@ def tables(
                 [
                     name,
                     d.total(n) if name == "found_episodes" else d.count(n),
-                    _percent(d, n, rhi.found_episodes),
+                    d.percent(n, rhi.found_episodes),
                 ]
                 for name, n in stages
             ),
