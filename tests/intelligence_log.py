@@ -17,6 +17,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from missing_protocol import assemble
+from missing_protocol.episode import Assembly
+from missing_protocol.formats.events import read_objects
+from missing_protocol.model import EventError
+
 Event = dict[str, Any]
 
 FROM, TO = "2026-03-01", "2026-04-01"
@@ -153,6 +158,12 @@ SELF_REPORTS: list[Event] = [
 LOG: list[Event] = [*EPISODES, *INTELLIGENCE, *SELF_REPORTS]
 CHILDREN = ("C1", "C2", "C3", "C4", "C5", "C9")
 PERSONS = ("P1", "P2", "P3", "P4")
+
+
+def build(events: list[Event] | None = None) -> Assembly:
+    """A log's accepted events (this log's by default) assembled into episodes."""
+    chosen = LOG if events is None else events
+    return assemble(e for e in read_objects(chosen) if not isinstance(e, EventError))
 
 
 def write(path: Path, events: list[Event] | None = None) -> Path:

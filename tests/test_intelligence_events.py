@@ -10,7 +10,7 @@ import pendulum
 import pytest
 from click.testing import CliRunner, Result
 
-from intelligence_log import LOG, found, link, reported, self_report, write
+from intelligence_log import LOG, build, found, link, reported, self_report, write
 from missing_protocol import assemble, check
 from missing_protocol.cli import app
 from missing_protocol.formats.events import read_objects
@@ -162,7 +162,7 @@ def test_a_strategy_discussion_may_concern_a_child_known_only_from_a_self_report
         self_report("R1", "C9", "2026-03-05T16:00:00Z", "2026-03-02", "2026-03-03"),
         {"type": "strategy_discussion", "child_id": "C9", "at": "2026-03-06T10:00:00Z"},
     ]
-    assembly = assemble(e for e in read_objects(events) if not isinstance(e, EventError))
+    assembly = build(events)
     assert assembly.errors == ()
     assert assembly.accepted == 2
 
@@ -255,7 +255,7 @@ def test_an_overlapping_report_is_still_rejected_with_intelligence_around() -> N
         found("E2", "2026-03-01T13:00:00Z"),
         link("E2", "P1", "2026-03-02T10:00:00Z"),
     ]
-    assembly = assemble(e for e in read_objects(events) if not isinstance(e, EventError))
+    assembly = build(events)
     # E2 was rejected, so the link to it is rejected too: nothing is lost.
     assert [e.field for e in assembly.errors] == ["at", "episode_id", "episode_id"]
     assert assembly.accepted + len(assembly.errors) == len(events)

@@ -6,10 +6,7 @@ import h3
 import pendulum
 import pytest
 
-from intelligence_log import LOG, PARK, SQUARE, found, reported
-from missing_protocol import assemble
-from missing_protocol.episode import Assembly
-from missing_protocol.formats.events import read_objects
+from intelligence_log import LOG, PARK, SQUARE, build, found, reported
 from missing_protocol.intelligence.hotspots import (
     Hotspot,
     Hotspots,
@@ -20,15 +17,10 @@ from missing_protocol.intelligence.hotspots import (
 )
 from missing_protocol.intelligence.render import hotspots_dict
 from missing_protocol.intelligence.render_text import hotspots_text
-from missing_protocol.model import EventError
 from missing_protocol.report.figures import Period
 from missing_protocol.report.suppression import INTERNAL, PUBLISHED
 
 MARCH = Period(pendulum.date(2026, 3, 1), pendulum.date(2026, 4, 1))
-
-
-def build(events: list[dict[str, object]]) -> Assembly:
-    return assemble(e for e in read_objects(events) if not isinstance(e, EventError))
 
 
 @pytest.fixture(scope="module")

@@ -5,22 +5,15 @@ from __future__ import annotations
 import pendulum
 import pytest
 
-from intelligence_log import LOG, link, reported
-from missing_protocol import assemble
-from missing_protocol.episode import Assembly
-from missing_protocol.formats.events import read_objects
+from intelligence_log import LOG, build, link, reported
 from missing_protocol.intelligence.persons import Person, PersonFlag, Persons, persons_of_concern
 from missing_protocol.intelligence.render import persons_dict
 from missing_protocol.intelligence.render_text import persons_text
-from missing_protocol.model import DisruptionKind, EventError, PersonRole
+from missing_protocol.model import DisruptionKind, PersonRole
 from missing_protocol.report.figures import Period
 from missing_protocol.report.suppression import INTERNAL, PUBLISHED
 
 MARCH = Period(pendulum.date(2026, 3, 1), pendulum.date(2026, 4, 1))
-
-
-def build(events: list[dict[str, object]]) -> Assembly:
-    return assemble(e for e in read_objects(events) if not isinstance(e, EventError))
 
 
 @pytest.fixture(scope="module")

@@ -9,16 +9,13 @@ from typing import Any
 import jsonschema
 import pendulum
 
-from intelligence_log import LOG
-from missing_protocol import assemble
-from missing_protocol.formats.events import read_objects
+from intelligence_log import LOG, build
 from missing_protocol.intelligence.section import report_section
-from missing_protocol.model import EventError
 from missing_protocol.report.figures import Period
 from missing_protocol.report.suppression import INTERNAL
 
 MARCH = Period(pendulum.date(2026, 3, 1), pendulum.date(2026, 4, 1))
-ASSEMBLY = assemble(e for e in read_objects(LOG) if not isinstance(e, EventError))
+ASSEMBLY = build()
 
 
 def schema(name: str) -> dict[str, Any]:
@@ -62,7 +59,7 @@ def test_authority_scopes_hotspots_to_the_authoritys_episodes() -> None:
         },
         {"type": "found", "episode_id": "X1", "at": "2026-03-09T08:00:00Z", "location": "Pier"},
     ]
-    both = assemble(e for e in read_objects([*LOG, *theirs]) if not isinstance(e, EventError))
+    both = build([*LOG, *theirs])
 
     def places(section: dict[str, Any]) -> set[str]:
         spots = section["hotspots"]

@@ -5,15 +5,13 @@ from __future__ import annotations
 import pendulum
 import pytest
 
-from intelligence_log import LOG, found, reported, self_report
-from missing_protocol import assemble, load_profile
+from intelligence_log import LOG, build, found, reported, self_report
+from missing_protocol import load_profile
 from missing_protocol.clock import Elapsed
-from missing_protocol.episode import Assembly
-from missing_protocol.formats.events import read_objects
 from missing_protocol.intelligence.matching import Conflict, MatchClass, classify
 from missing_protocol.intelligence.render import OTHER_REASONS, self_reports_dict
 from missing_protocol.intelligence.self_reports import SelfReports, self_reports
-from missing_protocol.model import EventError, SelfReport
+from missing_protocol.model import SelfReport
 from missing_protocol.report.figures import Period
 from missing_protocol.report.suppression import INTERNAL, PUBLISHED
 from missing_protocol.rules import Status
@@ -21,10 +19,6 @@ from missing_protocol.rules import Status
 MARCH = Period(pendulum.date(2026, 3, 1), pendulum.date(2026, 4, 1))
 AS_OF = pendulum.datetime(2026, 4, 30, tz="Europe/London")
 DAY = Elapsed(86400)
-
-
-def build(events: list[dict[str, object]]) -> Assembly:
-    return assemble(e for e in read_objects(events) if not isinstance(e, EventError))
 
 
 @pytest.fixture(scope="module")

@@ -16,12 +16,9 @@ import pendulum
 import pytest
 from click.testing import CliRunner, Result
 
-from intelligence_log import CHILDREN, LOG, PERSONS, self_report
+from intelligence_log import CHILDREN, LOG, PERSONS, build, self_report
 from intelligence_log import write as write_log
-from missing_protocol import assemble
 from missing_protocol.cli import app
-from missing_protocol.formats.events import read_objects
-from missing_protocol.model import EventError
 from missing_protocol.report import INTERNAL, PUBLISHED, Disclosure, compute, render_csv
 from missing_protocol.report.figures import Period
 from missing_protocol.report.partnership import partnership
@@ -50,7 +47,7 @@ def tables(
 ) -> dict[str, list[list[str]]]:
     """Every CSV file's rows as a spreadsheet reads them back (all cells text)."""
     events = [*LOG, *(extra or [])]
-    assembly = assemble(e for e in read_objects(events) if not isinstance(e, EventError))
+    assembly = build(events)
     figures = compute(assembly, MARCH, "309")
     part = partnership(
         assembly, MARCH, disclosure, authority="309", include_intelligence=restricted
