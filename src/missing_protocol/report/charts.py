@@ -95,6 +95,12 @@ def _hbars(
     axes.tick_params(axis="y", length=0)
 
 
+def _mark_hidden(axes: Axes, xs: Sequence[float], y: float) -> None:
+    """A `c` where each hidden bar would stand."""
+    for x in xs:
+        axes.text(x, y, SUPPRESSED, ha="center", va="bottom", fontsize=8, color=MUTED)
+
+
 def by_month(figures: PeriodFigures, disclosure: Disclosure) -> str:
     with matplotlib.rc_context(_RC):
         figure = _figure(10, 3.6)
@@ -113,17 +119,8 @@ def by_month(figures: PeriodFigures, disclosure: Disclosure) -> str:
                 color=COHORT_COLOURS[cohort],
                 label=cohort.label(figures.authority),
             )
-            for x, v in zip(xs, values, strict=True):
-                if disclosure.hides(v):
-                    axes.text(
-                        x,
-                        peak * 0.01,
-                        SUPPRESSED,
-                        ha="center",
-                        va="bottom",
-                        fontsize=8,
-                        color=MUTED,
-                    )
+            hidden = [x for x, v in zip(xs, values, strict=True) if disclosure.hides(v)]
+            _mark_hidden(axes, hidden, peak * 0.01)
         axes.set_xticks(range(len(months)), months, rotation=0, fontsize=8)
         axes.set_ylabel("Episodes")
         axes.legend(
