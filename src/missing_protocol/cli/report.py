@@ -109,7 +109,9 @@ def write_outputs(
             raise usage_error(f"cannot write {path}: {problem.strerror or problem}") from None
         notes.append(f"HTML report written to {path}")
     if csv_dir:
-        scrub = None if privacy is None else privacy.text
+        # One scrubber for every table: building it compiles a pattern of all the log's ids.
+        scrubber = None if privacy is None else privacy.scrubber()
+        scrub = None if scrubber is None else scrubber.text
         try:
             written = render_csv.write(figures, csv_dir, disclosure, part, scrub=scrub)
         except OSError as problem:
