@@ -18,7 +18,6 @@ table it is (miss_... or pers_... columns).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
 import io
@@ -41,6 +40,7 @@ from missing_protocol.formats.ssda903 import (
     count_records_not_held,
     read_csv,
     read_text,
+    write_table,
 )
 from missing_protocol.model import (
     Child,
@@ -711,31 +711,14 @@ def _report_details(n: int) -> str:
 def write_person_csv(rows: Iterable[PersonRow], stream: IO[str]) -> int:
     """ssd_person as CSV (pers_person_id, pers_sex, pers_gender, pers_ethnicity, pers_dob);
     returns rows written."""
-    out = csv.writer(stream, lineterminator="\n")
-    out.writerow(PERSON_COLUMNS)
-    count = 0
-    for row in rows:
-        out.writerow((row.person_id, row.sex, row.gender, row.ethnicity, row.dob))
-        count += 1
-    return count
+    values = ((r.person_id, r.sex, r.gender, r.ethnicity, r.dob) for r in rows)
+    return write_table(PERSON_COLUMNS, values, stream)
 
 
 def write_ssd_csv(rows: Iterable[SsdRow], stream: IO[str]) -> int:
     """ssd_missing as CSV with the specification's column names; returns rows written."""
-    out = csv.writer(stream, lineterminator="\n")
-    out.writerow(SSD_COLUMNS)
-    count = 0
-    for row in rows:
-        out.writerow(
-            (
-                row.table_id,
-                row.person_id,
-                row.start,
-                row.type,
-                row.end,
-                row.rhi_offered,
-                row.rhi_accepted,
-            )
-        )
-        count += 1
-    return count
+    values = (
+        (r.table_id, r.person_id, r.start, r.type, r.end, r.rhi_offered, r.rhi_accepted)
+        for r in rows
+    )
+    return write_table(SSD_COLUMNS, values, stream)

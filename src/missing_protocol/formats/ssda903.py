@@ -984,23 +984,23 @@ def _no_dob(n: int) -> str:
     return f"{n} children have no date of birth: DOB written blank (903 requires it)"
 
 
-def write_missing_csv(rows: Iterable[MissingRow], stream: IO[str]) -> int:
-    """The Missing table as CSV (CHILD, DOB, MISSING, MIS_START, MIS_END); returns rows written."""
+def write_table(columns: Sequence[str], values: Iterable[Sequence[str]], stream: IO[str]) -> int:
+    """A CSV table: the header, then one line per row of values; returns rows written."""
     out = csv.writer(stream, lineterminator="\n")
-    out.writerow(MISSING_COLUMNS)
+    out.writerow(columns)
     count = 0
-    for row in rows:
-        out.writerow((row.child, row.dob, row.missing, row.mis_start, row.mis_end))
+    for row in values:
+        out.writerow(row)
         count += 1
     return count
+
+
+def write_missing_csv(rows: Iterable[MissingRow], stream: IO[str]) -> int:
+    """The Missing table as CSV (CHILD, DOB, MISSING, MIS_START, MIS_END); returns rows written."""
+    values = ((r.child, r.dob, r.missing, r.mis_start, r.mis_end) for r in rows)
+    return write_table(MISSING_COLUMNS, values, stream)
 
 
 def write_header_csv(rows: Iterable[HeaderRow], stream: IO[str]) -> int:
     """The Header table as CSV (CHILD, SEX, DOB, ETHNIC); returns rows written."""
-    out = csv.writer(stream, lineterminator="\n")
-    out.writerow(HEADER_COLUMNS)
-    count = 0
-    for row in rows:
-        out.writerow((row.child, row.sex, row.dob, row.ethnic))
-        count += 1
-    return count
+    return write_table(HEADER_COLUMNS, ((r.child, r.sex, r.dob, r.ethnic) for r in rows), stream)
