@@ -16,9 +16,9 @@ from missing_protocol.cli import app
 from missing_protocol.episode import Assembly, assemble
 from missing_protocol.formats.events import read_file
 from missing_protocol.intelligence.hotspots import PlaceKind, hotspots
-from missing_protocol.intelligence.matching import Conflict, MatchClass
 from missing_protocol.intelligence.persons import PersonFlag, persons_of_concern
 from missing_protocol.intelligence.self_reports import self_reports
+from missing_protocol.matching import Conflict, MatchClass
 from missing_protocol.model import DisruptionKind, EventError
 
 YEAR = ["--from", "2025-04-01", "--to", "2026-04-01"]

@@ -8,9 +8,9 @@ import pytest
 from intelligence_log import LOG, build, found, reported, self_report
 from missing_protocol import load_profile
 from missing_protocol.clock import Elapsed
-from missing_protocol.intelligence.matching import Conflict, MatchClass, classify
 from missing_protocol.intelligence.render import OTHER_REASONS, self_reports_dict
 from missing_protocol.intelligence.self_reports import SelfReports, self_reports
+from missing_protocol.matching import Conflict, MatchClass, classify
 from missing_protocol.model import SelfReport
 from missing_protocol.report.figures import Period
 from missing_protocol.report.suppression import INTERNAL, PUBLISHED

@@ -13,14 +13,6 @@ from click.testing import CliRunner
 
 from missing_protocol.cli import app
 from missing_protocol.episode import assemble
-from missing_protocol.formats.ssd import (
-    PERSON_COLUMNS,
-    SSD_COLUMNS,
-    read_episodes_ssd,
-    to_rows,
-    write_person_csv,
-    write_ssd_csv,
-)
 from missing_protocol.model import (
     Child,
     DeclinedBy,
@@ -34,6 +26,14 @@ from missing_protocol.model import (
     ReportCancelled,
     Reported,
     Sex,
+)
+from missing_protocol.ssd import (
+    PERSON_COLUMNS,
+    SSD_COLUMNS,
+    read_episodes_ssd,
+    to_rows,
+    write_person_csv,
+    write_ssd_csv,
 )
 
 HEAD = ",".join(SSD_COLUMNS) + "\n"

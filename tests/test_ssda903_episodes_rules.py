@@ -7,10 +7,9 @@ import io
 
 import pytest
 
-from missing_protocol.formats.ssda903 import read_tables
 from missing_protocol.rules import rules_of
 from missing_protocol.rules.registry import Status
-from missing_protocol.rules.ssda903 import Tables903, validate_903
+from missing_protocol.ssda903 import Tables903, read_tables, validate_903
 
 YEAR = "2024/25"
 MISSING = "CHILD,DOB,MISSING,MIS_START,MIS_END"

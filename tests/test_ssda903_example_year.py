@@ -11,15 +11,16 @@ import pytest
 from missing_protocol import synth
 from missing_protocol.episode import Assembly, assemble
 from missing_protocol.formats.events import read_file
-from missing_protocol.formats.ssda903 import (
+from missing_protocol.model import Event, EventError
+from missing_protocol.report.figures import Cohort, PeriodFigures, cohort_of, compute
+from missing_protocol.ssda903 import (
+    CollectionYear,
     read_episodes_903,
     to_tables,
+    validate_903,
     write_header_csv,
     write_missing_csv,
 )
-from missing_protocol.model import Event, EventError
-from missing_protocol.report.figures import Cohort, PeriodFigures, cohort_of, compute
-from missing_protocol.rules.ssda903 import CollectionYear, validate_903
 
 YEAR = CollectionYear(synth.PERIOD.start.year)
 

@@ -12,14 +12,6 @@ import pytest
 
 from missing_protocol.episode import assemble
 from missing_protocol.formats.events import UnreadableFile
-from missing_protocol.formats.ssda903 import (
-    DatePolicy,
-    away_in_log,
-    read_episodes_903,
-    to_tables,
-    write_header_csv,
-    write_missing_csv,
-)
 from missing_protocol.model import (
     Child,
     Found,
@@ -29,7 +21,16 @@ from missing_protocol.model import (
     Reported,
     Sex,
 )
-from missing_protocol.rules.ssda903 import CollectionYear, validate_903
+from missing_protocol.ssda903 import (
+    CollectionYear,
+    DatePolicy,
+    away_in_log,
+    read_episodes_903,
+    to_tables,
+    validate_903,
+    write_header_csv,
+    write_missing_csv,
+)
 
 LONDON = "Europe/London"
 MISSING = "CHILD,DOB,MISSING,MIS_START,MIS_END\n"

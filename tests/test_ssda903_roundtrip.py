@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from missing_protocol.episode import assemble
-from missing_protocol.formats.ssda903 import (
+from missing_protocol.model import ETHNICITY_GROUPS
+from missing_protocol.ssda903 import (
     HEADER_COLUMNS,
     MISSING_COLUMNS,
     DatePolicy,
@@ -18,7 +19,6 @@ from missing_protocol.formats.ssda903 import (
     write_header_csv,
     write_missing_csv,
 )
-from missing_protocol.model import ETHNICITY_GROUPS
 
 BASE = dt.date(2023, 3, 20)  # periods run across both 2023 and 2024 clock changes
 

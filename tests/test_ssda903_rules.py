@@ -6,10 +6,9 @@ import io
 
 import pytest
 
-from missing_protocol.formats.ssda903 import read_tables
 from missing_protocol.rules import rules_of
 from missing_protocol.rules.registry import Status
-from missing_protocol.rules.ssda903 import CollectionYear, Tables903, validate_903
+from missing_protocol.ssda903 import CollectionYear, Tables903, read_tables, validate_903
 
 YEAR = "2024/25"  # 01/04/2024 to 31/03/2025
 MISSING = "CHILD,DOB,MISSING,MIS_START,MIS_END\n"

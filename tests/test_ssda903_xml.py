@@ -13,17 +13,18 @@ from click.testing import CliRunner
 
 from missing_protocol.cli import app
 from missing_protocol.episode import assemble
-from missing_protocol.formats.ssda903 import (
+from missing_protocol.model import Child, Found, MissingFrom, Reported, Sex
+from missing_protocol.ssda903 import (
+    Unit,
     read_episodes_903,
     read_tables,
     read_xml_tables,
     to_tables,
+    validate_903,
     write_903_xml,
     write_header_csv,
     write_missing_csv,
 )
-from missing_protocol.model import Child, Found, MissingFrom, Reported, Sex
-from missing_protocol.rules.ssda903 import Unit, validate_903
 
 # One return, as the DfE's XML and as the equivalent Header, Missing and Episodes CSV files.
 # C1 has two periods (the second an `A` period still open), C2 one that ends before it starts

@@ -4,6 +4,9 @@ The public API: `check` an event log as of a moment, read events, assemble episo
 responsible, load profiles. See CONTRACT.md for the JSON this produces.
 """
 
+# The DfE 903 rules register in the shared registry when the format package loads; the public
+# API loads it so that `REGISTRY` and `missing-protocol rules` always list them.
+from missing_protocol import ssda903
 from missing_protocol.check import CheckResult, Counts, check, evaluate
 from missing_protocol.episode import Assembly, Episode, assemble
 from missing_protocol.formats.events import read_file as read_events
@@ -35,4 +38,5 @@ __all__ = [
     "load_profile",
     "read_events",
     "rhi_owner",
+    "ssda903",
 ]

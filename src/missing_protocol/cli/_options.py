@@ -88,7 +88,7 @@ def open_inputs(
         return open_logs(files, assume_tz)
     if not authority:
         raise click.UsageError(f"--input-format {input_format} needs --authority CODE")
-    from missing_protocol.formats import ssd, ssda903
+    from missing_protocol import ssd, ssda903
 
     try:
         if input_format == "903":

@@ -18,19 +18,18 @@ import attrs
 import click
 import pendulum
 
-from missing_protocol import clock
+from missing_protocol import clock, ssd, ssda903
 from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
 from missing_protocol.episode import Assembly, assemble
-from missing_protocol.formats import ssd, ssda903
 from missing_protocol.formats.events import (
     UnreadableFile,
     assembled_events,
     read_file,
     write_events,
 )
-from missing_protocol.formats.ssda903 import Conversion, DatePolicy, Loss
 from missing_protocol.model import Event, EventError, MissingFrom
-from missing_protocol.rules.ssda903 import CollectionYear, validate_903
+from missing_protocol.ssda903 import CollectionYear, validate_903
+from missing_protocol.tabular import Conversion, DatePolicy, Loss
 
 FORMATS = ("903", "ssd", "events")
 

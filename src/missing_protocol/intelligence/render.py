@@ -19,9 +19,9 @@ import pendulum
 from missing_protocol import clock
 from missing_protocol.check import Counts
 from missing_protocol.intelligence.hotspots import Hotspot, Hotspots, PlaceKind
-from missing_protocol.intelligence.matching import MatchClass
 from missing_protocol.intelligence.persons import Person, PersonFlag, Persons
 from missing_protocol.intelligence.self_reports import SelfReportLine, SelfReports
+from missing_protocol.matching import MatchClass
 from missing_protocol.model import (
     ApproxTime,
     DisruptionKind,

@@ -14,7 +14,7 @@ import attrs
 import pendulum
 
 from missing_protocol.episode import Assembly
-from missing_protocol.intelligence.matching import Conflict, Match, MatchClass
+from missing_protocol.matching import Conflict, Match, MatchClass
 from missing_protocol.profiles import Profile
 from missing_protocol.report.figures import Period
 from missing_protocol.rules.judge import Context

@@ -4,7 +4,6 @@
 from missing_protocol.rules import rhi  # noqa: F401, I001
 from missing_protocol.rules import notify, strategy, plan  # noqa: F401
 from missing_protocol.rules import self_report  # noqa: F401
-from missing_protocol.rules import ssda903  # noqa: F401  (DfE 903 Missing-table validation)
 from missing_protocol.rules.judge import Context
 from missing_protocol.rules.registry import (
     REGISTRY,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pendulum
 
-from missing_protocol.intelligence.matching import Match, MatchClass, classify
+from missing_protocol.matching import Match, MatchClass, classify
 from missing_protocol.model import SelfReport
 from missing_protocol.rules.judge import Context, deadline_message, first_at_or_after, status_of
 from missing_protocol.rules.registry import REGISTRY, Finding, Status, Subject, rule
