@@ -122,11 +122,11 @@ def test_failing_tables_flag_only_the_failing_row(code: str) -> None:
     _, failing, column = CASES[code]
     for given in failing:
         findings = validate_903(given, YEAR, codes=[code], authority="309")
-        assert [(f.rule, f.episode_id) for f in findings] == [(code, "missing.csv:3")]
+        assert [(f.rule, f"{f.file}:{f.line}") for f in findings] == [(code, "missing.csv:3")]
         (only,) = findings
         assert only.status is Status.BREACHED
         assert (only.child_id, only.responsible) == ("C2", "309")
-        assert only.message.startswith(f"missing.csv row 3, {column}: ")
+        assert only.field == column
 
 
 def test_577_and_581_are_registered_in_the_ssda903_family() -> None:
@@ -319,4 +319,4 @@ def test_same_rows_flagged_as_lac_validator(code: str) -> None:
     given = tables(missing, episodes, episode_columns=EPISODES_MINIMAL)
     findings = validate_903(given, "2019/20", codes=[code])
     file = "episodes.csv" if code == "580" else "missing.csv"
-    assert [f.episode_id for f in findings] == [f"{file}:{i + 2}" for i in expected]
+    assert [f"{f.file}:{f.line}" for f in findings] == [f"{file}:{i + 2}" for i in expected]

@@ -9,6 +9,7 @@ import pytest
 from missing_protocol.rules import rules_of
 from missing_protocol.rules.registry import Status
 from missing_protocol.ssda903 import CollectionYear, Tables903, read_tables, validate_903
+from missing_protocol.ssda903.dfe import MESSAGES
 
 YEAR = "2024/25"  # 01/04/2024 to 31/03/2025
 MISSING = "CHILD,DOB,MISSING,MIS_START,MIS_END\n"
@@ -103,12 +104,13 @@ CASES = {
 def test_rule_flags_only_the_failing_row(code: str) -> None:
     given, (file, row, column) = CASES[code]
     findings = validate_903(given, YEAR, codes=[code], authority="309")
-    assert [(f.rule, f.episode_id) for f in findings] == [(code, f"{file}:{row}")]
+    assert [(f.rule, f"{f.file}:{f.line}") for f in findings] == [(code, f"{file}:{row}")]
     only = findings[0]
     assert only.status is Status.BREACHED
     assert only.child_id == "C2"
     assert only.responsible == "309"
-    assert only.message.startswith(f"{file} row {row}, {column}: ")
+    assert only.field == column and only.episode_id is None
+    assert only.message.startswith(MESSAGES[code])
 
 
 def test_every_case_is_a_registered_rule() -> None:
@@ -152,7 +154,7 @@ def test_collection_year_parsing() -> None:
 def test_findings_come_in_row_order() -> None:
     given = tables("C1,01/01/2010,X,bad,\nC2,01/01/2010,,01/05/2024,\n")
     findings = validate_903(given, YEAR)
-    assert [(f.episode_id, f.rule) for f in findings] == [
+    assert [(f"{f.file}:{f.line}", f.rule) for f in findings] == [
         ("missing.csv:2", "1004"),
         ("missing.csv:2", "1006"),
         ("missing.csv:3", "565"),

@@ -152,24 +152,21 @@ def test_xml_gives_the_same_events_as_the_csv() -> None:
     ]
 
 
-def _where(message: str) -> str:
-    """The column named by a finding's message (`file row N, COLUMN: ...`), as the CSV names it."""
-    match = re.match(r"^\S+ (?:row|line) \d+, (\w+): ", message)
-    assert match, message
-    return {"CHILDID": "CHILD"}.get(match[1], match[1])
+def _where(field: str | None) -> str | None:
+    """The column a finding names (its XML element name on XML), as the CSV names it."""
+    return {"CHILDID": "CHILD"}.get(field or "", field)
 
 
 def test_validation_gives_the_same_findings_on_xml_as_on_csv() -> None:
     on_csv = validate_903(read_tables(_csv_files()).tables, "2024/25", authority="309")
     xml_tables = read_tables([("return.xml", io.StringIO(XML))]).tables
     on_xml = validate_903(xml_tables, "2024/25", authority="309")
-    found = [(f.rule, f.child_id, f.status, _where(f.message)) for f in on_csv]
-    assert found == [(f.rule, f.child_id, f.status, _where(f.message)) for f in on_xml]
+    found = [(f.rule, f.child_id, f.status, _where(f.field)) for f in on_csv]
+    assert found == [(f.rule, f.child_id, f.status, _where(f.field)) for f in on_xml]
     assert {f.rule for f in on_xml} >= {"1004", "567", "577", "578", "581"}
     start = next(f for f in on_xml if f.rule == "1004")
     line = _line_of(XML, "<AMISSING>", 4)
-    assert start.episode_id == f"return.xml:{line}"
-    assert start.message.startswith(f"return.xml line {line}, MIS_START: ")
+    assert (start.file, start.line, start.field) == ("return.xml", line, "MIS_START")
 
 
 def test_a_bad_cell_names_the_element_and_its_line() -> None:
@@ -282,7 +279,9 @@ def test_a_file_without_line_breaks_numbers_rows_by_element() -> None:
     (finding,) = [
         f for f in validate_903(read.tables, "2024/25", codes=["567"]) if f.child_id == "C2"
     ]
-    assert finding.message.startswith("flat.xml element 6, MIS_END: ")
+    # The file line (the whole return is on line 1), and the element in the message.
+    assert (finding.file, finding.line, finding.field) == ("flat.xml", 1, "MIS_END")
+    assert finding.message.endswith("(XML element 6)")
 
 
 def test_xml_is_recognised_by_name_or_by_its_first_character(tmp_path: Path) -> None:

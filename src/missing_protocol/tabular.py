@@ -147,6 +147,8 @@ class CsvTable:
     columns: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     errors: tuple[EventError, ...]
+    # Rows with fewer values than the header (an error each), their missing cells blank.
+    short: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     def cells(self, values: tuple[str, ...], wanted: Sequence[str]) -> tuple[str, ...]:
         index = _column_index(self.columns)
@@ -180,7 +182,8 @@ def decode(data: bytes) -> str:
 def read_csv(
     stream: IO[str], file: str | None, normalise: Callable[[str], str] = str.upper
 ) -> CsvTable:
-    """Split a CSV into header and rows; a row whose length differs from the header is an error."""
+    """Split a CSV into header and rows; a row whose length differs from the header is an error
+    (a short one is also kept in `short`, padded with blank cells, for validation to judge)."""
     records = list(enumerate(csv.reader(stream), start=1))
     filled = [(n, r) for n, r in records if any(cell.strip() for cell in r)]
     if not filled:
@@ -189,13 +192,16 @@ def read_csv(
     columns = tuple(normalise(c.strip().lstrip("\ufeff")) for c in head)
     rows: list[tuple[int, tuple[str, ...]]] = []
     errors: list[EventError] = []
+    short: list[tuple[int, tuple[str, ...]]] = []
     for number, values in body:
         if len(values) != len(columns):
             message = f"row has {len(values)} values but the header (row {head_number}) names {len(columns)} columns"
             errors.append(EventError(number, None, message, file))
+            if len(values) < len(columns):
+                short.append((number, (*values, *[""] * (len(columns) - len(values)))))
         else:
             rows.append((number, tuple(values)))
-    return CsvTable(file, columns, tuple(rows), tuple(errors))
+    return CsvTable(file, columns, tuple(rows), tuple(errors), tuple(short))
 
 
 def write_table(columns: Sequence[str], values: Iterable[Sequence[str]], stream: IO[str]) -> int:

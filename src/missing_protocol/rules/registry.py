@@ -56,9 +56,13 @@ class Finding:
     done: pendulum.DateTime | None
     message: str
     source: str
+    # Where a finding on a table row is (DfE 903 rules): file (None in memory), line, column.
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        record: dict[str, Any] = {
             "rule": self.rule,
             "status": self.status.value,
             "episode_id": self.episode_id,
@@ -69,6 +73,9 @@ class Finding:
             "message": self.message,
             "source": self.source,
         }
+        if self.line is not None:
+            record.update(file=self.file, line=self.line, field=self.field)
+        return record
 
 
 @attrs.frozen

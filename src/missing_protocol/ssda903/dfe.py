@@ -12,6 +12,7 @@ from missing_protocol.ssda903.tables import (
     HeaderRow,
     MissingRow,
     Tables903,
+    Unit,
 )
 
 SOURCE = "DfE SSDA903 validation"
@@ -29,19 +30,24 @@ RuleCheck = Callable[[Tables903, CollectionYear], Iterator[Finding]]
 def breach(
     code: str, row: MissingRow | HeaderRow | EpisodeRow, column: str, text: str, child: str
 ) -> Finding:
-    where = row.ref.file or f"{row.ref.table.value} table"
-    message = f"{where} {row.ref.unit} {row.ref.number}, {row.ref.column(column)}: {text}"
-    source = INTERNAL_SOURCE if code.startswith("INT") else SOURCE
+    """A failing row's finding: the DfE's message (and what failed), with the row's file, line
+    and column (its XML element name when read from the XML) so a user can go to it."""
+    ref = row.ref
+    if ref.unit is Unit.ELEMENT:
+        text += f" (XML element {ref.number})"
     return Finding(
         rule=code,
         status=Status.BREACHED,
-        episode_id=row.ref.label,
+        episode_id=None,
         child_id=child or None,
         responsible=None,
         due=None,
         done=None,
-        message=message,
-        source=source,
+        message=text,
+        source=INTERNAL_SOURCE if code.startswith("INT") else SOURCE,
+        file=ref.file,
+        line=ref.line,
+        field=ref.column(column),
     )
 
 

@@ -41,9 +41,15 @@ def classify(columns: Sequence[str]) -> Table | None:
     return None
 
 
+def _all_rows(t: CsvTable) -> list[tuple[int, tuple[str, ...]]]:
+    """The rows, and the short (ragged) rows whose missing cells are blank: the rules judge
+    them as any other row; their read error keeps them from being converted."""
+    return sorted((*t.rows, *t.short))
+
+
 def _missing_rows(t: CsvTable) -> list[MissingRow]:
     out = []
-    for number, values in t.rows:
+    for number, values in _all_rows(t):
         child, dob, missing, start, end = t.cells(values, MISSING_COLUMNS)
         out.append(
             MissingRow(child, missing, start, end, RowRef(Table.MISSING, number, t.file), dob)
@@ -53,7 +59,7 @@ def _missing_rows(t: CsvTable) -> list[MissingRow]:
 
 def _header_rows(t: CsvTable) -> list[HeaderRow]:
     out = []
-    for number, values in t.rows:
+    for number, values in _all_rows(t):
         child, sex, dob, ethnic = t.cells(values, HEADER_COLUMNS)
         out.append(HeaderRow(child, sex, dob, ethnic, RowRef(Table.HEADER, number, t.file)))
     return out
@@ -61,7 +67,7 @@ def _header_rows(t: CsvTable) -> list[HeaderRow]:
 
 def _episode_rows(t: CsvTable) -> list[EpisodeRow]:
     out = []
-    for number, values in t.rows:
+    for number, values in _all_rows(t):
         child, decom, dec, rec = t.cells(values, REQUIRED[Table.EPISODES])
         out.append(EpisodeRow(child, decom, dec, rec, RowRef(Table.EPISODES, number, t.file)))
     return out

@@ -15,6 +15,7 @@ from missing_protocol.ssda903.tables import (
     EpisodeRow,
     Tables903,
     cell_date,
+    child_key,
     format_903_date,
 )
 
@@ -23,7 +24,7 @@ def _episodes_by_child(tables: Tables903) -> dict[str, list[tuple[int, EpisodeRo
     """Episodes rows by child, with their position (so a large table is read once)."""
     by_child: dict[str, list[tuple[int, EpisodeRow]]] = defaultdict(list)
     for position, row in enumerate(tables.episodes or ()):
-        by_child[row.child].append((position, row))
+        by_child[child_key(row.child)].append((position, row))
     return by_child
 
 
@@ -41,7 +42,7 @@ def _periods_of_care(tables: Tables903) -> dict[str, list[_Care]]:
     for row in tables.episodes or ():
         decom = cell_date(row.decom)
         if decom is not None:
-            rows[row.child].append((decom, row))
+            rows[child_key(row.child)].append((decom, row))
     periods: dict[str, list[_Care]] = {}
     for child, episodes in rows.items():
         episodes.sort(key=lambda p: p[0])
@@ -67,7 +68,7 @@ def open_after_care_ended(tables: Tables903, year: CollectionYear) -> Iterator[F
         start = cell_date(row.mis_start)
         if start is None or row.mis_end:
             continue
-        for _, episode in by_child.get(row.child, ()):
+        for _, episode in by_child.get(child_key(row.child), ()):
             decom, dec = cell_date(episode.decom), cell_date(episode.dec)
             if decom is None or dec is None:
                 continue
@@ -96,7 +97,7 @@ def open_when_care_ceased(tables: Tables903, year: CollectionYear) -> Iterator[F
     care = _periods_of_care(tables)
     for row in tables.missing:
         start, end = cell_date(row.mis_start), cell_date(row.mis_end)
-        periods = care.get(row.child)
+        periods = care.get(child_key(row.child))
         if start is None or not periods or any(_held_by(start, end, p) for p in periods):
             continue
         last = periods[-1]  # only a child's last period of care can be open
@@ -117,7 +118,7 @@ def start_outside_care(tables: Tables903, year: CollectionYear) -> Iterator[Find
     care = _periods_of_care(tables)
     for row in tables.missing:
         start = cell_date(row.mis_start)
-        periods = care.get(row.child)
+        periods = care.get(child_key(row.child))
         if start is None or not periods:
             continue
         inside = any(p.start <= start and (p.end is None or start <= p.end) for p in periods)
@@ -143,9 +144,9 @@ def missing_at_eighteen(tables: Tables903, year: CollectionYear) -> Iterator[Fin
         end, dob = cell_date(row.mis_end), cell_date(row.dob)
         if end is None or dob is None or end != _eighteenth_birthday(dob):
             continue
-        for position, episode in by_child.get(row.child, ()):
+        for position, episode in by_child.get(child_key(row.child), ()):
             dec = cell_date(episode.dec)
-            if dec != end or episode.rec == "E8":
+            if dec != end or episode.rec.upper() == "E8":
                 continue
             if position not in flagged:
                 flagged.add(position)
@@ -171,7 +172,7 @@ def start_outside_episodes(tables: Tables903, year: CollectionYear) -> Iterator[
     by_child = _episodes_by_child(tables)
     for row in tables.missing:
         start = cell_date(row.mis_start)
-        episodes = [episode for _, episode in by_child.get(row.child, ())]
+        episodes = [episode for _, episode in by_child.get(child_key(row.child), ())]
         if start is None or not episodes or any(_in_episode(start, e) for e in episodes):
             continue
         began = min((d for e in episodes if (d := cell_date(e.decom)) is not None), default=None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -16,6 +15,7 @@ from missing_protocol.ssda903.tables import (
     MissingRow,
     Tables903,
     cell_date,
+    child_key,
     format_903_date,
 )
 from missing_protocol.tabular import MissingType
@@ -41,10 +41,11 @@ def end_not_valid(tables: Tables903, year: CollectionYear) -> Iterator[Finding]:
 
 @ssda903_rule("1006", "Missing: type is not M or A")
 def type_not_valid(tables: Tables903, year: CollectionYear) -> Iterator[Finding]:
-    """MISSING is filled but is neither M (missing) nor A (away); blank is left to 565/566."""
+    """MISSING is filled but is neither M (missing) nor A (away), compared without case (as 564
+    reads it); blank is left to 565/566."""
     codes = {t.value for t in MissingType}
     for row in tables.missing:
-        if row.missing and row.missing not in codes:
+        if row.missing and row.missing.upper() not in codes:
             yield breach("1006", row, "MISSING", MESSAGES["1006"] + shown(row.missing), row.child)
 
 
@@ -107,39 +108,46 @@ def end_outside_year(tables: Tables903, year: CollectionYear) -> Iterator[Findin
 
 @ssda903_rule("574", "Missing: period starts while the previous is open, or periods overlap")
 def overlapping_periods(tables: Tables903, year: CollectionYear) -> Iterator[Finding]:
-    """Per child, by start date: a period starting before the previous one ends, or after one
-    with no (valid) end date. A start on the day the previous period ended is allowed."""
+    """Per child, by start date: a period starting inside any earlier period (before it ends),
+    or after one with no (valid) end date. A start on the day an earlier period ended is allowed."""
     by_child: dict[str, list[tuple[pendulum.Date, int, MissingRow]]] = defaultdict(list)
     for position, row in enumerate(tables.missing):
         start = cell_date(row.mis_start)
         if start is not None:
-            by_child[row.child].append((start, position, row))
+            by_child[child_key(row.child)].append((start, position, row))
     for periods in by_child.values():
         periods.sort(key=lambda p: (p[0], p[1]))
-        for (_, _, before), (start, _, row) in itertools.pairwise(periods):
-            before_end = cell_date(before.mis_end)
-            if before_end is None:
-                why = f"{before.ref.label} (from {before.mis_start}) has no end date"
-            elif start < before_end:
-                why = f"it starts before {before.ref.label} ends ({before.mis_end})"
-            else:
-                continue
-            yield breach("574", row, "MIS_START", f"{MESSAGES['574']} ({why})", row.child)
+        # The earlier period reaching furthest: an open one (no end) reaches past every start.
+        reach: tuple[pendulum.Date | None, MissingRow] | None = None
+        for start, _, row in periods:
+            if reach is not None:
+                end, holder = reach
+                if end is None:
+                    why = f"{holder.ref.label} (from {holder.mis_start}) has no end date"
+                    yield breach("574", row, "MIS_START", f"{MESSAGES['574']} ({why})", row.child)
+                elif start < end:
+                    why = f"it starts before {holder.ref.label} ends ({holder.mis_end})"
+                    yield breach("574", row, "MIS_START", f"{MESSAGES['574']} ({why})", row.child)
+            end = cell_date(row.mis_end)
+            if reach is None or (reach[0] is not None and (end is None or end > reach[0])):
+                reach = (end, row)
 
 
-def _header_by_child(tables: Tables903) -> dict[str, HeaderRow]:
-    header: dict[str, HeaderRow] = {}
+def _header_by_child(tables: Tables903) -> dict[str, list[HeaderRow]]:
+    header: dict[str, list[HeaderRow]] = defaultdict(list)
     for row in tables.header or ():
-        header.setdefault(row.child, row)
+        header[child_key(row.child)].append(row)
     return header
 
 
 @ssda903_rule("586", "Missing: period starts on or before the child's birth")
 def start_before_birth(tables: Tables903, year: CollectionYear) -> Iterator[Finding]:
-    """MIS_START is on or before the DOB (the Missing table's DOB, else the Header's)."""
+    """MIS_START is on or before the DOB: the Missing row's DOB, or, when that cell is blank (or
+    the table has no DOB column), the DOB of the child's first Header row."""
     header = _header_by_child(tables)
     for row in tables.missing:
-        dob_text = row.dob or (header[row.child].dob if row.child in header else "")
+        heads = header.get(child_key(row.child))
+        dob_text = row.dob or (heads[0].dob if heads else "")
         start, dob = cell_date(row.mis_start), cell_date(dob_text)
         if start is not None and dob is not None and start <= dob:
             text = f"{MESSAGES['586']} ({row.mis_start}; born {dob_text})"
@@ -153,19 +161,22 @@ def child_not_in_header(tables: Tables903, year: CollectionYear) -> Iterator[Fin
         return
     header = _header_by_child(tables)
     for row in tables.missing:
-        if row.child not in header:
+        if child_key(row.child) not in header:
             yield breach("INT04", row, "CHILD", f"{MESSAGES['INT04']} ({row.child!r})", row.child)
 
 
 @ssda903_rule("INT13", "Missing: DOB differs from the Header")
 def dob_differs_from_header(tables: Tables903, year: CollectionYear) -> Iterator[Finding]:
-    """Both DOBs are valid dates and differ (only when a Header table is given)."""
+    """The Missing row's DOB and a Header row's DOB of the child are valid dates and differ; a
+    child listed twice in the Header is compared with both rows (only when a Header is given)."""
     header = _header_by_child(tables)
     for row in tables.missing:
-        head = header.get(row.child)
-        if head is None:
+        mine = cell_date(row.dob)
+        if mine is None:
             continue
-        mine, theirs = cell_date(row.dob), cell_date(head.dob)
-        if mine is not None and theirs is not None and mine != theirs:
-            text = f"{MESSAGES['INT13']} ({row.dob} here, {head.dob} in {head.ref.label})"
-            yield breach("INT13", row, "DOB", text, row.child)
+        for head in header.get(child_key(row.child), ()):
+            theirs = cell_date(head.dob)
+            if theirs is not None and mine != theirs:
+                text = f"{MESSAGES['INT13']} ({row.dob} here, {head.dob} in {head.ref.label})"
+                yield breach("INT13", row, "DOB", text, row.child)
+                break

@@ -34,7 +34,7 @@ from missing_protocol.ssda903.tables import (
     Unit,
     parse_903_date,
 )
-from missing_protocol.tabular import Conversion, DatePolicy, Losses, MissingType, read_text
+from missing_protocol.tabular import Conversion, DatePolicy, Losses, MissingType, RowKey, read_text
 
 
 @attrs.frozen
@@ -67,7 +67,7 @@ def _period(row: MissingRow) -> _Period:
     if not row.missing:
         raise _RowError("MISSING", "blank: give M (missing) or A (away from placement)")
     try:
-        kind = MissingType(row.missing)
+        kind = MissingType(row.missing.upper())
     except ValueError:
         message = (
             f"{row.missing!r} is not M (missing) or A (away from placement without authorisation)"
@@ -226,6 +226,16 @@ def _authority_given(n: int, authority: str) -> str:
     )
 
 
+def _without(tables: Tables903, rejected: frozenset[RowKey]) -> Tables903:
+    """The tables less the rows a read error rejected (a short row is validated, not converted)."""
+
+    def kept(row: MissingRow | HeaderRow) -> bool:
+        return (row.ref.file, row.ref.number) not in rejected
+
+    header = None if tables.header is None else tuple(filter(kept, tables.header))
+    return attrs.evolve(tables, missing=tuple(filter(kept, tables.missing)), header=header)
+
+
 def read_episodes_903(
     paths: Iterable[Source903],
     *,
@@ -239,7 +249,9 @@ def read_episodes_903(
     record (line = CSV row or XML line, field = column or element) and the other rows go on.
     """
     read = read_tables(paths)
-    done = tables_to_events(read.tables, authority=authority, policy=policy)
+    done = tables_to_events(
+        _without(read.tables, read.rejected_rows), authority=authority, policy=policy
+    )
     file_rows = read.rejected_rows
     return attrs.evolve(
         done,

@@ -35,8 +35,6 @@ def validate_903(
     rank = {entry.id: i for i, entry in enumerate(rules_of("ssda903"))}
 
     def key(f: Finding) -> tuple[str, int, int]:
-        # episode_id is the row label `file:row`: report in file and row order, then by rule.
-        where, _, number = (f.episode_id or "").rpartition(":")
-        return (where, int(number or 0), rank[f.rule])
+        return (f.file or "", f.line or 0, rank[f.rule])
 
     return sorted(findings, key=key)

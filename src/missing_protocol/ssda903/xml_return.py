@@ -135,7 +135,8 @@ def read_xml_tables(data: str | bytes, file: str | None = None) -> TableRead:
     unit = Unit.LINE if by_line else Unit.ELEMENT
 
     def ref(table: Table, element: _Element) -> RowRef:
-        return RowRef(table, numbers[id(element)], file, unit)
+        line = None if by_line else element.line
+        return RowRef(table, numbers[id(element)], file, unit, line)
 
     header: list[HeaderRow] = []
     missing: list[MissingRow] = []
