@@ -19,6 +19,7 @@ from missing_protocol.cli._options import (
     progress_on_terminal,
 )
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
+from missing_protocol.cli._return903 import check_903_return, row_findings_text
 from missing_protocol.episode import Episode
 from missing_protocol.intelligence.pseudonymise import collecting
 from missing_protocol.rules import REGISTRY, Finding, Status
@@ -35,8 +36,24 @@ def _run(
     privacy: Privacy | None = None,
     input_format: str = "events",
     authority: str | None = None,
+    collection_year: str | None = None,
 ) -> CheckResult:
     chosen = load_profile(profile)
+    if collection_year is not None:
+        result = check_903_return(
+            files,
+            collection_year,
+            input_format=input_format,
+            authority=authority,
+            as_of=as_of,
+            profile=chosen,
+        )
+        if privacy is not None and privacy.active:
+            privacy.check_key()
+            privacy.seen.update(f.child_id for f in result.findings if f.child_id)
+            privacy.seen.update(result.assembly.child_ids)
+            privacy.seen.update(e.episode_id for e in result.assembly.episodes)
+        return result
     try:
         moment = parse_as_of(as_of)
     except clock.TimeError as problem:
@@ -80,11 +97,11 @@ def _heading(f: Finding, episodes: dict[str, Episode]) -> str:
 
 def render_text(result: CheckResult, *, show_all: bool) -> str:
     """One line per problem (or per finding with --all), grouped by episode, then a summary."""
-    lines: list[str] = []
+    lines = row_findings_text(result.findings)  # DfE 903 findings, by file and line
     episodes = {e.episode_id: e for e in result.assembly.episodes}
     current: tuple[str | None, str | None] | None = None
     for f in result.findings:
-        if not (show_all or f.status.is_problem):
+        if not (show_all or f.status.is_problem) or f.line is not None:
             continue
         if (f.episode_id, f.child_id) != current:
             current = (f.episode_id, f.child_id)
@@ -115,6 +132,13 @@ def render_text(result: CheckResult, *, show_all: bool) -> str:
 @include_intelligence_option
 @pseudonymise_option
 @input_format_options
+@click.option(
+    "--collection-year",
+    default=None,
+    metavar="YYYY/YY",
+    help="903 input: also run the DfE validation rules for this year (e.g. 2024/25); without "
+    "--authority, only those.",
+)
 def check_command(
     files: tuple[str, ...],
     as_of: str | None,
@@ -127,6 +151,7 @@ def check_command(
     pseudonymise_key: str | None,
     input_format: str,
     authority: str | None,
+    collection_year: str | None,
 ) -> None:
     """Check event logs against the protocol; exit 1 on any problem or rejected event."""
     privacy = Privacy(pseudonymise_key)
@@ -140,6 +165,7 @@ def check_command(
         privacy=privacy,
         input_format=input_format,
         authority=authority,
+        collection_year=collection_year,
     )
     if fmt == "json":
         payload = result.to_dict(only_problems=only_problems)

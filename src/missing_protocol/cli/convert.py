@@ -20,6 +20,7 @@ import pendulum
 
 from missing_protocol import clock, ssd, ssda903
 from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
+from missing_protocol.cli._return903 import row_findings_text
 from missing_protocol.episode import Assembly, assemble
 from missing_protocol.formats.events import (
     UnreadableFile,
@@ -133,7 +134,7 @@ def _write_903(
         words = f"a .csv OUT is the Missing table only: {len(header)} Header rows not written"
         losses.append(Loss("header", len(header), words))
     checked = (
-        tuple(f.message for f in validate_903(export.tables, year)) if year is not None else None
+        tuple(row_findings_text(validate_903(export.tables, year))) if year is not None else None
     )
     return Written(tuple(files), tuple(losses), checked)
 

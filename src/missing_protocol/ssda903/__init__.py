@@ -8,6 +8,7 @@ rules (family `ssda903`) in the shared registry. The protocol core never imports
 
 # Imported for registration, in the order the DfE lists the codes.
 from missing_protocol.ssda903 import rules_missing, rules_episodes  # noqa: F401, I001
+from missing_protocol.ssda903.check_return import ReturnCheck, check_return
 from missing_protocol.ssda903.from_events import (
     Export903,
     to_tables,
@@ -52,6 +53,7 @@ __all__ = [
     "Loss",
     "MissingRow",
     "MissingType",
+    "ReturnCheck",
     "RowRef",
     "Source903",
     "Table",
@@ -59,6 +61,7 @@ __all__ = [
     "Tables903",
     "Unit",
     "away_in_log",
+    "check_return",
     "classify",
     "episode_ids",
     "format_903_date",

@@ -30,6 +30,7 @@ from missing_protocol.ssda903.tables import (
     HeaderRow,
     MissingRow,
     RowRef,
+    TableRead,
     Tables903,
     Unit,
     parse_903_date,
@@ -248,7 +249,11 @@ def read_episodes_903(
     Raises `UnreadableFile` for a file that cannot be opened; every other problem is an error
     record (line = CSV row or XML line, field = column or element) and the other rows go on.
     """
-    read = read_tables(paths)
+    return converted(read_tables(paths), authority=authority, policy=policy)
+
+
+def converted(read: TableRead, *, authority: str, policy: DatePolicy | None = None) -> Conversion:
+    """Tables already read -> events, with the read's errors and rejected rows counted in."""
     done = tables_to_events(
         _without(read.tables, read.rejected_rows), authority=authority, policy=policy
     )
