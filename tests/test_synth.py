@@ -40,7 +40,7 @@ def test_intelligence_events_leave_every_episode_event_as_it_was(
     made = [synth.dumps(e) for e in synth.generate(40, 170, seed=1)]
     added = [line for line in made if json.loads(line)["type"] in intelligence]
     assert added
-    monkeypatch.setattr(synth, "_intelligence", lambda rng, events: [])
+    monkeypatch.setattr(synth.year, "intelligence_events", lambda rng, events: [])
     bare = [synth.dumps(e) for e in synth.generate(40, 170, seed=1)]
     follow_ups = [line for line in made if line not in bare]
     assert {json.loads(line)["type"] for line in follow_ups} == intelligence | {
