@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from missing_protocol import synth
-from missing_protocol.report import PUBLISHED, assemble_parsed, compute, render_html
+from missing_protocol.common.suppression import PUBLISHED
+from missing_protocol.report import assemble_parsed, compute, render_html
 from missing_protocol.report.partnership import partnership
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium")

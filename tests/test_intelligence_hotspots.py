@@ -7,6 +7,8 @@ import pendulum
 import pytest
 
 from intelligence_log import LOG, PARK, SQUARE, build, found, reported
+from missing_protocol.common.period import Period
+from missing_protocol.common.suppression import INTERNAL, PUBLISHED
 from missing_protocol.intelligence.hotspots import (
     Hotspot,
     Hotspots,
@@ -17,8 +19,6 @@ from missing_protocol.intelligence.hotspots import (
 )
 from missing_protocol.intelligence.render import hotspots_dict
 from missing_protocol.intelligence.render_text import hotspots_text
-from missing_protocol.report.figures import Period
-from missing_protocol.report.suppression import INTERNAL, PUBLISHED
 
 MARCH = Period(pendulum.date(2026, 3, 1), pendulum.date(2026, 4, 1))
 

@@ -6,12 +6,12 @@ import pendulum
 import pytest
 
 from intelligence_log import LOG, build, link, reported
+from missing_protocol.common.period import Period
+from missing_protocol.common.suppression import INTERNAL, PUBLISHED
 from missing_protocol.intelligence.persons import Person, PersonFlag, Persons, persons_of_concern
 from missing_protocol.intelligence.render import persons_dict
 from missing_protocol.intelligence.render_text import persons_text
 from missing_protocol.model import DisruptionKind, PersonRole
-from missing_protocol.report.figures import Period
-from missing_protocol.report.suppression import INTERNAL, PUBLISHED
 
 MARCH = Period(pendulum.date(2026, 3, 1), pendulum.date(2026, 4, 1))
 

@@ -10,9 +10,9 @@ import jsonschema
 import pendulum
 
 from intelligence_log import LOG, build
+from missing_protocol.common.period import Period
+from missing_protocol.common.suppression import INTERNAL
 from missing_protocol.intelligence.section import report_section
-from missing_protocol.report.figures import Period
-from missing_protocol.report.suppression import INTERNAL
 
 MARCH = Period(pendulum.date(2026, 3, 1), pendulum.date(2026, 4, 1))
 ASSEMBLY = build()

@@ -8,12 +8,12 @@ import pytest
 from intelligence_log import LOG, build, found, reported, self_report
 from missing_protocol import load_profile
 from missing_protocol.clock import Elapsed
+from missing_protocol.common.period import Period
+from missing_protocol.common.suppression import INTERNAL, PUBLISHED
 from missing_protocol.intelligence.render import OTHER_REASONS, self_reports_dict
 from missing_protocol.intelligence.self_reports import SelfReports, self_reports
 from missing_protocol.matching import Conflict, MatchClass, classify
 from missing_protocol.model import SelfReport
-from missing_protocol.report.figures import Period
-from missing_protocol.report.suppression import INTERNAL, PUBLISHED
 from missing_protocol.rules import Status
 
 MARCH = Period(pendulum.date(2026, 3, 1), pendulum.date(2026, 4, 1))

@@ -19,8 +19,9 @@ from click.testing import CliRunner, Result
 from intelligence_log import CHILDREN, LOG, PERSONS, build, self_report
 from intelligence_log import write as write_log
 from missing_protocol.cli import app
-from missing_protocol.report import INTERNAL, PUBLISHED, Disclosure, compute, render_csv
-from missing_protocol.report.figures import Period
+from missing_protocol.common.period import Period
+from missing_protocol.common.suppression import INTERNAL, PUBLISHED, Disclosure
+from missing_protocol.report import compute, render_csv
 from missing_protocol.report.partnership import partnership
 
 MARCH = Period(pendulum.date(2026, 3, 1), pendulum.date(2026, 4, 1))

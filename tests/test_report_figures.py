@@ -9,10 +9,11 @@ import pendulum
 import pytest
 
 from missing_protocol import clock
+from missing_protocol.common.period import Cohort, Period
 from missing_protocol.formats.events import read_objects
 from missing_protocol.profiles import profile_from_mapping
-from missing_protocol.report import Period, PeriodFigures, period_report
-from missing_protocol.report.figures import Cohort, CohortCounts
+from missing_protocol.report import PeriodFigures, period_report
+from missing_protocol.report.figures import CohortCounts
 
 YEAR = Period(pendulum.Date(2025, 4, 1), pendulum.Date(2026, 4, 1))
 

@@ -12,18 +12,10 @@ import jsonschema
 import pendulum
 import pytest
 
+from missing_protocol.common.period import Period
+from missing_protocol.common.suppression import INTERNAL, PUBLISHED, Disclosure
 from missing_protocol.formats.events import read_objects
-from missing_protocol.report import (
-    INTERNAL,
-    PUBLISHED,
-    Disclosure,
-    Period,
-    period_report,
-    render_csv,
-    render_html,
-    render_json,
-    render_text,
-)
+from missing_protocol.report import period_report, render_csv, render_html, render_json, render_text
 from missing_protocol.report.figures import PeriodFigures
 
 YEAR = Period(pendulum.Date(2025, 4, 1), pendulum.Date(2026, 4, 1))

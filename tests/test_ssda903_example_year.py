@@ -9,10 +9,11 @@ import attrs
 import pytest
 
 from missing_protocol import synth
+from missing_protocol.common.period import Cohort, cohort_of
 from missing_protocol.episode import Assembly, assemble
 from missing_protocol.formats.events import read_file
 from missing_protocol.model import Event, EventError
-from missing_protocol.report.figures import Cohort, PeriodFigures, cohort_of, compute
+from missing_protocol.report.figures import PeriodFigures, compute
 from missing_protocol.ssda903 import (
     CollectionYear,
     read_episodes_903,

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 import click
 
 from missing_protocol import clock
-from missing_protocol.report.figures import Period
-from missing_protocol.report.suppression import INTERNAL, PUBLISHED, Disclosure
+from missing_protocol.common.period import Period
+from missing_protocol.common.suppression import INTERNAL, PUBLISHED, Disclosure
 
 F = TypeVar("F", bound=Callable[..., Any])
 

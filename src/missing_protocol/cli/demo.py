@@ -10,8 +10,9 @@ import click
 from missing_protocol import profiles, synth
 from missing_protocol.cli._app import app
 from missing_protocol.cli.report import build_report, write_outputs
+from missing_protocol.common.suppression import PUBLISHED
 from missing_protocol.formats.events import Parsed, read_file
-from missing_protocol.report import PUBLISHED, assemble_parsed
+from missing_protocol.report import assemble_parsed
 from missing_protocol.report import wording as w
 from missing_protocol.report.partnership import Partnership
 

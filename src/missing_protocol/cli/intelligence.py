@@ -24,6 +24,7 @@ from missing_protocol.cli._figures import (
 )
 from missing_protocol.cli._options import assume_tz_option, format_option, load_profile, open_logs
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
+from missing_protocol.common.period import Period
 from missing_protocol.episode import Assembly
 from missing_protocol.intelligence import render, render_text
 from missing_protocol.intelligence.hotspots import DEFAULT_RESOLUTION, hotspots
@@ -31,7 +32,6 @@ from missing_protocol.intelligence.persons import persons_of_concern
 from missing_protocol.intelligence.pseudonymise import collecting, identifiers
 from missing_protocol.intelligence.self_reports import self_reports
 from missing_protocol.report import assemble_parsed
-from missing_protocol.report.figures import Period
 
 F = TypeVar("F", bound=Callable[..., Any])
 

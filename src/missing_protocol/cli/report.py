@@ -18,14 +18,14 @@ from missing_protocol.cli._figures import (
 )
 from missing_protocol.cli._options import assume_tz_option, format_option, load_profile
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
+from missing_protocol.common.period import Period
+from missing_protocol.common.suppression import Disclosure
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
 from missing_protocol.intelligence.pseudonymise import collecting, identifiers
 from missing_protocol.model import Reported
 from missing_protocol.profiles import Profile
 from missing_protocol.report import (
-    Disclosure,
     ParsedLog,
-    Period,
     PeriodFigures,
     assemble_parsed,
     compute,

@@ -18,9 +18,9 @@ import attrs
 import h3
 import pendulum
 
+from missing_protocol.common.period import Period
 from missing_protocol.episode import Assembly, Episode
 from missing_protocol.model import Location
-from missing_protocol.report.figures import Period
 
 DEFAULT_RESOLUTION = 8  # H3 cells of about 0.7 km²: a few streets in a town centre
 RESOLUTIONS = range(16)

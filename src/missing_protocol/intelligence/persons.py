@@ -24,10 +24,10 @@ from typing import Protocol, TypeVar
 import attrs
 import pendulum
 
+from missing_protocol.common.period import Period
 from missing_protocol.episode import Assembly, Episode
 from missing_protocol.intelligence.hotspots import place_key
 from missing_protocol.model import Disruption, LinkSource, PersonLinked, PersonRole, Prosecution
-from missing_protocol.report.figures import Period
 
 MANY_CHILDREN = 2
 

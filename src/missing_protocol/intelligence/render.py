@@ -18,6 +18,8 @@ import pendulum
 
 from missing_protocol import clock
 from missing_protocol.check import Counts
+from missing_protocol.common.period import Period
+from missing_protocol.common.suppression import SUPPRESSED, Disclosure, Shown
 from missing_protocol.intelligence.hotspots import Hotspot, Hotspots, PlaceKind
 from missing_protocol.intelligence.persons import Person, PersonFlag, Persons
 from missing_protocol.intelligence.self_reports import SelfReportLine, SelfReports
@@ -29,8 +31,6 @@ from missing_protocol.model import (
     PersonRole,
     ProsecutionOutcome,
 )
-from missing_protocol.report.figures import Period
-from missing_protocol.report.suppression import SUPPRESSED, Disclosure, Shown
 
 E = TypeVar("E", bound=enum.StrEnum)
 OTHER_REASONS = "other reasons (each given in 1 to 5 self-reports)"

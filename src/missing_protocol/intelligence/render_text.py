@@ -11,12 +11,12 @@ from typing import Any
 
 import pendulum
 
+from missing_protocol.common.suppression import Disclosure, Shown
+from missing_protocol.common.texttable import table
 from missing_protocol.intelligence.hotspots import Hotspots, PlaceKind
 from missing_protocol.intelligence.persons import Persons
 from missing_protocol.intelligence.render import hotspots_dict, persons_dict, self_reports_dict
 from missing_protocol.intelligence.self_reports import SelfReports
-from missing_protocol.report.suppression import Disclosure, Shown
-from missing_protocol.report.texttable import table
 
 _KIND_TITLES = {PlaceKind.MISSING_FROM: "Missing from", PlaceKind.FOUND_AT: "Found at"}
 

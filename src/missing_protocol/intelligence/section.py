@@ -15,14 +15,14 @@ from typing import Any
 import attrs
 
 from missing_protocol import profiles
+from missing_protocol.common.period import Period, cohort_of
+from missing_protocol.common.suppression import PUBLISHED, Disclosure
 from missing_protocol.episode import Assembly
 from missing_protocol.intelligence import render
 from missing_protocol.intelligence.hotspots import DEFAULT_RESOLUTION, hotspots
 from missing_protocol.intelligence.persons import persons_of_concern
 from missing_protocol.intelligence.self_reports import self_reports
 from missing_protocol.profiles import Profile
-from missing_protocol.report.figures import Period, cohort_of
-from missing_protocol.report.suppression import PUBLISHED, Disclosure
 
 TOP_PLACES = 10
 

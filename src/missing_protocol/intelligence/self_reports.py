@@ -13,10 +13,10 @@ from collections import Counter
 import attrs
 import pendulum
 
+from missing_protocol.common.period import Period
 from missing_protocol.episode import Assembly
 from missing_protocol.matching import Conflict, Match, MatchClass
 from missing_protocol.profiles import Profile
-from missing_protocol.report.figures import Period
 from missing_protocol.rules.judge import Context
 from missing_protocol.rules.registry import Finding, Status
 from missing_protocol.rules.self_report import match_of, self_report_follow_up

@@ -1,4 +1,5 @@
-"""The period report for scrutiny (issue 5): figures (pure), disclosure control, renderers.
+"""The period report for scrutiny (issue 5): figures (pure) and renderers; disclosure control
+and the period are shared with intelligence in `missing_protocol.common`.
 
 figures = period_report(read_file("log.jsonl"), Period(start, end), "HRY")
 print(render_text.render(figures))
@@ -12,18 +13,11 @@ from collections.abc import Iterable
 import attrs
 
 from missing_protocol import clock, profiles
+from missing_protocol.common.period import Period
 from missing_protocol.episode import Assembly, assemble
 from missing_protocol.model import Event, EventError
 from missing_protocol.profiles import Profile
-from missing_protocol.report.figures import (
-    Cohort,
-    CohortCounts,
-    Period,
-    PeriodFigures,
-    cohort_of,
-    compute,
-)
-from missing_protocol.report.suppression import INTERNAL, PUBLISHED, SUPPRESSED, Disclosure
+from missing_protocol.report.figures import CohortCounts, PeriodFigures, compute
 
 
 def period_report(
@@ -75,17 +69,10 @@ def assemble_parsed(parsed: Iterable[Event | EventError]) -> ParsedLog:
 
 
 __all__ = [
-    "INTERNAL",
-    "PUBLISHED",
-    "SUPPRESSED",
-    "Cohort",
     "CohortCounts",
-    "Disclosure",
     "ParsedLog",
-    "Period",
     "PeriodFigures",
     "assemble_parsed",
-    "cohort_of",
     "compute",
     "period_report",
 ]

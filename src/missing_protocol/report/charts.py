@@ -14,9 +14,10 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from missing_protocol.common.period import Cohort
+from missing_protocol.common.suppression import SUPPRESSED, Disclosure
 from missing_protocol.report import wording as w
-from missing_protocol.report.figures import Cohort, PeriodFigures, Share
-from missing_protocol.report.suppression import SUPPRESSED, Disclosure
+from missing_protocol.report.figures import PeriodFigures, Share
 
 # Okabe-Ito colours: told apart by readers with colour-blindness and in greyscale print.
 COHORT_COLOURS = {

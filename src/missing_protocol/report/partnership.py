@@ -17,12 +17,12 @@ import attrs
 import pendulum
 
 from missing_protocol import clock, profiles
+from missing_protocol.common.period import Period
+from missing_protocol.common.suppression import Disclosure
 from missing_protocol.episode import Assembly
 from missing_protocol.intelligence.hotspots import DEFAULT_RESOLUTION
 from missing_protocol.intelligence.section import TOP_PLACES, report_section
 from missing_protocol.profiles import Profile
-from missing_protocol.report.figures import Period
-from missing_protocol.report.suppression import Disclosure
 
 
 @attrs.frozen

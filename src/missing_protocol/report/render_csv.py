@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from missing_protocol.common.period import Cohort
+from missing_protocol.common.suppression import PUBLISHED, Disclosure
 from missing_protocol.intelligence.hotspots import PlaceKind
 from missing_protocol.report import wording as w
-from missing_protocol.report.figures import Cohort, Hotspot, PeriodFigures
+from missing_protocol.report.figures import Hotspot, PeriodFigures
 from missing_protocol.report.partnership import Partnership
 from missing_protocol.report.render_json import hours
-from missing_protocol.report.suppression import PUBLISHED, Disclosure
 
 Cell = str | int | float | None
 # Rows are read-only sequences so rows of narrower cells (all ints, say) fit too.

@@ -8,12 +8,12 @@ from __future__ import annotations
 from html import escape
 
 from missing_protocol import clock
+from missing_protocol.common.suppression import PUBLISHED, Disclosure
 from missing_protocol.report import charts, html_partnership, tables
 from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Hotspot, PeriodFigures
 from missing_protocol.report.html_parts import card, table
 from missing_protocol.report.partnership import Partnership
-from missing_protocol.report.suppression import PUBLISHED, Disclosure
 
 STYLE = """
 :root { --ink: #222; --muted: #666; --rule: #d0d7de; --accent: #0072B2; }

@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 from missing_protocol import clock
-from missing_protocol.report.figures import Cohort, CohortCounts, Hotspot, PeriodFigures, Share
+from missing_protocol.common.period import Cohort
+from missing_protocol.common.suppression import PUBLISHED, Disclosure
+from missing_protocol.report.figures import CohortCounts, Hotspot, PeriodFigures, Share
 from missing_protocol.report.partnership import Partnership
-from missing_protocol.report.suppression import PUBLISHED, Disclosure
 
 
 def hours(length: dt.timedelta | None) -> float | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from missing_protocol import clock
+from missing_protocol.common.suppression import PUBLISHED, Disclosure
+from missing_protocol.common.texttable import table
 from missing_protocol.report import tables
 from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Hotspot, PeriodFigures
 from missing_protocol.report.partnership import Partnership
-from missing_protocol.report.suppression import PUBLISHED, Disclosure
-from missing_protocol.report.texttable import table
 
 
 def _section(title: str) -> list[str]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from missing_protocol.common.period import Cohort
+from missing_protocol.common.suppression import Disclosure
 from missing_protocol.report import wording as w
-from missing_protocol.report.figures import Cohort, PeriodFigures, Share
+from missing_protocol.report.figures import PeriodFigures, Share
 from missing_protocol.report.partnership import Partnership
-from missing_protocol.report.suppression import Disclosure
 
 Rows = list[list[str]]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from missing_protocol import clock
+from missing_protocol.common.suppression import Disclosure
 from missing_protocol.model import EthnicGroup
 from missing_protocol.report.figures import Interviews, PeriodFigures, Share
-from missing_protocol.report.suppression import Disclosure
 
 MAJOR_GROUPS = frozenset(
     g.value for g in EthnicGroup if g is not EthnicGroup.REFUSED_OR_NOT_OBTAINED

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 
 import pendulum
 
+from missing_protocol.common.period import Cohort, Period
 from missing_protocol.model import (
     ActionKind,
     Location,
     Sex,
 )
-from missing_protocol.report.figures import Cohort, Period
 
 AUTHORITY = "HRY"
 

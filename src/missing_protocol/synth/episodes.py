@@ -13,6 +13,7 @@ import attrs
 import pendulum
 
 from missing_protocol import clock
+from missing_protocol.common.period import Cohort
 from missing_protocol.model import (
     ActionKind,
     Child,
@@ -35,7 +36,6 @@ from missing_protocol.model import (
     Sex,
     StrategyDiscussion,
 )
-from missing_protocol.report.figures import Cohort
 from missing_protocol.synth.borough import (
     AUTHORITY,
     BEFORE_PERIOD_SHARE,
