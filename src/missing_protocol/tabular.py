@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 import functools
 import os
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -66,7 +67,7 @@ class DatePolicy:
         return _localised(dt.datetime.combine(day, self.end_time), self.tz)
 
     def date_of(self, moment: dt.datetime) -> pendulum.Date:
-        local = pendulum.instance(moment).in_timezone(self.tz)
+        local = moment.astimezone(zoneinfo.ZoneInfo(self.tz))  # stdlib: event times may be either
         return pendulum.Date(local.year, local.month, local.day)
 
     def describe(self) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Iterable
 from typing import IO
 
 import attrs
-import pendulum
 
 from missing_protocol import clock
 from missing_protocol.episode import Assembly, Episode
@@ -42,7 +42,7 @@ class SsdExport:
 
 def format_moment(moment: dt.datetime, policy: DatePolicy, losses: Losses) -> str:
     """Local wall-clock time (the SSD's DATETIME has no offset); a fold time is reported."""
-    local = pendulum.instance(moment).in_timezone(policy.tz)
+    local = moment.astimezone(zoneinfo.ZoneInfo(policy.tz))
     naive = dt.datetime(local.year, local.month, local.day, local.hour, local.minute, local.second)
     try:
         clock.localise(naive, policy.tz)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -127,9 +128,12 @@ def start_outside_care(tables: Tables903, year: CollectionYear) -> Iterator[Find
             yield breach("578", row, "MIS_START", text, row.child)
 
 
-def _eighteenth_birthday(born: pendulum.Date) -> pendulum.Date:
+def _eighteenth_birthday(born: dt.date) -> dt.date:
     # A 29 February birthday reaches 18 on 28 February in a common year (pandas DateOffset too).
-    return born.add(years=18)
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return born.replace(year=born.year + 18, day=28)
 
 
 @ssda903_rule("580", "Episodes: missing at 18 when care ended but reason not E8")
