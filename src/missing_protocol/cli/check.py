@@ -8,19 +8,25 @@ import sys
 
 import click
 
-from missing_protocol import clock
+from missing_protocol import clock, engine
 from missing_protocol.check import CheckResult, check_parsed, parse_as_of
 from missing_protocol.cli._app import app
+from missing_protocol.cli._json import write_check_json
 from missing_protocol.cli._options import (
+    check_assume_tz,
     input_format_options,
+    jobs_option,
     load_profile,
     log_options,
     open_inputs,
     progress_on_terminal,
 )
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
+from missing_protocol.engine import Options, Outcome
 from missing_protocol.episode import Episode
+from missing_protocol.formats.events import UnreadableFile
 from missing_protocol.intelligence.pseudonymise import collecting
+from missing_protocol.profiles import Profile
 from missing_protocol.rules import REGISTRY, Finding, Status
 
 
@@ -53,6 +59,31 @@ def _run(
             progress=progress,
             include_intelligence=include_intelligence,
         )
+
+
+def _engine(
+    files: tuple[str, ...],
+    as_of: str | None,
+    profile: str,
+    assume_tz: str | None,
+    fmt: str,
+    jobs: int,
+    *,
+    keep: frozenset[Status] | None,
+    include_intelligence: bool = False,
+) -> tuple[Outcome, dt.datetime, Profile]:
+    chosen = load_profile(profile)
+    try:
+        moment = parse_as_of(as_of)
+    except clock.TimeError as problem:
+        raise click.UsageError(f"--as-of: {problem}") from None
+    check_assume_tz(assume_tz)
+    options = Options(moment, chosen, assume_tz, include_intelligence, keep)
+    try:
+        with progress_on_terminal(fmt == "text") as progress:
+            return engine.run(files, options, jobs=jobs, progress=progress), moment, chosen
+    except UnreadableFile as problem:
+        raise click.UsageError(f"cannot read {problem}") from None
 
 
 def _short(moment: dt.datetime | None) -> str:
@@ -115,6 +146,7 @@ def render_text(result: CheckResult, *, show_all: bool) -> str:
 @include_intelligence_option
 @pseudonymise_option
 @input_format_options
+@jobs_option
 def check_command(
     files: tuple[str, ...],
     as_of: str | None,
@@ -127,9 +159,25 @@ def check_command(
     pseudonymise_key: str | None,
     input_format: str,
     authority: str | None,
+    jobs: int,
 ) -> None:
     """Check event logs against the protocol; exit 1 on any problem or rejected event."""
     privacy = Privacy(pseudonymise_key)
+    if fmt == "json" and input_format == "events" and not privacy.active:
+        # The engine: routed by child, judged in `jobs` processes, streamed in bounded memory.
+        keep = frozenset(s for s in Status if s.is_problem) if only_problems else None
+        outcome, moment, chosen = _engine(
+            files,
+            as_of,
+            profile,
+            assume_tz,
+            fmt,
+            jobs,
+            keep=keep,
+            include_intelligence=include_intelligence,
+        )
+        problems = write_check_json(sys.stdout, outcome, moment, chosen.name)
+        sys.exit(1 if problems or outcome.errors else 0)
     result = _run(
         files,
         as_of,
@@ -167,6 +215,7 @@ def due_soon(result: CheckResult, within: clock.Duration) -> list[Finding]:
 )
 @include_intelligence_option
 @pseudonymise_option
+@jobs_option
 def due_command(
     files: tuple[str, ...],
     as_of: str | None,
@@ -176,6 +225,7 @@ def due_command(
     within: str,
     include_intelligence: bool,
     pseudonymise_key: str | None,
+    jobs: int,
 ) -> None:
     """The worklist: every pending duty falling due in the window, soonest first, with its owner."""
     try:

@@ -117,6 +117,8 @@ class Profile:
 
     def at(self, moment: dt.datetime) -> Parameters:
         """The parameters in force at `moment` (an episode's `reported.at`)."""
+        if len(self.versions) == 1:
+            return self.versions[0].parameters  # the common case: no dated versions to choose
         day = clock.london_date(moment)
         current = self.versions[0].parameters
         for version in self.versions[1:]:
