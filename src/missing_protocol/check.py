@@ -12,7 +12,7 @@ import attrs
 import pendulum
 
 from missing_protocol import clock, profiles
-from missing_protocol.episode import Assembly, assemble
+from missing_protocol.episode import Assembly, Episode, assemble
 from missing_protocol.formats.events import Parsed, read_file, read_objects
 from missing_protocol.model import Event, EventError
 from missing_protocol.profiles import Profile
@@ -86,16 +86,18 @@ def evaluate(
     profile: Profile,
     *,
     include_intelligence: bool = False,
+    episodes: Iterable[Episode] | None = None,
 ) -> tuple[Finding, ...]:
     """Every protocol rule on every episode, as of `as_of` (pure).
 
     With `include_intelligence`, also the rules on young people's self-reports (restricted
-    detail, so never judged by default).
+    detail, so never judged by default). `episodes` judges only those (e.g. the one episode a
+    service asks about), the whole assembly still being what the rules read.
     """
     ctx = Context(as_of=pendulum.instance(as_of), profile=profile, assembly=assembly)
     findings: list[Finding] = []
     protocol = rules_of("protocol", Subject.EPISODE)
-    for episode in assembly.episodes:
+    for episode in assembly.episodes if episodes is None else episodes:
         for rule in protocol:
             found = rule.evaluate(episode, ctx)
             if found is not None:
