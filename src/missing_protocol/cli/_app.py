@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 
 import click
 
@@ -29,8 +29,10 @@ def usage_error(message: str) -> click.exceptions.Exit:
 
 def require_extra(command: str, extra: str, *modules: str) -> None:
     """Exit 2 with one line naming the extra to install when a module it brings is missing."""
-    if all(importlib.util.find_spec(module) is not None for module in modules):
-        return
-    raise usage_error(
-        f"`{command}` needs the '{extra}' extra: pip install 'missing-protocol[{extra}]'"
-    )
+    try:
+        for module in modules:
+            importlib.import_module(module)
+    except ImportError:
+        raise usage_error(
+            f"`{command}` needs the '{extra}' extra: pip install 'missing-protocol[{extra}]'"
+        ) from None
