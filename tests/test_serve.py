@@ -280,6 +280,25 @@ def test_a_validate_body_of_the_wrong_shape_is_400(client: Any, body: bytes, nee
     assert needle in problem_of(client.post("/v1/validate", content=body, headers=JSON), 400)
 
 
+def test_a_line_the_json_decoder_cannot_take_is_a_rejected_event(client: Any) -> None:
+    # CONTRACT §1: a bad line never stops the run; nesting past the decoder's depth is one.
+    body = EXAMPLE.read_text() + "[" * 100_000 + "\n" + "1" * 5000 + "\n"
+    answer = client.post(f"/v1/check?as_of={AS_OF}", content=body, headers=NDJSON)
+    assert answer.status_code == 200
+    assert [e["line"] for e in answer.json()["errors"]] == [7, 8]
+    assert answer.json()["counts"]["accepted"] == 6
+
+
+def test_times_the_library_cannot_judge_are_400_not_500(client: Any) -> None:
+    late = {**reported("E1", "9999-12-31T20:00:00+00:00")}
+    problem_of(
+        client.post(
+            f"/v1/check?as_of={AS_OF}", json=[late, found("E1", "9999-12-31T21:00:00+00:00")]
+        ),
+        400,
+    )
+
+
 def test_unknown_route_and_method_are_json_problems(client: Any) -> None:
     problem_of(client.get("/v2/check"), 404)
     problem_of(client.get("/v1/check"), 405)
@@ -297,7 +316,9 @@ EVENTISH = st.fixed_dictionaries(
     optional={
         "episode_id": st.sampled_from(["E1", "", 3]),
         "child_id": st.sampled_from(["C1", None]),
-        "at": st.sampled_from([T0, "2026-03-02T20:00:00", "nope", 5]),
+        "at": st.sampled_from(
+            [T0, "2026-03-02T20:00:00", "nope", 5, "9999-12-31T23:00:00Z", "0001-01-01T00:00:00Z"]
+        ),
         "missing_from": st.sampled_from(["home", "care", 1]),
         "responsible_authority": st.sampled_from(["309", ""]),
         "actions": JSON_VALUES,

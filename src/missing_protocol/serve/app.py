@@ -85,7 +85,7 @@ def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY) -> Starlette:
             result = check(events, as_of=params["as_of"], profile=params["profile"])
             return result.to_dict(only_problems=params["only_problems"])
 
-        return JSONResponse(await run_in_threadpool(work))
+        return JSONResponse(await run_in_threadpool(inputs.judged, work))
 
     @_answered
     async def post_validate(request: Request) -> Response:
@@ -98,7 +98,7 @@ def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY) -> Starlette:
             verdict = validate(history, event, as_of=params["as_of"], profile=params["profile"])
             return verdict.to_dict()
 
-        return JSONResponse(await run_in_threadpool(work))
+        return JSONResponse(await run_in_threadpool(inputs.judged, work))
 
     @_answered
     async def get_rules(request: Request) -> Response:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import attrs
 from starlette.requests import Request
@@ -18,6 +18,8 @@ from missing_protocol import profiles
 from missing_protocol.check import parse_as_of
 from missing_protocol.model import EventError
 from missing_protocol.profiles import Profile
+
+T = TypeVar("T")
 
 
 class BadRequest(Exception):
@@ -172,6 +174,29 @@ def check_events(kind: str, text: str) -> list[Any]:
             else item
             for line, item in enumerate(document, start=1)
         ]
-    # JSON Lines: each line is read on its own by the event reader, so a bad line is a rejected
-    # event with its line number (CONTRACT §1), as from a file.
-    return text.split("\n")
+    # JSON Lines: a bad line is a rejected event with its line number (CONTRACT §1), as from a
+    # file; the lines are decoded here so that no line can raise past the reader.
+    return [_json_line(line, number) for number, line in enumerate(text.split("\n"), start=1)]
+
+
+def _json_line(line: str, number: int) -> Any:
+    if not line.strip():
+        return ""  # blank: skipped by the reader, as in a file
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError:
+        return line  # the reader words this error as it does for a file
+    except (ValueError, RecursionError) as problem:
+        return EventError(number, None, f"invalid JSON: {str(problem) or 'nested too deeply'}")
+    if isinstance(value, str):
+        return EventError(number, None, "expected a JSON object, got str")
+    return value
+
+
+def judged(work: Callable[[], T]) -> T:
+    """Run the library; a value it cannot judge (e.g. a year past 9999 once deadlines are
+    added) is the client's problem to fix, not a server error."""
+    try:
+        return work()
+    except (ValueError, OverflowError, RecursionError) as problem:
+        raise BadRequest(400, f"the events cannot be judged: {problem}") from None
