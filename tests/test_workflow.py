@@ -7,10 +7,13 @@ the same findings (CONTRACT §3), the state derived from the events alone.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 
 from builders import (
@@ -26,6 +29,7 @@ from builders import (
     reported,
 )
 from missing_protocol import ProfileError, allowed_next, assemble, check, validate
+from missing_protocol.cli import app
 from missing_protocol.formats.events import read_objects
 from missing_protocol.lifecycle import LIFECYCLE_ORDER, TRANSITIONS
 from missing_protocol.model import EventError
@@ -198,3 +202,48 @@ def test_replaying_a_valid_log_one_event_at_a_time_accepts_every_event(
 def test_typed_events_serve_as_history_too() -> None:
     typed = [e for e in read_objects(story()) if not isinstance(e, EventError)]
     assert validate(typed, completed("E1", later(T0, hours=40)), as_of=AS_OF).accepted
+
+
+# --- The verdict's schema and the `validate` command ---------------------------------------------
+
+
+def test_the_verdict_json_follows_its_shipped_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    referencing = pytest.importorskip("referencing")
+    from builders import shipped_schema
+    from missing_protocol.lifecycle import STATES
+
+    schema = shipped_schema("verdict.schema.json")
+    result = shipped_schema("check-result.schema.json")
+    registry = referencing.Registry().with_resource(
+        result["$id"], referencing.Resource.from_contents(result)
+    )
+    validator = jsonschema.Draft202012Validator(schema, registry=registry)
+    assert set(schema["$defs"]["state"]["enum"]) == set(STATES)
+    for proposed in (
+        completed("E1", later(T0, hours=40)),
+        plan("E1", later(T0, hours=40)),
+        {"type": "found"},
+    ):
+        validator.validate(validate(story(), proposed, as_of=AS_OF).to_dict())
+
+
+def test_the_validate_command_exits_0_when_accepted_1_when_rejected_2_on_bad_input(
+    tmp_path: Path,
+) -> None:
+    history = tmp_path / "history.jsonl"
+    history.write_text("".join(json.dumps(e) + "\n" for e in story()))
+    good, bad, broken = tmp_path / "good.json", tmp_path / "bad.json", tmp_path / "broken.json"
+    good.write_text(json.dumps(completed("E1", later(T0, hours=40))))
+    bad.write_text(json.dumps(plan("E1", later(T0, hours=40))))
+    broken.write_text("{")
+    runner = CliRunner()
+    accepted = runner.invoke(
+        app, ["validate", str(history), "--event", str(good), "--as-of", AS_OF, "--format", "json"]
+    )
+    assert accepted.exit_code == 0, accepted.output
+    assert json.loads(accepted.output)["state_after"] == "interview_completed"
+    rejected = runner.invoke(app, ["validate", str(history), "--event", str(bad), "--as-of", AS_OF])
+    assert rejected.exit_code == 1
+    assert "rejected (episode is interview_offered)" in rejected.output
+    assert runner.invoke(app, ["validate", str(history), "--event", str(broken)]).exit_code == 2
