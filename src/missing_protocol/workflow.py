@@ -173,12 +173,12 @@ def validate(
     before = assemble(known)
     history_errors.extend(before.errors)
     line = count + 1
-    episode_id = _episode_of(proposed, before)
-    state_before = _state(before, episode_id)
-
     parsed = next(read_objects([proposed], assume_tz), None)
     if parsed is None:  # a blank JSON text: nothing to accept
         parsed = EventError(line, None, "expected a JSON object, got an empty text")
+    # A rejected object still names its episode, so the service learns where it stands.
+    episode_id = _episode_of(proposed if isinstance(parsed, EventError) else parsed, before)
+    state_before = _state(before, episode_id)
     if isinstance(parsed, EventError):
         errors = [Problem(parsed.field, parsed.message)]
         after = before
