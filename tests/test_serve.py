@@ -289,14 +289,11 @@ def test_a_line_the_json_decoder_cannot_take_is_a_rejected_event(client: Any) ->
     assert answer.json()["counts"]["accepted"] == 6
 
 
-def test_times_the_library_cannot_judge_are_400_not_500(client: Any) -> None:
-    late = {**reported("E1", "9999-12-31T20:00:00+00:00")}
-    problem_of(
-        client.post(
-            f"/v1/check?as_of={AS_OF}", json=[late, found("E1", "9999-12-31T21:00:00+00:00")]
-        ),
-        400,
-    )
+def test_times_outside_the_accepted_years_are_rejected_events_not_5xx(client: Any) -> None:
+    late = [reported("E1", "9999-12-31T20:00:00+00:00"), found("E1", "9999-12-31T21:00:00+00:00")]
+    answer = client.post(f"/v1/check?as_of={AS_OF}", json=late)
+    assert answer.status_code == 200
+    assert [e["field"] for e in answer.json()["errors"]] == ["at", "at"]
 
 
 def test_unknown_route_and_method_are_json_problems(client: Any) -> None:
