@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from missing_protocol import clock, profiles
-from missing_protocol.episode import Assembly, assemble
+from missing_protocol.episode import Assembly, Episode, assemble
 from missing_protocol.formats.events import Parsed, read_file, read_objects
 from missing_protocol.model import Event, EventError
 from missing_protocol.profiles import Profile
@@ -93,6 +93,7 @@ def evaluate_keyed(
     *,
     include_intelligence: bool = False,
     keep: frozenset[Status] | None = None,
+    episodes: Iterable[Episode] | None = None,
 ) -> Iterator[tuple[FindingKey, Finding]]:
     """Every finding with the key that orders it in the output (pure).
 
@@ -102,7 +103,7 @@ def evaluate_keyed(
     """
     ctx = Context(as_of=clock.as_utc(as_of), profile=profile, assembly=assembly, keep=keep)
     protocol = rules_of("protocol", Subject.EPISODE)
-    for episode in assembly.episodes:
+    for episode in assembly.episodes if episodes is None else episodes:
         for index, rule in enumerate(protocol):
             found = rule.evaluate(episode, ctx)
             if found is not None and (keep is None or found.status in keep):
@@ -123,13 +124,17 @@ def evaluate(
     profile: Profile,
     *,
     include_intelligence: bool = False,
+    episodes: Iterable[Episode] | None = None,
 ) -> tuple[Finding, ...]:
     """Every protocol rule on every episode, as of `as_of` (pure).
 
     With `include_intelligence`, also the rules on young people's self-reports (restricted
-    detail, so never judged by default).
+    detail, so never judged by default). `episodes` judges only those (e.g. the one episode a
+    service asks about), the whole assembly still being what the rules read.
     """
-    keyed = evaluate_keyed(assembly, as_of, profile, include_intelligence=include_intelligence)
+    keyed = evaluate_keyed(
+        assembly, as_of, profile, include_intelligence=include_intelligence, episodes=episodes
+    )
     return tuple(found for _, found in keyed)
 
 

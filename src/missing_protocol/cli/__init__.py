@@ -10,6 +10,8 @@ from missing_protocol.cli import diagram as _diagram  # noqa: F401
 from missing_protocol.cli import intelligence as _intelligence  # noqa: F401
 from missing_protocol.cli import report as _report  # noqa: F401
 from missing_protocol.cli import rules as _rules  # noqa: F401
+from missing_protocol.cli import serve as _serve  # noqa: F401
+from missing_protocol.cli import validate as _validate  # noqa: F401
 from missing_protocol.cli._app import app
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from missing_protocol import profiles, synth
-from missing_protocol.cli._app import app
+from missing_protocol.cli._app import app, require_extra
 from missing_protocol.cli.report import build_report, write_outputs
 from missing_protocol.formats.events import Parsed, read_file
 from missing_protocol.report import PUBLISHED, assemble_parsed
@@ -71,6 +71,7 @@ def partnership_line(part: Partnership) -> str:
 )
 def demo_command(out_dir: str) -> None:
     """Run the check and the period report on the example year for Harryford (HRY)."""
+    require_extra("demo", "report", "h3", "matplotlib")
     parsed = example_events()
     statutory = profiles.load("statutory")
     log = assemble_parsed(parsed)

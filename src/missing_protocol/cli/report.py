@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pendulum
 
-from missing_protocol.cli._app import app, usage_error
+from missing_protocol.cli._app import app, require_extra, usage_error
 from missing_protocol.cli._figures import (
     disclosure,
     no_suppress_option,
@@ -166,6 +166,8 @@ def report_command(
     only with --include-intelligence. Rejected events are counted and reported but do not stop
     the report (exit 0).
     """
+    # The partnership section places hotspots in H3 cells; the HTML page draws charts.
+    require_extra("report", "report", "h3", *(["matplotlib"] if html_out else []))
     period = parse_period(start, end, error=usage_error)
     check_zone(assume_tz)
     chosen_profile = load_profile(profile)

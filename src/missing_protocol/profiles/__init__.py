@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import os
 import tomllib
 from collections.abc import Mapping
@@ -241,8 +242,9 @@ def _date(raw: Any, where: str) -> pendulum.Date:
         raise ProfileError(f"{where}: {problem}") from None
 
 
+@functools.cache
 def shipped(name: str) -> Profile:
-    """A profile shipped with the package (`statutory`, `london`)."""
+    """A profile shipped with the package (`statutory`, `london`); read once, it is frozen."""
     if name not in SHIPPED:
         raise ProfileError(
             f"unknown profile {name!r}: use one of {', '.join(SHIPPED)} or a TOML path"
