@@ -11,6 +11,7 @@ import datetime as dt
 import math
 
 import matplotlib
+from matplotlib.figure import Figure
 
 from missing_protocol.report import charts
 from missing_protocol.report.compliance import CHARTED, Family
@@ -35,6 +36,11 @@ def version_x(day: dt.date, months: list[str]) -> float:
 
 
 def share_by_month(c: Shown) -> str:
+    return charts._svg(draw(c), "compliance", "Share of duties met on time by month and family")
+
+
+def draw(c: Shown) -> Figure:
+    """The chart as a matplotlib figure (its lines' data is what a test can inspect)."""
     months: list[str] = c["months"]
     xs = list(range(len(months)))
     families = {s["family"]: s for s in c["families"]}
@@ -71,4 +77,4 @@ def share_by_month(c: Shown) -> str:
         axes.legend(
             loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, frameon=False, fontsize=9
         )
-        return charts._svg(figure, "compliance", "Share of duties met on time by month and family")
+        return figure

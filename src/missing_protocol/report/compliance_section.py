@@ -1,7 +1,8 @@
 """Compliance figures with disclosure control applied: the one form every renderer reads.
 
 Each status count is shown or `c`; the duties judged and the duties that fell due are totals
-(shown in full, like a month's episodes); the share met on time is hidden with its count.
+(shown in full, like a month's episodes); the share met on time is hidden with the met count
+and with the count of the rest (late, overdue, breached), either of which it would give away.
 Renderers and the chart see only this JSON-ready data, never the raw tallies.
 """
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from missing_protocol import clock
 from missing_protocol.report.compliance import Compliance, Family, Series, Tally, family_of
-from missing_protocol.report.suppression import Disclosure
+from missing_protocol.report.suppression import SUPPRESSED, Disclosure
 from missing_protocol.rules import Status
 
 Shown = dict[str, Any]
@@ -23,8 +24,16 @@ def shown_tally(tally: Tally, d: Disclosure) -> Shown:
         "judged": d.total(tally.judged),
         **{s.value: d.count(tally[s]) for s in Status},
         "fell_due": d.total(tally.fell_due),
-        "met_on_time_percent": d.percent(tally.met, tally.fell_due),
+        "met_on_time_percent": share(tally, d),
     }
+
+
+def share(tally: Tally, d: Disclosure) -> float | str | None:
+    """Met over fell due, hidden when the met count or the rest (not met on time) is hidden:
+    a share and its total give both, so a drawn point must not stand for a hidden count."""
+    if d.hides(tally.fell_due - tally.met):
+        return SUPPRESSED
+    return d.percent(tally.met, tally.fell_due)
 
 
 def _series(series: Series, months: tuple[str, ...], d: Disclosure, key: str) -> Shown:
