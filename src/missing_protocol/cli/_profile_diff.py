@@ -10,6 +10,7 @@ import click
 from missing_protocol.cli._options import load_profile
 from missing_protocol.profiles import Profile
 from missing_protocol.profiles.diff import ProfileDiff, diff
+from missing_protocol.report.texttable import table
 from missing_protocol.rules import REGISTRY
 
 
@@ -45,12 +46,11 @@ def text(d: ProfileDiff) -> list[str]:
             lines.append(f"\n{when}: the same parameters")
             continue
         lines.append(f"\n{when}:")
-        width = max(len(x.parameter) for x in stretch.differences)
-        for x in stretch.differences:
-            rules = ", ".join(readers(x.parameter)) or "no rule"
-            lines.append(
-                f"  {x.parameter.ljust(width)}  {a}: {_value(x.a)}  {b}: {_value(x.b)}  ({rules})"
-            )
+        rows = [
+            [x.parameter, _value(x.a), _value(x.b), ", ".join(readers(x.parameter)) or "-"]
+            for x in stretch.differences
+        ]
+        lines += table(["Parameter", a, b, "Rules"], rows)
     if d.same:
         lines.append("\nthe two profiles set the same values at all times")
     return lines
