@@ -124,6 +124,9 @@ def test_split_html_and_csv(files: tuple[str, str], tmp_path: Path) -> None:
     assert rows[0] == "figure,before,after,change"
     assert "episodes,1,2,1" in rows
     assert (folder / "compliance.csv").exists()
+    # A later report without --split-at into the same folder leaves no stale split.csv.
+    again = run("report", log, *QUARTER_ARGS, "--as-of", AS_OF, "--csv", str(folder))
+    assert again.exit_code == 0 and not (folder / "split.csv").exists()
 
 
 @pytest.mark.parametrize(

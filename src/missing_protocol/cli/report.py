@@ -152,7 +152,8 @@ def write_outputs(
     show_default=True,
     metavar="NAME|PATH",
     help="statutory, london, or a TOML file: its rhi_within (in force at each report) judges "
-    "interviews done in time, its self_report_tolerance matches self-reports.",
+    "interviews done in time, its self_report_tolerance matches self-reports; every rule of "
+    "compliance over time is judged by it.",
 )
 @include_intelligence_option
 @pseudonymise_option

@@ -94,8 +94,7 @@ def compare(
 
     under_a, under_b = judged(a), judged(b)
     rules_a, rules_b = _tallies(under_a, lambda f: f.rule), _tallies(under_b, lambda f: f.rule)
-    owner = lambda f: (f.responsible or "unknown", f.rule)  # noqa: E731
-    owners_a, owners_b = _tallies(under_a, owner), _tallies(under_b, owner)
+    owners_a, owners_b = _tallies(under_a, _owner_rule), _tallies(under_b, _owner_rule)
     order = {rule: i for i, rule in enumerate(ids)}
     pairs = sorted({*owners_a, *owners_b}, key=lambda p: (p[0], order[p[1]]))
     keyed_a, keyed_b = _key(under_a), _key(under_b)
@@ -117,6 +116,10 @@ def compare(
         ),
         changed=tuple(changed),
     )
+
+
+def _owner_rule(f: Finding) -> tuple[str, str]:
+    return (f.responsible or "unknown", f.rule)
 
 
 def _outcome(f: Finding | None) -> tuple[str, str | None] | None:

@@ -140,8 +140,8 @@ def write(
 ) -> list[Path]:
     """Write every table into `directory` (created if needed); returns the paths written.
 
-    `scrub` rewrites each file's text (pseudonymised ids). Restricted tables left in the
-    directory by an earlier run with intelligence are removed when this one has none, so the
+    `scrub` rewrites each file's text (pseudonymised ids). Restricted tables and split.csv left
+    in the directory by an earlier run with them are removed when this one has none, so the
     directory never holds more than this report.
     """
     folder = Path(directory)
@@ -153,7 +153,7 @@ def write(
         text = render(rows)
         path.write_text(text if scrub is None else scrub(text), encoding="utf-8")
         written.append(path)
-    for name in RESTRICTED_TABLES:
+    for name in (*RESTRICTED_TABLES, "split.csv"):
         if name not in chosen:
             (folder / name).unlink(missing_ok=True)
     return written
