@@ -175,3 +175,22 @@ def test_rules_diff_json_and_errors(files: tuple[str, str]) -> None:
     assert run("rules", "--diff", "statutory", "nowhere").exit_code == 2
     assert run("rules", "--diff", "statutory").exit_code == 2
     assert run("rules", "--diff", "statutory", "london", "--format", "markdown").exit_code == 2
+
+
+def test_the_compare_schema_is_valid_and_refuses_damaged_output(files: tuple[str, str]) -> None:
+    """schemas/compare.schema.json (issue 13): a draft 2020-12 schema that is not a rubber stamp."""
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    good = compare(*files, "--include-episodes")
+    damages = [
+        lambda d: d.pop("rules"),
+        lambda d: d["rules"][0]["a"].__setitem__("met", -1),
+        lambda d: d["rules"][0]["difference"].__setitem__("late", "x"),
+        lambda d: d.__setitem__("extra", 1),
+        lambda d: d["episodes_changed"][0]["b"].__setitem__("status", "fine"),
+        lambda d: d["parameters"]["stretches"][0].pop("differences"),
+    ]
+    for damage in damages:
+        broken = json.loads(json.dumps(good))
+        damage(broken)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(broken, SCHEMA)

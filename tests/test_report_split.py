@@ -144,3 +144,23 @@ def test_bad_split_or_as_of_exits_2(files: tuple[str, str], args: list[str], mes
     result = run("report", log, *QUARTER_ARGS, *args)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_the_report_schema_refuses_damaged_compliance_and_split(files: tuple[str, str]) -> None:
+    """report.schema.json's `compliance` and `split` (issue 13) check what they describe."""
+    log, profile = files
+    good = report_json(log, "--profile", profile, "--split-at", "version")
+    damages = [
+        lambda d: d["compliance"]["rules"][0]["months"][0].__setitem__("met", -1),
+        lambda d: d["compliance"]["rules"][0]["months"][0].__setitem__("month", "Jan"),
+        lambda d: d["compliance"]["families"][0].__setitem__("family", "other"),
+        lambda d: d["compliance"]["owners"][0].pop("rules"),
+        lambda d: d["split"]["before"]["headline"].pop("episodes"),
+        lambda d: d["split"]["change"]["rules"][0].__setitem__("fell_due", "x"),
+        lambda d: d["split"]["after"]["rules"][0].__setitem__("extra", 1),
+    ]
+    for damage in damages:
+        broken = json.loads(json.dumps(good))
+        damage(broken)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(broken, SCHEMA)
