@@ -101,7 +101,7 @@ def test_include_episodes_lists_each_change_and_is_labelled(files: tuple[str, st
         "--include-episodes",
     ).stdout  # fmt: skip
     assert "RESTRICTED" in text and "NOT under disclosure control" in text
-    assert "E2 (child C2) NOTIFY-HOST: met (owner 309) → late (owner 309)" in text
+    assert "E2 (child C2) NOTIFY-HOST: met (owner 309) -> late (owner 309)" in text
 
 
 def test_the_period_limits_the_episodes_compared(files: tuple[str, str]) -> None:

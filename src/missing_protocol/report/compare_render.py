@@ -20,9 +20,9 @@ RESTRICTED = (
 
 
 def _cell(row: Shown, key: str) -> str:
-    """`a→b (difference)` for one count of a rule's (or an owner's) tallies."""
+    """`a->b (difference)` for one count of a rule's (or an owner's) tallies."""
     a, b, diff = row["a"][key], row["b"][key], row["difference"][key]
-    return f"{w.shown(a)}→{w.shown(b)}" + ("" if diff == 0 else f" ({w.signed(diff)})")
+    return f"{w.shown(a)}->{w.shown(b)}" + ("" if diff == 0 else f" ({w.signed(diff)})")
 
 
 def _share(row: Shown) -> str:
@@ -32,7 +32,7 @@ def _share(row: Shown) -> str:
         if points in (0, None)
         else f" ({w.signed(points) if isinstance(points, str) else f'{points:+.1f}'})"
     )
-    return f"{share(row['a'])}→{share(row['b'])}{change}"
+    return f"{share(row['a'])}->{share(row['b'])}{change}"
 
 
 HEADER = ["Judged", *(s.value.replace("_", " ") for s in Status), "% met on time"]
@@ -54,7 +54,7 @@ def _scope(c: Shown) -> str:
     where = "every episode in the log" if c["period"] is None else w.period_days(c["period"])
     return (
         f"Episodes: {c['episodes']} ({where}), judged as of {c['as_of']}. Each cell reads "
-        f"{c['profiles']['a']}→{c['profiles']['b']} (difference)."
+        f"{c['profiles']['a']}->{c['profiles']['b']} (difference)."
     )
 
 
@@ -78,7 +78,7 @@ def episode_lines(c: Shown) -> list[str]:
         return "no duty" if f is None else f"{w.words(f['status'])} (owner {f['responsible']})"
 
     return [
-        f"{x['episode_id']} (child {x['child_id']}) {x['rule']}: {side(x['a'])} → {side(x['b'])}"
+        f"{x['episode_id']} (child {x['child_id']}) {x['rule']}: {side(x['a'])} -> {side(x['b'])}"
         for x in c["episodes_changed"]
     ]
 

@@ -125,7 +125,7 @@ class Compliance:
     period: Period
     authority: str
     profile: str
-    as_of: pendulum.DateTime
+    as_of: dt.datetime
     months: tuple[str, ...]
     rules: tuple[Series, ...]
     owners: tuple[OwnerSeries, ...]
@@ -208,7 +208,7 @@ def compliance(
         period=period,
         authority=authority,
         profile=profile.name,
-        as_of=pendulum.instance(as_of),
+        as_of=as_of,
         months=period.months(),
         rules=rules,
         owners=per_owner,
