@@ -10,6 +10,7 @@ from missing_protocol import clock
 from missing_protocol.check import parse_as_of
 from missing_protocol.cli._app import app
 from missing_protocol.cli._options import load_profile
+from missing_protocol.cli._profile_diff import print_diff
 from missing_protocol.rules.catalogue import render_rules_page, rules_document
 
 
@@ -28,8 +29,21 @@ from missing_protocol.rules.catalogue import render_rules_page, rules_document
     show_default=True,
     help="markdown: the docs page (docs/rules.md is this for the statutory profile).",
 )
-def rules_command(profile: str, as_of: str | None, fmt: str) -> None:
+@click.option(
+    "--diff",
+    "diff_profiles",
+    nargs=2,
+    default=None,
+    metavar="A B",
+    help="Instead: the versions and parameters that differ between profiles A and B (text|json).",
+)
+def rules_command(
+    profile: str, as_of: str | None, fmt: str, diff_profiles: tuple[str, str] | None
+) -> None:
     """List every rule with its source, owner and the parameter values in force."""
+    if diff_profiles:
+        print_diff(*diff_profiles, fmt=fmt)
+        return
     chosen = load_profile(profile)
     try:
         moment = parse_as_of(as_of)
