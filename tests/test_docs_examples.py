@@ -202,3 +202,44 @@ def test_shown_sessions_are_console_blocks(page: Path) -> None:
     for block in UNRUN_FENCE.findall(page.read_text(encoding="utf-8")):
         prompts = [line for line in block.splitlines() if line.startswith(PROMPT)]
         assert not prompts, f"{_page_id(page)}: make this a ```console block: {prompts[0]}"
+
+
+def _evaluate_page(text: str, folder: Path) -> None:
+    page = folder / "page.md"
+    page.write_text(text, encoding="utf-8")
+    document = DOCS.parse(page)
+    document.namespace[WORKDIR] = str(folder)
+    for example in document.examples():
+        example.evaluate()
+
+
+FENCE = "```"
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        # An output the command does not print.
+        f"{FENCE}console\n$ missing-protocol rules --format json | head -n 1\n[\n{FENCE}\n",
+        # A usage error (exit 2) the page does not show.
+        f"{FENCE}console\n$ missing-protocol rules --profile no-such-profile\n{FENCE}\n",
+        # Not a missing-protocol command.
+        f"{FENCE}console\n$ ls\n{FENCE}\n",
+        # A Python assertion that no longer holds.
+        f"{FENCE}python\nassert 1 + 1 == 3\n{FENCE}\n",
+    ],
+)
+def test_a_page_that_no_longer_holds_fails(block: str, tmp_path: Path) -> None:
+    """Issue 12: a page showing what the code does not do fails the suite."""
+    with pytest.raises(AssertionError):
+        _evaluate_page(block, tmp_path)
+
+
+def test_a_file_block_feeds_the_commands_after_it(tmp_path: Path) -> None:
+    """Issue 12: a titled block is written for the console block that follows it."""
+    _evaluate_page(
+        f'{FENCE}json title="one.jsonl"\n{{"type": "child", "child_id": "C1"}}\n{FENCE}\n\n'
+        f"{FENCE}console\n$ missing-protocol check one.jsonl --as-of 2026-01-01 --format json"
+        f" | grep -c '\"accepted\": 1'\n1\n{FENCE}\n",
+        tmp_path,
+    )
