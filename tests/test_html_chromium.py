@@ -1,7 +1,9 @@
 """The HTML report renders in headless Chromium with its charts and headline figures.
 
 Skipped only outside CI when Chromium is absent; in CI (CI=true, where .ci/run installs
-Debian's chromium) a missing browser is a failure.
+Debian's chromium) a missing browser is a failure. In CI (or with UPDATE_DOCS_SCREENSHOT=1) the
+screenshot is also written to docs/img/report.png, the picture on the report pages of the site,
+which .ci/run builds after the suite.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from missing_protocol import synth
 from missing_protocol.report import PUBLISHED, assemble_parsed, compute, render_html
 from missing_protocol.report.partnership import partnership
 
+DOCS_SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "img" / "report.png"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium")
 
 
@@ -69,6 +72,8 @@ def test_the_report_renders_with_charts_and_headline_figures(browser: str, tmp_p
     )
     assert shot.exists(), taken.stderr[-2000:]
     assert shot.stat().st_size > 50_000  # a blank page is a few kB; charts and tables are not
+    if os.environ.get("CI") == "true" or os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
+        shutil.copyfile(shot, DOCS_SCREENSHOT)
 
     dom = headless(browser, tmp_path / "profile2", "--dump-dom", url).stdout
     assert ">806<" in dom and ">190<" in dom
