@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterable
 
 import click
 
 from missing_protocol import clock, engine
-from missing_protocol.check import CheckResult, check_parsed, parse_as_of
+from missing_protocol.check import CheckResult, check_parsed, error_dict, parse_as_of
 from missing_protocol.cli._app import app
 from missing_protocol.cli._json import write_check_json
 from missing_protocol.cli._options import (
@@ -199,8 +200,15 @@ def check_command(
 
 def due_soon(result: CheckResult, within: clock.Duration) -> list[Finding]:
     """Pending duties falling due between as_of and as_of + within, soonest first."""
-    horizon = within.after(result.as_of)
-    soon = [f for f in result.findings if f.status is Status.PENDING and f.due and f.due <= horizon]
+    return due_within(result.findings, result.as_of, within)
+
+
+def due_within(
+    findings: Iterable[Finding], as_of: dt.datetime, within: clock.Duration
+) -> list[Finding]:
+    """Pending duties falling due between as_of and as_of + within, soonest first."""
+    horizon = within.after(as_of)
+    soon = [f for f in findings if f.status is Status.PENDING and f.due and f.due <= horizon]
     order = list(REGISTRY)
     return sorted(soon, key=lambda f: (f.due, order.index(f.rule), f.episode_id or ""))
 
@@ -233,24 +241,40 @@ def due_command(
     except clock.TimeError as problem:
         raise click.UsageError(f"--within: {problem}") from None
     privacy = Privacy(pseudonymise_key)
-    result = _run(
-        files,
-        as_of,
-        profile,
-        assume_tz,
-        fmt,
-        include_intelligence=include_intelligence,
-        privacy=privacy,
-    )
-    duties = due_soon(result, window)
+    if privacy.active:
+        result = _run(
+            files,
+            as_of,
+            profile,
+            assume_tz,
+            fmt,
+            include_intelligence=include_intelligence,
+            privacy=privacy,
+        )
+        moment, profile_name, counts = result.as_of, result.profile, result.counts
+        duties, errors = due_soon(result, window), result.errors
+    else:
+        # The engine: only pending duties are kept from each partition (`--jobs` as for check).
+        outcome, moment, chosen = _engine(
+            files,
+            as_of,
+            profile,
+            assume_tz,
+            fmt,
+            jobs,
+            keep=frozenset({Status.PENDING}),
+            include_intelligence=include_intelligence,
+        )
+        duties = due_within(outcome.findings, moment, window)
+        profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
     if fmt == "json":
         payload = {
-            "as_of": clock.iso(result.as_of),
+            "as_of": clock.iso(moment),
             "within": str(window),
-            "profile": result.profile,
-            "counts": result.counts.to_dict(),
+            "profile": profile_name,
+            "counts": counts.to_dict(),
             "due": [f.to_dict() for f in duties],
-            "errors": result.to_dict()["errors"],
+            "errors": [error_dict(e) for e in errors],
         }
         click.echo(json.dumps(privacy.data(payload), indent=2))
         return
@@ -259,7 +283,7 @@ def due_command(
         for f in duties
     ]
     lines.append(
-        f"{len(duties)} duties due within {window} of {clock.iso(result.as_of)}"
-        + (f"; {len(result.errors)} rejected events" if result.errors else "")
+        f"{len(duties)} duties due within {window} of {clock.iso(moment)}"
+        + (f"; {len(errors)} rejected events" if errors else "")
     )
     click.echo(privacy.text("\n".join(lines)))
