@@ -68,6 +68,22 @@ def parse_instant(text: object, assume_tz: str | None = None) -> dt.datetime:
     return localise(parsed, assume_tz)
 
 
+def instant_or_none(text: str) -> dt.datetime | None:
+    """`parse_instant`'s answer for the common shape (ISO with an offset, in range), else None.
+
+    The reader's fast path: anything unusual (padding, no offset, out of range) is left to
+    `parse_instant`, which decides and words the error.
+    """
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None or "T" not in text or not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        return None
+    utc = parsed.astimezone(UTC)
+    return utc if _EARLIEST <= utc < _LATEST else None
+
+
 def localise(naive: dt.datetime, tz_name: str) -> dt.datetime:
     """Attach a zone to a naive wall-clock time (refusing spring-gap and autumn-fold times): UTC."""
     try:
