@@ -174,3 +174,29 @@ def test_jobs_give_byte_identical_output(tmp_path: Path) -> None:
         path, "2026-05-31", "statutory", False, jobs=2, spill_bytes=0, partition_bytes=size // 4
     )
     assert parts >= 4 and spilled == one
+
+
+def test_report_and_due_jobs_give_the_same_output(tmp_path: Path) -> None:
+    """Issue 10 point 3: `report --jobs 2` and `due --jobs 2` print what `--jobs 1` prints."""
+    import subprocess
+    import sys
+
+    from missing_protocol import synth
+
+    path = tmp_path / "year.jsonl"
+    synth.write(synth.generate(40, 160), path)
+    script = str(Path(sys.executable).parent / "missing-protocol")
+    commands = [
+        ["report", str(path), "--from", "2025-04-01", "--to", "2026-04-01", "--format", "json"],
+        ["due", str(path), "--within", "P30D", "--format", "json"],
+    ]
+    for command in commands:
+        outputs = [
+            subprocess.run(
+                [script, *command, "--as-of", "2025-10-01", "--jobs", jobs],
+                capture_output=True,
+                check=False,
+            ).stdout
+            for jobs in ("1", "2")
+        ]
+        assert outputs[0] and outputs[0] == outputs[1]
