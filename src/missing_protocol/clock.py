@@ -255,6 +255,7 @@ def _holidays_between(after: int, upto: int) -> int:
     return count
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a log's deadlines start on a few thousand distinct days
 def add_working_days(day: dt.date, n: int) -> dt.date:
     """The n-th working day after `day` (n >= 1): weekdays that are not bank holidays.
 

@@ -53,17 +53,21 @@ class Episode:
     plan: PlanMade | None = None
     notifications: tuple[Notified, ...] = ()
     child: Child | None = None
+    # Read by every rule many times: plain attributes, copied from the report once.
+    episode_id: str = attrs.field(init=False, eq=False, repr=False)
+    child_id: str = attrs.field(init=False, eq=False, repr=False)
+    reported_at: dt.datetime = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def episode_id(self) -> str:
+    @episode_id.default
+    def _episode_id(self) -> str:
         return self.reported.episode_id
 
-    @property
-    def child_id(self) -> str:
+    @child_id.default
+    def _child_id(self) -> str:
         return self.reported.child_id
 
-    @property
-    def reported_at(self) -> dt.datetime:
+    @reported_at.default
+    def _reported_at(self) -> dt.datetime:
         return self.reported.at
 
     @property
