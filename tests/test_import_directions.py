@@ -28,6 +28,9 @@ PARTS = {
     "rules": "core",
     "diagram": "core",
     "check": "check",
+    "engine": "check",  # the batch path of check, derived from the core's rules
+    "workflow": "check",  # one-event validation: the reader, fold and rules reused
+    "serve": "cli",  # the HTTP edge, as thin as the CLI
     "formats": "events",  # the event log reader and writer
     "tabular": "national",
     "ssda903": "national",
@@ -62,8 +65,10 @@ def _dotted(path: Path) -> str:
 
 def part_of(dotted: str) -> str | None:
     """The part of `missing_protocol.<dotted>`; None for a module no part claims yet."""
+    if not dotted:
+        return PARTS[""]
     names = dotted.split(".")
-    for n in range(len(names), -1, -1):
+    for n in range(len(names), 0, -1):
         if ".".join(names[:n]) in PARTS:
             return PARTS[".".join(names[:n])]
     return None

@@ -10,13 +10,12 @@ the same figures for the previous period of the same length, and the change.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 import attrs
-import h3
-import pendulum
 
 from missing_protocol.common.period import Period
 from missing_protocol.episode import Assembly, Episode
@@ -38,7 +37,7 @@ class Sighting:
     kind: PlaceKind
     episode_id: str
     child_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     location: Location
 
 
@@ -98,10 +97,14 @@ def place_key(name: str) -> str:
 def cell_of(location: Location, resolution: int) -> str | None:
     if location.lat is None or location.lon is None:
         return None
+    import h3  # extra `intelligence`: only places with coordinates need it
+
     return str(h3.latlng_to_cell(location.lat, location.lon, resolution))
 
 
 def cell_centre(cell: str) -> tuple[float, float]:
+    import h3
+
     lat, lon = h3.cell_to_latlng(cell)
     return (round(float(lat), 6), round(float(lon), 6))
 

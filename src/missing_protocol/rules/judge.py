@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-import pendulum
 
 from missing_protocol import clock
 from missing_protocol.episode import Assembly, Episode
@@ -17,13 +16,27 @@ from missing_protocol.rules.registry import REGISTRY, Finding, Status
 class Context:
     """What every rule may read besides its episode: the moment judged, the profile, the log."""
 
-    as_of: pendulum.DateTime
+    as_of: dt.datetime
     profile: Profile
     assembly: Assembly
+    # The statuses whose findings are wanted (None: all). Others are judged but not worded,
+    # e.g. `check --only-problems` never formats the message of a finding it will not show.
+    keep: frozenset[Status] | None = None
+    _sources: dict[str, str] = attrs.field(factory=dict, eq=False, repr=False)
 
     def parameters(self, episode: Episode) -> Parameters:
         """The profile version in force at the episode's report."""
         return self.profile.at(episode.reported_at)
+
+    def source(self, rule_id: str) -> str:
+        """The rule's source as this profile cites it (worded once per check, not per finding)."""
+        cited = self._sources.get(rule_id)
+        if cited is None:
+            cited = self._sources[rule_id] = self.profile.source_for(REGISTRY[rule_id].source)
+        return cited
+
+    def wanted(self, status: Status) -> bool:
+        return self.keep is None or status in self.keep
 
 
 def status_of(due: dt.datetime, done: dt.datetime | None, as_of: dt.datetime) -> Status:
@@ -37,6 +50,13 @@ def _span(start: dt.datetime, end: dt.datetime) -> str:
     return f"{hours:.0f} h" if hours < 72 else f"{hours / 24:.1f} days"
 
 
+# What a rule gives for a finding whose status the check does not keep (`Context.keep`): the
+# status alone, which `evaluate` reads to drop it.
+_UNWANTED = {
+    status: Finding(status.value, status, None, None, None, None, None, "", "") for status in Status
+}
+
+
 def finding(
     rule_id: str,
     episode: Episode,
@@ -48,16 +68,18 @@ def finding(
     due: dt.datetime | None = None,
     done: dt.datetime | None = None,
 ) -> Finding:
+    if not ctx.wanted(status):
+        return _UNWANTED[status]  # judged, but not part of the answer: nothing to build
     return Finding(
         rule=rule_id,
         status=status,
         episode_id=episode.episode_id,
         child_id=episode.child_id,
         responsible=responsible,
-        due=pendulum.instance(due) if due else None,
-        done=pendulum.instance(done) if done else None,
+        due=due,
+        done=done,
         message=message,
-        source=ctx.profile.source_for(REGISTRY[rule_id].source),
+        source=ctx.source(rule_id),
     )
 
 
@@ -79,7 +101,7 @@ def deadline_finding(
         ctx,
         status=status,
         responsible=responsible,
-        message=deadline_message(what, status, due, done),
+        message=deadline_message(what, status, due, done) if ctx.wanted(status) else "",
         due=due,
         done=done,
     )
@@ -98,8 +120,6 @@ def deadline_message(what: str, status: Status, due: dt.datetime, done: dt.datet
     return f"{what}: not done; due by {when}"
 
 
-def first_at_or_after(
-    times: list[pendulum.DateTime], start: dt.datetime
-) -> pendulum.DateTime | None:
+def first_at_or_after(times: list[dt.datetime], start: dt.datetime) -> dt.datetime | None:
     later = [t for t in times if t >= start]
     return min(later) if later else None

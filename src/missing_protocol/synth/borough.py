@@ -131,7 +131,7 @@ def apportion(total: int, weights: Sequence[int]) -> list[int]:
     return parts
 
 
-def instant(start: pendulum.DateTime, seconds: float) -> pendulum.DateTime:
+def instant(start: dt.datetime, seconds: float) -> pendulum.DateTime:
     # Whole minutes, on the real clock (UTC arithmetic is elapsed time across clock changes).
-    moment = start.in_timezone("UTC") + dt.timedelta(seconds=seconds)
+    moment = pendulum.instance(start).in_timezone("UTC") + dt.timedelta(seconds=seconds)
     return moment.replace(second=0, microsecond=0)

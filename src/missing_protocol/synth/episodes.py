@@ -110,7 +110,7 @@ def repeat_strategy(
         return []
     start = spec.start
     seen.reports = [t for t in seen.reports if start - t <= REPEAT_WINDOW] + [start]
-    seen.discussions += [e.at for e in made if isinstance(e, StrategyDiscussion)]
+    seen.discussions += [pendulum.instance(e.at) for e in made if isinstance(e, StrategyDiscussion)]
     recent = any(start - t <= REPEAT_WINDOW for t in seen.discussions)
     if len(seen.reports) < REPEAT_COUNT or recent or rng.random() >= 0.8:
         return []

@@ -99,11 +99,11 @@ def _episodes_of(events: Sequence[Event]) -> list[_Ep]:
         if isinstance(e, Reported):
             reported[e.episode_id] = e
         elif isinstance(e, Found):
-            ended[e.episode_id] = e.at
+            ended[e.episode_id] = pendulum.instance(e.at)
             if e.location is not None:
                 place[e.episode_id] = e.location.name
         elif isinstance(e, ReportCancelled):
-            ended[e.episode_id] = e.at
+            ended[e.episode_id] = pendulum.instance(e.at)
             cancelled.add(e.episode_id)
         elif isinstance(e, InterviewCompleted):
             interview[e.episode_id] = e
@@ -114,11 +114,11 @@ def _episodes_of(events: Sequence[Event]) -> list[_Ep]:
             _Ep(
                 episode_id=eid,
                 child_id=r.child_id,
-                reported=r.at,
+                reported=pendulum.instance(r.at),
                 ended=ended[eid],
                 cancelled=eid in cancelled,
                 found_at=place.get(eid),
-                interviewed=done.at if done else None,
+                interviewed=pendulum.instance(done.at) if done else None,
                 risks=frozenset(done.risks) if done else frozenset(),
             )
         )
