@@ -98,7 +98,9 @@ def evaluate(
     for episode in assembly.episodes:
         for rule in protocol:
             found = rule.evaluate(episode, ctx)
-            if found is not None:
+            if isinstance(found, tuple):  # a rule with one finding per item (PLAN-ACTION-DUE)
+                findings.extend(found)
+            elif found is not None:
                 findings.append(found)
     if include_intelligence:
         on_reports = rules_of("protocol", Subject.SELF_REPORT)

@@ -112,7 +112,18 @@ def _approx_time(assume_tz: str | None) -> Callable[[Any, type], ApproxTime]:
     return hook
 
 
-def _plan_actions() -> Callable[[Any, type], tuple[PlanAction, ...]]:
+def _plan_actions(assume_tz: str | None) -> Callable[[Any, type], tuple[PlanAction, ...]]:
+    approx = _approx_time(assume_tz)
+
+    def optional(item: Mapping[str, Any], key: str, field: str, read: Callable[[Any], Any]) -> Any:
+        # An action's own `due` and `action_id` (CONTRACT §1); null means not given.
+        if item.get(key) is None:
+            return None
+        try:
+            return read(item[key])
+        except ValueError as problem:
+            raise FieldError(str(problem), field) from None
+
     def hook(value: Any, _: type) -> tuple[PlanAction, ...]:
         if not isinstance(value, list):
             raise ValueError('expected a list of {"kind": …, "owner": …}')
@@ -131,7 +142,11 @@ def _plan_actions() -> Callable[[Any, type], tuple[PlanAction, ...]]:
                 owner = _strict_str(item["owner"], str)
             except ValueError as problem:
                 raise FieldError(str(problem), f"actions[{i}].owner") from None
-            actions.append(PlanAction(kind, owner))
+            due = optional(item, "due", f"actions[{i}].due", lambda v: approx(v, object))
+            action_id = optional(
+                item, "action_id", f"actions[{i}].action_id", lambda v: _strict_str(v, str)
+            )
+            actions.append(PlanAction(kind, owner, due, action_id))
         return tuple(actions)
 
     return hook
@@ -150,7 +165,9 @@ def converter(assume_tz: str | None = None) -> cattrs.Converter:
     conv.register_structure_hook(Ethnicity, lambda v, _: Ethnicity(_strict_str(v, str)))
     conv.register_structure_hook(Location, _location)
     conv.register_structure_hook_func(lambda t: t == tuple[str, ...], _string_list)
-    conv.register_structure_hook_func(lambda t: t == tuple[PlanAction, ...], _plan_actions())
+    conv.register_structure_hook_func(
+        lambda t: t == tuple[PlanAction, ...], _plan_actions(assume_tz)
+    )
     conv.register_structure_hook(Source, lambda v, _: v)
     approx = _approx_time(assume_tz)
     conv.register_structure_hook_func(lambda t: t == ApproxTime, approx)
@@ -399,7 +416,12 @@ def _json_value(value: Any) -> Any:
             return value.name
         return {"name": value.name, "lat": value.lat, "lon": value.lon}
     if isinstance(value, PlanAction):
-        return {"kind": value.kind.value, "owner": value.owner}
+        action: dict[str, Any] = {"kind": value.kind.value, "owner": value.owner}
+        if value.due is not None:
+            action["due"] = _json_value(value.due)
+        if value.action_id is not None:
+            action["action_id"] = value.action_id
+        return action
     if isinstance(value, tuple):
         return [_json_value(v) for v in value]
     return value
@@ -441,6 +463,7 @@ def assembled_events(assembly: Assembly) -> Iterator[Event]:
         ):
             if event is not None:
                 yield event
+        yield from episode.actions_completed
         yield from episode.notifications
     for talks in assembly.strategy_discussions.values():
         yield from talks
