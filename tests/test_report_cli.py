@@ -113,7 +113,13 @@ def test_html_and_csv_outputs(log: Path, tmp_path: Path) -> None:
         "hotspots_found_at.csv",
         "hotspots_missing_from.csv",
         "intelligence_summary.csv",
+        "interview_reasons.csv",  # issue 14: what interviews told us
+        "interview_risks.csv",
         "interviews.csv",
+        "plan_actions_by_kind.csv",
+        "plan_actions_by_owner.csv",
+        "plans.csv",
+        "plans_by_month.csv",
         "self_report_classes.csv",
         "self_report_reasons.csv",
         "sex.csv",

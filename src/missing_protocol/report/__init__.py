@@ -23,6 +23,7 @@ from missing_protocol.report.figures import (
     cohort_of,
     compute,
 )
+from missing_protocol.report.interviews import learned
 from missing_protocol.report.suppression import INTERNAL, PUBLISHED, SUPPRESSED, Disclosure
 
 
@@ -41,14 +42,18 @@ def period_report(
     episode's report.
     """
     log = assemble_parsed(parsed)
-    return compute(
+    chosen = None if profile is None else profiles.load(profile)
+    figures = compute(
         log.assembly,
         period,
         authority,
         rhi_within=rhi_within,
-        profile=None if profile is None else profiles.load(profile),
+        profile=chosen,
         rejected_events=log.rejected,
     )
+    # What interviews told us: plans are judged by the profile given, else the statutory one.
+    told = learned(log.assembly, period, authority, chosen or profiles.load("statutory"))
+    return attrs.evolve(figures, learned=told)
 
 
 @attrs.frozen

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from missing_protocol.intelligence.hotspots import PlaceKind
+from missing_protocol.report import interviews, interviews_tables
 from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Cohort, Hotspot, PeriodFigures
 from missing_protocol.report.partnership import Partnership
@@ -109,6 +110,8 @@ def tables(
         "hotspots_missing_from.csv": _places(f.missing_from, d),
         "hotspots_found_at.csv": _places(f.found_at, d),
     }
+    if f.learned is not None:
+        out |= interviews_tables.csv_tables(interviews.shown(f.learned, d))
     if partnership is not None:
         out |= partnership_tables(partnership)
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 
 from missing_protocol import clock
-from missing_protocol.report import charts, html_partnership, tables
+from missing_protocol.report import charts, html_interviews, html_partnership, interviews, tables
 from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Hotspot, PeriodFigures
 from missing_protocol.report.html_parts import card, table
@@ -142,6 +142,7 @@ Median time missing {escape(w.length(f.duration.median))}; longest
 {table(["Stage", "Episodes", "% of found"], tables.interviews(f, d))}
 </div>
 </section>
+{"" if f.learned is None else html_interviews.section(interviews.shown(f.learned, d))}\
 <section>
 <h2>Ethnicity and sex of the children</h2>
 <div class="grid">
