@@ -317,3 +317,6 @@ def test_demo_prints_the_headline_figures_and_writes_the_html(tmp_path: Path) ->
     page = (out / "report.html").read_text("utf-8")
     assert "806" in page and "Young people's own reports" in page
     assert "RESTRICTED" not in page and "P0001" not in page
+    # Issue 14: the demo shows what interviews told us, in its output and on the page.
+    assert "What interviews told us: 583 return interviews" in result.stdout
+    assert 'id="interviews-told-us"' in page

@@ -329,3 +329,40 @@ def test_the_section_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert "Support from the wider family network" in dom
     assert "profile from 15 March 2026" in dom  # the version line's label in the chart
     assert "Reasons most often given: boredom" in dom
+
+
+def test_the_example_year_shows_the_section_with_plausible_figures() -> None:
+    """Issue 14 point 4: the shipped example's interviews and plans carry reasons, risks and
+    actions; the family-network share grows through the year (the council's aim) and the
+    published figures stay those of issue 5."""
+    from missing_protocol import synth
+    from missing_protocol.cli.demo import example_events
+
+    figures = period_report(example_events(), synth.PERIOD, synth.AUTHORITY)
+    assert (figures.episodes, figures.children) == (806, 190)
+    s = section(figures, PUBLISHED)
+    assert s["interviews"] > 500 and len(s["top_reasons"]) == 5
+    by_cohort = {r["label"]: r["by_cohort"] for r in s["reasons"] if not r.get("pooled")}
+    assert by_cohort["conflict in placement"]["from_home"] == 0
+    assert by_cohort["conflict at home"]["own_looked_after"] == 0
+    months = s["by_month"]
+
+    def share(rows: list[dict[str, Any]]) -> float:
+        return sum(r["family_network"] for r in rows) / sum(r["plans"] for r in rows)
+
+    assert share(months[-3:]) > share(months[:3]) + 0.1
+    kinds = {k["label"]: k["actions"] for k in s["plans"]["by_kind"]}
+    assert all(isinstance(n, int) and n > 50 for n in kinds.values())
+
+
+def test_the_example_year_actions_fall_due_and_are_followed_through() -> None:
+    """PLAN-ACTION-DUE on the example: actions met, late and never done, none pending at the
+    example's as-of, every one owned by the action's owner."""
+    from missing_protocol import check, synth
+    from missing_protocol.cli.demo import example_events
+
+    result = check(example_events(), as_of=synth.EXAMPLE_AS_OF)
+    actions = [f for f in result.findings if f.rule == "PLAN-ACTION-DUE"]
+    statuses = {f.status.value for f in actions}
+    assert statuses == {"met", "late", "overdue"}
+    assert {f.responsible for f in actions} >= {"Harryford CAMHS", "Virtual School"}

@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from missing_protocol import clock
+from missing_protocol import clock, synth_interviews
 from missing_protocol.formats.events import event_json
 from missing_protocol.lifecycle import LIFECYCLE_ORDER
 from missing_protocol.model import (
@@ -251,6 +251,8 @@ def generate(
         )
         episode_events.extend(made)
     episode_events.extend(_intelligence(random.Random(f"{seed}:intelligence"), episode_events))
+    # Reasons, risks and plans' actions (issue 14): their own generator, no time or count moves.
+    episode_events = synth_interviews.enrich(random.Random(f"{seed}:interviews"), episode_events)
     episode_events.sort(key=_order)
     return events + episode_events
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -11,7 +12,7 @@ from missing_protocol import profiles, synth
 from missing_protocol.cli._app import app
 from missing_protocol.cli.report import build_report, write_outputs
 from missing_protocol.formats.events import Parsed, read_file
-from missing_protocol.report import PUBLISHED, assemble_parsed
+from missing_protocol.report import PUBLISHED, assemble_parsed, interviews, interviews_tables
 from missing_protocol.report import wording as w
 from missing_protocol.report.partnership import Partnership
 
@@ -60,6 +61,17 @@ def partnership_line(part: Partnership) -> str:
     )
 
 
+def interviews_line(told: dict[str, Any]) -> str:
+    """One sentence from 'What interviews told us': top reasons and family-network actions."""
+    kinds = {k["label"]: k for k in told["plans"]["by_kind"]}
+    family = kinds["family_network"]
+    return (
+        f"What interviews told us: {interviews_tables.summary(told)} "
+        f"{told['plans']['after_interview']} plans followed; {family['children']} children "
+        f"had family-network support in theirs."
+    )
+
+
 @app.command("demo")
 @click.option(
     "--out",
@@ -87,6 +99,8 @@ def demo_command(out_dir: str) -> None:
     for line in w.headline(figures, PUBLISHED):
         click.echo(f"  {line}")
     click.echo(f"  {partnership_line(part)}")
+    if figures.learned is not None:
+        click.echo(f"  {interviews_line(interviews.shown(figures.learned, PUBLISHED))}")
     html = Path(out_dir) / "report.html"
     write_outputs(figures, PUBLISHED, str(html), None, part)
     click.echo("")
