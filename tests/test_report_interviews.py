@@ -206,15 +206,21 @@ def test_plans_by_month_with_a_family_network_action_and_profile_versions(tmp_pa
         'name = "relaunch"\n[[versions]]\neffective_from = 2026-03-15\nplan_within = "PT72H"\n',
         encoding="utf-8",
     )
-    s = section(report(SPRING, profile=profiles.load(toml)))
+    # E9, reported after the relaunch, is judged by its 72 hours; the others by 10 working days.
+    later = episode(
+        "E9", "C9", "20", reasons=("boredom",), plan_at="2026-03-24T09:00:00Z",
+        actions=(("education", "School"),),
+    )  # fmt: skip
+    s = section(report(SPRING, [*LOG, *later], profile=profiles.load(toml)))
     assert s["by_month"] == [
         {"month": "2026-02", "plans": 0, "family_network": 0},
-        {"month": "2026-03", "plans": 5, "family_network": 4},
+        {"month": "2026-03", "plans": 6, "family_network": 4},
     ]
     assert s["versions"] == ["2026-03-15"]
-    # E6 now counts as interviewed; E4 (reported 12 March) is still judged by 10 working days.
-    assert s["interviews"] == 5
-    assert s["plans"]["deadlines"] == ["10 working days"]
+    # E6 (interviewed in February) now counts too.
+    assert s["interviews"] == 6
+    assert s["plans"]["deadlines"] == ["10 working days", "PT72H"]
+    assert (s["plans"]["after_interview"], s["plans"]["within_deadline"]) == (5, 4)
 
 
 def test_small_counts_are_hidden_and_rare_free_text_pooled() -> None:

@@ -33,6 +33,12 @@ KIND_LABELS = {
 }
 COHORT_HEADER = ["Looked after here", "Placed here", "From home"]
 TITLE = "What interviews told us"
+TALLY = ("actions", "plans", "children")
+MENTION_HEADER = ["Interviews", "Children", *COHORT_HEADER]
+NONE_ROW = ["(none)", *([""] * len(MENTION_HEADER))]
+KIND_HEADER = ["Action", "Actions", "Plans", "Children"]
+OWNER_HEADER = ["Owner", "Actions", "Plans", "Children"]
+MONTH_HEADER = ["Month", "Plans made", "With a family-network action"]
 
 
 def risk_label(code: str) -> str:
@@ -71,9 +77,6 @@ def kinds(s: Section) -> Rows:
     ]
 
 
-TALLY = ("actions", "plans", "children")
-
-
 def owners(s: Section) -> Rows:
     return [
         [
@@ -91,13 +94,6 @@ def months(s: Section) -> Rows:
         [w.month_label(m["month"]), w.shown(m["plans"]), w.shown(m["family_network"])]
         for m in s["by_month"]
     ]
-
-
-MENTION_HEADER = ["Interviews", "Children", *COHORT_HEADER]
-NONE_ROW = ["(none)", *([""] * len(MENTION_HEADER))]
-KIND_HEADER = ["Action", "Actions", "Plans", "Children"]
-OWNER_HEADER = ["Owner", "Actions", "Plans", "Children"]
-MONTH_HEADER = ["Month", "Plans made", "With a family-network action"]
 
 
 def summary(s: Section) -> str:
