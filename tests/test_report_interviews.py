@@ -15,7 +15,8 @@ import jsonschema
 import pendulum
 import pytest
 
-from missing_protocol import profiles
+from missing_protocol import check, profiles, synth
+from missing_protocol.cli.demo import example_events
 from missing_protocol.formats.events import read_objects
 from missing_protocol.report import (
     INTERNAL,
@@ -337,14 +338,16 @@ def test_the_section_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert "Reasons most often given: boredom" in dom
 
 
-def test_the_example_year_shows_the_section_with_plausible_figures() -> None:
+@pytest.fixture(scope="module")
+def example() -> list[Any]:
+    return example_events()
+
+
+def test_the_example_year_shows_the_section_with_plausible_figures(example: list[Any]) -> None:
     """Issue 14 point 4: the shipped example's interviews and plans carry reasons, risks and
     actions; the family-network share grows through the year (the council's aim) and the
     published figures stay those of issue 5."""
-    from missing_protocol import synth
-    from missing_protocol.cli.demo import example_events
-
-    figures = period_report(example_events(), synth.PERIOD, synth.AUTHORITY)
+    figures = period_report(example, synth.PERIOD, synth.AUTHORITY)
     assert (figures.episodes, figures.children) == (806, 190)
     s = section(figures, PUBLISHED)
     assert s["interviews"] > 500 and len(s["top_reasons"]) == 5
@@ -361,13 +364,10 @@ def test_the_example_year_shows_the_section_with_plausible_figures() -> None:
     assert all(isinstance(n, int) and n > 50 for n in kinds.values())
 
 
-def test_the_example_year_actions_fall_due_and_are_followed_through() -> None:
+def test_the_example_year_actions_fall_due_and_are_followed_through(example: list[Any]) -> None:
     """PLAN-ACTION-DUE on the example: actions met, late and never done, none pending at the
     example's as-of, every one owned by the action's owner."""
-    from missing_protocol import check, synth
-    from missing_protocol.cli.demo import example_events
-
-    result = check(example_events(), as_of=synth.EXAMPLE_AS_OF)
+    result = check(example, as_of=synth.EXAMPLE_AS_OF)
     actions = [f for f in result.findings if f.rule == "PLAN-ACTION-DUE"]
     statuses = {f.status.value for f in actions}
     assert statuses == {"met", "late", "overdue"}
