@@ -113,7 +113,7 @@ def _kinds(
     return sorted(kinds or [ActionKind.OTHER], key=list(ActionKind).index)
 
 
-def _at(start: dt.datetime, seconds: float) -> pendulum.DateTime:
+def _at(start: dt.datetime, seconds: float) -> dt.datetime:
     # Whole minutes on the real clock.
     return clock.utc_instant((start.timestamp() + seconds) // 60 * 60)
 
@@ -125,7 +125,7 @@ def _plan(
     reasons: tuple[str, ...],
     care: bool,
 ) -> tuple[PlanMade, list[ActionCompleted]]:
-    made = clock.local(plan.at).date()
+    made = clock.london_date(plan.at)
     kinds = _kinds(rng, risks, reasons, made)
     actions, done = [], []
     for n, kind in enumerate(kinds, start=1):

@@ -41,7 +41,7 @@ def action_due(action: PlanAction, plan: PlanMade) -> dt.datetime | None:
     if due is None or isinstance(due, dt.datetime):
         return due
     # The last instant of the day, so any time that day is at or before it.
-    return clock.localise(dt.datetime.combine(due, dt.time.max), clock.LONDON)
+    return clock.end_of_london_day(due) - dt.timedelta(microseconds=1)
 
 
 def completed_at(episode: Episode, action: PlanAction) -> dt.datetime | None:
