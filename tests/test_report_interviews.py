@@ -334,7 +334,7 @@ def test_the_section_renders_in_headless_chromium(tmp_path: Path) -> None:
     dom = headless(found, tmp_path / "profile", "--dump-dom", page.as_uri()).stdout
     assert 'id="interviews-told-us"' in dom
     assert "Support from the wider family network" in dom
-    assert "profile from 15 March 2026" in dom  # the version line's label in the chart
+    assert "profile version from 15 Mar 2026" in dom  # the version line's label in the chart
     assert "Reasons most often given: boredom" in dom
 
 

@@ -7,7 +7,6 @@ gives a hidden count away. Each profile version starting in the period is a dash
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from html import escape
 
@@ -16,21 +15,12 @@ import matplotlib
 from missing_protocol.report import charts
 from missing_protocol.report import interviews_tables as t
 from missing_protocol.report import wording as w
+from missing_protocol.report.compliance_chart import VERSION, version_x
 from missing_protocol.report.html_parts import table
 from missing_protocol.report.suppression import SUPPRESSED
 
 PLANS = "#56B4E9"
 FAMILY = "#009E73"
-VERSION = "#D55E00"
-
-
-def _version_x(version: dt.date, months: list[str]) -> float | None:
-    """Where a version's first day falls on the month axis (bar centres at 0, 1, …)."""
-    key = f"{version.year:04d}-{version.month:02d}"
-    if key not in months:
-        return None
-    days = calendar.monthrange(version.year, version.month)[1]
-    return months.index(key) - 0.5 + (version.day - 1) / days
 
 
 def chart(s: t.Section) -> str:
@@ -58,13 +48,13 @@ def chart(s: t.Section) -> str:
             )
             hidden = [x for x, v in zip(xs, values, strict=True) if v == SUPPRESSED]
             charts._mark_hidden(axes, hidden, peak * 0.02)
+        # Marked as on the compliance chart: a dashed line on the day each version starts.
         for version in s["versions"]:
-            x = _version_x(dt.date.fromisoformat(version), months)
-            if x is None:
-                continue
+            at = dt.date.fromisoformat(version)
+            x = version_x(at, months)
             axes.axvline(x, color=VERSION, linestyle="--", linewidth=1.2)
             axes.text(
-                x, peak * 1.08, f" profile from {w.day(dt.date.fromisoformat(version))}",
+                x + 0.05, peak * 1.08, f"profile version from {at.day} {at:%b %Y}",
                 color=VERSION, fontsize=8, va="bottom",
             )  # fmt: skip
         axes.set_ylim(0, peak * 1.25)

@@ -25,6 +25,7 @@ from missing_protocol import clock
 from missing_protocol.episode import Assembly, Episode
 from missing_protocol.model import ActionKind
 from missing_protocol.profiles import Profile
+from missing_protocol.report.compliance import versions_inside
 from missing_protocol.report.figures import Cohort, CohortCounts, Period, cohort_of
 from missing_protocol.report.suppression import Disclosure
 
@@ -169,11 +170,7 @@ def learned(assembly: Assembly, period: Period, authority: str, profile: Profile
         ),
         owners=_tallies(((a.owner, ep.episode_id, ep.child_id) for a, ep in actions), None),
         months=_months(assembly, period, authority),
-        versions=tuple(
-            v.effective_from
-            for v in profile.versions
-            if v.effective_from is not None and period.start < v.effective_from < period.end
-        ),
+        versions=versions_inside(profile, period),
     )
 
 
