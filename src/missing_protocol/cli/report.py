@@ -25,7 +25,7 @@ from missing_protocol.cli._figures import (
     parse_period,
     period_options,
 )
-from missing_protocol.cli._options import assume_tz_option, format_option, load_profile
+from missing_protocol.cli._options import assume_tz_option, format_option, jobs_option, load_profile
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
 from missing_protocol.intelligence.pseudonymise import collecting, identifiers
@@ -162,6 +162,7 @@ def write_outputs(
 @pseudonymise_option
 @as_of_option
 @split_at_option
+@jobs_option
 def report_command(
     files: tuple[str, ...],
     start: str,
@@ -177,6 +178,7 @@ def report_command(
     pseudonymise_key: str | None,
     as_of: str | None,
     split_at: str | None,
+    jobs: int,
 ) -> None:
     """The period report for scrutiny: episodes and children in [--from, --to), by cohort.
 
@@ -214,6 +216,7 @@ def report_command(
         chosen_profile,
         moment,
         split_date(split_at, chosen_profile, period),
+        jobs=jobs,
     )
     privacy.emit(
         fmt,
