@@ -10,12 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-import matplotlib
-
-from missing_protocol.report import charts
 from missing_protocol.report import interviews_tables as t
 from missing_protocol.report import wording as w
-from missing_protocol.report.compliance_chart import VERSION, version_x
 from missing_protocol.report.html_parts import table
 from missing_protocol.report.suppression import SUPPRESSED
 
@@ -25,6 +21,11 @@ FAMILY = "#009E73"
 
 def chart(s: t.Section) -> str:
     """Plans made each month, and those with a family-network action; versions marked."""
+    import matplotlib  # matplotlib only when the page is drawn (the slim install has none)
+
+    from missing_protocol.report import charts
+    from missing_protocol.report.compliance_chart import VERSION, version_x
+
     rows = s["by_month"]
     months = [r["month"] for r in rows]
     shown = [(r["plans"], r["family_network"]) for r in rows]
