@@ -94,6 +94,10 @@ def plan(episode_id: str, at: str) -> Event:
     }
 
 
+def action_completed(episode_id: str, at: str, kind: str) -> Event:
+    return {"type": "action_completed", "episode_id": episode_id, "at": at, "kind": kind}
+
+
 def cancelled(episode_id: str, at: str) -> Event:
     return {"type": "report_cancelled", "episode_id": episode_id, "at": at}
 
@@ -221,7 +225,15 @@ def event_logs(draw: st.DrawFn, max_children: int = 3, max_episodes: int = 3) ->
                         events.append(completed(eid, stamp(u), independent=draw(st.booleans())))
                 if stage >= 3:
                     u += step(24 * 20)
-                    events.append(plan(eid, stamp(u)))
+                    made = plan(eid, stamp(u))
+                    # PLAN-ACTION-DUE: an action with its own due (a date or a moment), or none.
+                    due = u + step(24 * 30)
+                    made["actions"][0]["due"] = draw(
+                        st.sampled_from((None, due.date().isoformat(), stamp(due)))
+                    )
+                    events.append(made)
+                    if draw(st.booleans()):
+                        events.append(action_completed(eid, stamp(u + step(24 * 40)), "other"))
             # The next report comes strictly after this episode ends: two reports of one child
             # at one instant would leave their order to the episode ids.
             t += pendulum.duration(minutes=1) + step(24 * 40)

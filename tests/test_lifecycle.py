@@ -27,6 +27,7 @@ from missing_protocol.lifecycle import (
     INITIAL,
     LIFECYCLE_ORDER,
     LIFECYCLE_TYPES,
+    RECORDED_IN,
     RECORDING_EVENTS,
     STATES,
     TRANSITIONS,
@@ -36,7 +37,7 @@ from missing_protocol.lifecycle import (
     next_state,
 )
 
-ALL_EVENT_TYPES = tuple(sorted(set(LIFECYCLE_TYPES) | RECORDING_EVENTS))
+ALL_EVENT_TYPES = tuple(sorted(set(LIFECYCLE_TYPES) | RECORDING_EVENTS | set(RECORDED_IN)))
 
 # CONTRACT §2 written out by hand: the table derived from the machine must be exactly this.
 CONTRACT_TRANSITIONS = {
@@ -55,6 +56,9 @@ def expected_after(state: str, event_type: str) -> str | None:
     """The model: the state after `event_type`, or None when the lifecycle refuses it."""
     if event_type in RECORDING_EVENTS:
         return None if state == INITIAL else state
+    if event_type == "action_completed":
+        # CONTRACT §2: a plan's action is recorded done only once the plan exists.
+        return state if state == "plan_made" else None
     return TRANSITIONS.get((state, event_type))
 
 
@@ -138,7 +142,7 @@ class LifecycleModel(RuleBasedStateMachine):
 
     def _drive_bare(self, episode_id: str, event_type: str) -> None:
         """The library's own python-statemachine class, sent the event directly."""
-        if event_type in RECORDING_EVENTS:
+        if event_type in RECORDING_EVENTS or event_type in RECORDED_IN:
             return
         bare = self.bare[episode_id]
         before = str(bare.current_state_value)
@@ -258,8 +262,9 @@ def test_same_time_order_follows_the_lifecycle() -> None:
     assert order["reported"] < order["report_cancelled"]
     assert order["interview_declined"] == order["interview_completed"]
     assert order["interview_offered"] < order["interview_declined"] < order["plan_made"]
-    assert all(order[r] > max(order[t] for t in LIFECYCLE_TYPES) for r in RECORDING_EVENTS)
-    assert set(order) == set(LIFECYCLE_TYPES) | RECORDING_EVENTS
+    recording = RECORDING_EVENTS | set(RECORDED_IN)
+    assert all(order[r] > max(order[t] for t in LIFECYCLE_TYPES) for r in recording)
+    assert set(order) == set(LIFECYCLE_TYPES) | recording
 
 
 def test_same_time_events_in_any_order_apply_in_lifecycle_order() -> None:
@@ -278,3 +283,21 @@ def test_error_message_lists_the_allowed_next_events() -> None:
         "interview_offered"
     )
     assert "no further events" in str(LifecycleError("E1", "plan_made", "found"))
+
+
+@pytest.mark.parametrize("state", [s for s in STATES if s != INITIAL])
+def test_action_completed_is_accepted_only_once_the_plan_is_made(state: str) -> None:
+    """CONTRACT §2: `action_completed` is accepted for an episode in state `plan_made`, where it
+    does not move the lifecycle, and refused in every state before the plan exists."""
+    machine = EpisodeMachine("E1")
+    for step in _path_to(state):
+        machine.apply(step)
+    if state == "plan_made":
+        assert machine.apply("action_completed") == "plan_made"
+        assert next_state("E1", state, "action_completed") == "plan_made"
+        return
+    with pytest.raises(LifecycleError) as refused:
+        machine.apply("action_completed")
+    assert (refused.value.state, refused.value.event) == (state, "action_completed")
+    assert "only once the episode is plan_made" in str(refused.value)
+    assert machine.state == state

@@ -114,7 +114,13 @@ def test_html_and_csv_outputs(log: Path, tmp_path: Path) -> None:
         "hotspots_found_at.csv",
         "hotspots_missing_from.csv",
         "intelligence_summary.csv",
+        "interview_reasons.csv",  # issue 14: what interviews told us
+        "interview_risks.csv",
         "interviews.csv",
+        "plan_actions_by_kind.csv",
+        "plan_actions_by_owner.csv",
+        "plans.csv",
+        "plans_by_month.csv",
         "self_report_classes.csv",
         "self_report_reasons.csv",
         "sex.csv",
@@ -312,3 +318,6 @@ def test_demo_prints_the_headline_figures_and_writes_the_html(tmp_path: Path) ->
     page = (out / "report.html").read_text("utf-8")
     assert "806" in page and "Young people's own reports" in page
     assert "RESTRICTED" not in page and "P0001" not in page
+    # Issue 14: the demo shows what interviews told us, in its output and on the page.
+    assert "What interviews told us: 583 return interviews" in result.stdout
+    assert 'id="interviews-told-us"' in page

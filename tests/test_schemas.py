@@ -169,7 +169,9 @@ def valid(kind: FieldKind) -> st.SearchStrategy[Any]:
         "strings": st.lists(st.text(ALPHABET, max_size=5), max_size=3),
         "actions": st.lists(
             st.fixed_dictionaries(
-                {"kind": st.sampled_from(["other", "education", "disruption"]), "owner": ids}
+                {"kind": st.sampled_from(["other", "education", "disruption"]), "owner": ids},
+                # An action's own due time and id (CONTRACT §1, PLAN-ACTION-DUE).
+                optional={"due": st.one_of(dates, instants, st.none()), "action_id": ids},
             ),
             max_size=2,
         ),
@@ -210,6 +212,9 @@ WRONG: dict[str, list[Any]] = {
         [{"owner": "309"}],
         [{"kind": "lunch", "owner": "309"}],
         [{"kind": "other", "owner": ""}],
+        [{"kind": "other", "owner": "309", "due": "04/03/2026"}],
+        [{"kind": "other", "owner": "309", "due": "2026-03-04T10:00"}],
+        [{"kind": "other", "owner": "309", "action_id": ""}],
         ["other"],
     ],
 }

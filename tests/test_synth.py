@@ -15,6 +15,7 @@ from missing_protocol.formats.events import read_lines
 from missing_protocol.model import Event, EventError, Reported
 from missing_protocol.report import period_report
 from missing_protocol.report.figures import CohortCounts
+from missing_protocol.synth import year as synth_year
 
 
 def test_the_shipped_example_is_exactly_what_the_generator_makes() -> None:
@@ -103,3 +104,32 @@ def test_the_command_line_writes_a_log(tmp_path: Path) -> None:
     out = tmp_path / "year.jsonl"
     synth.main([str(out), "--children", "5", "--episodes", "12", "--seed", "9"])
     assert len(out.read_text("utf-8").splitlines()) > 12
+
+
+def test_reasons_risks_and_actions_change_only_their_own_fields(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 14: the interviews' reasons and risks and the plans' actions come from their own
+    seeded generator, after everything else: every time and count stays, and the only new
+    lines are the actions' completions."""
+    made = [json.loads(synth.dumps(e)) for e in synth.generate(40, 170, seed=1)]
+    monkeypatch.setattr(synth_year, "enrich", lambda rng, events: list(events))
+    bare = [json.loads(synth.dumps(e)) for e in synth.generate(40, 170, seed=1)]
+    content = {"reasons", "risks", "actions"}
+
+    def skeleton(line: dict[str, object]) -> dict[str, object]:
+        return {k: v for k, v in line.items() if k not in content}
+
+    kept = [line for line in made if line["type"] != "action_completed"]
+    assert [skeleton(x) for x in kept] == [skeleton(x) for x in bare]
+    assert len(made) > len(kept)
+    assert all(
+        line["at"] > plan_at(made, line["episode_id"])
+        for line in made
+        if line["type"] == "action_completed"
+    )
+
+
+def plan_at(lines: list[dict[str, object]], episode_id: object) -> str:
+    [plan] = [x for x in lines if x["type"] == "plan_made" and x["episode_id"] == episode_id]
+    return str(plan["at"])

@@ -106,8 +106,10 @@ def evaluate_keyed(
     for episode in assembly.episodes if episodes is None else episodes:
         for index, rule in enumerate(protocol):
             found = rule.evaluate(episode, ctx)
-            if found is not None and (keep is None or found.status in keep):
-                yield (0, episode.reported_at.timestamp(), episode.episode_id, index), found
+            # A rule may give one finding per item (PLAN-ACTION-DUE: per action), in item order.
+            for item, one in enumerate(found if isinstance(found, tuple) else (found,)):
+                if one is not None and (keep is None or one.status in keep):
+                    yield (0, episode.reported_at.timestamp(), episode.episode_id, index, item), one
     if include_intelligence:
         on_reports = rules_of("protocol", Subject.SELF_REPORT)
         for report in assembly.self_reports:

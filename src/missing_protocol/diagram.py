@@ -15,6 +15,7 @@ from missing_protocol.lifecycle import (
     FINAL_STATES,
     INITIAL,
     LIFECYCLE_ORDER,
+    RECORDED_IN,
     RECORDING_EVENTS,
     STATES,
     TRANSITIONS,
@@ -30,6 +31,10 @@ def mermaid() -> str:
         lines.append(f"    {state} --> [*]")
     note = ", ".join(sorted(RECORDING_EVENTS))
     lines.append(f"    %% {note}: accepted in any state of a known episode; state unchanged")
+    for etype, states in sorted(RECORDED_IN.items()):
+        lines.append(
+            f"    %% {etype}: accepted in {', '.join(sorted(states))} only; state unchanged"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -92,7 +97,8 @@ def _state_rows() -> list[str]:
         out = sorted(etype for (src, etype) in TRANSITIONS if src == state)
         nxt = "none (final)" if state in FINAL_STATES else _codes(out)
         if state != INITIAL:
-            nxt += f"; and {_codes(sorted(RECORDING_EVENTS))}"
+            recording = RECORDING_EVENTS | {e for e, ins in RECORDED_IN.items() if state in ins}
+            nxt += f"; and {_codes(sorted(recording))}"
         meaning = STATE_NOTES.get(state, "")
         rows.append(f"| `{state}` | {_codes(into)} | {meaning} | {nxt} |")
     return rows
@@ -105,7 +111,8 @@ def _order_lines() -> list[str]:
     lines = []
     for place, rank in enumerate(sorted(ranks), start=1):
         etypes = sorted(ranks[rank])
-        tail = " (they do not move the lifecycle)" if set(etypes) <= RECORDING_EVENTS else ""
+        recording = RECORDING_EVENTS | set(RECORDED_IN)
+        tail = " (they do not move the lifecycle)" if set(etypes) <= recording else ""
         lines.append(f"{place}. {_codes(etypes)}{tail}")
     return lines
 
@@ -147,6 +154,11 @@ def render_page() -> str:
         "of a known episode, including the final ones, and never move the lifecycle. A",
         "`strategy_discussion` needs only a known child (from a `child` record or a report); its",
         "`episode_id` is optional.",
+        "",
+        f"{_codes(sorted(RECORDED_IN))} records a plan's action done (PLAN-ACTION-DUE): it is",
+        "accepted only once the episode is `plan_made` and never moves the lifecycle. Before the",
+        "plan exists it is rejected: with field `at` when the episode's plan is made later (the",
+        "completion is dated too early), else with field `type`.",
         "",
         "## Events with the same `at`",
         "",

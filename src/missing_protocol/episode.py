@@ -16,6 +16,7 @@ import attrs
 from missing_protocol import clock
 from missing_protocol.lifecycle import INITIAL, LIFECYCLE_ORDER, LifecycleError, next_state
 from missing_protocol.model import (
+    ActionCompleted,
     Child,
     Disruption,
     Event,
@@ -53,6 +54,8 @@ class Episode:
     plan: PlanMade | None = None
     notifications: tuple[Notified, ...] = ()
     child: Child | None = None
+    # The plan's actions recorded done (PLAN-ACTION-DUE), in time order.
+    actions_completed: tuple[ActionCompleted, ...] = ()
     # Read by every rule many times: plain attributes, copied from the report once.
     episode_id: str = attrs.field(init=False, eq=False, repr=False)
     child_id: str = attrs.field(init=False, eq=False, repr=False)
@@ -226,6 +229,7 @@ def _fold(
     state = INITIAL
     slots: dict[str, object] = {}
     notifications: list[Notified] = []
+    done: list[ActionCompleted] = []
     taken: list[Event] = []
     for event in _ordered(events):
         try:
@@ -235,12 +239,20 @@ def _fold(
                 when = clock.iso(getattr(event, "at", None))
                 message = f"{event.type} at {when} is before episode {episode_id} was reported"
                 errors.append(error_for(event, "at", message))
+            elif isinstance(event, ActionCompleted) and _plan_after(events, event):
+                message = (
+                    f"action_completed at {clock.iso(event.at)} is before episode "
+                    f"{episode_id}'s plan was made"
+                )
+                errors.append(error_for(event, "at", message))
             else:
                 errors.append(error_for(event, "type", str(problem)))
             continue
         taken.append(event)
         if isinstance(event, Notified):
             notifications.append(event)
+        elif isinstance(event, ActionCompleted):
+            done.append(event)
         elif event.type in _SLOT:
             slots[_SLOT[event.type]] = event
     report = taken[0]
@@ -249,10 +261,16 @@ def _fold(
         reported=report,
         state=state,
         notifications=tuple(notifications),
+        actions_completed=tuple(done),
         child=children.get(report.child_id),
         **slots,  # type: ignore[arg-type]
     )
     return episode, taken
+
+
+def _plan_after(events: list[Event], event: ActionCompleted) -> bool:
+    """Whether the episode's plan comes later: then the action's time, not its type, is wrong."""
+    return any(isinstance(e, PlanMade) and e.at.timestamp() > event.at.timestamp() for e in events)
 
 
 def _merge_child(known: Child, extra: Child) -> Child | str:

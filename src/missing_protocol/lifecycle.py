@@ -11,6 +11,9 @@ from statemachine import State, StateMachine
 
 # Events that record a duty done without moving the lifecycle (accepted in any state).
 RECORDING_EVENTS = frozenset({"notified", "strategy_discussion"})
+# Events that record a duty done without moving the lifecycle, accepted only in these states:
+# a plan's action is done once the plan exists (CONTRACT §2).
+RECORDED_IN: dict[str, frozenset[str]] = {"action_completed": frozenset({"plan_made"})}
 
 
 class EpisodeLifecycle(StateMachine):
@@ -78,7 +81,7 @@ def _rank() -> dict[str, int]:
                     nxt.append(dst)
         frontier = nxt
     order = {etype: depth[TRANSITIONS_BY_TYPE_SOURCE[etype]] for etype in EVENT_OF_TYPE}
-    for etype in RECORDING_EVENTS:
+    for etype in (*RECORDING_EVENTS, *RECORDED_IN):
         order[etype] = max(depth.values()) + 1
     return order
 
@@ -98,6 +101,12 @@ class LifecycleError(Exception):
     def __str__(self) -> str:
         if self.state == INITIAL:
             return f"episode {self.episode_id} has no report yet: {self.event} cannot come first"
+        if self.event in RECORDED_IN:
+            states = " or ".join(sorted(RECORDED_IN[self.event]))
+            return (
+                f"episode {self.episode_id} is {self.state}: {self.event} is accepted only "
+                f"once the episode is {states}"
+            )
         allowed = sorted(etype for (src, etype) in TRANSITIONS if src == self.state)
         hint = f"; allowed next: {', '.join(allowed)}" if allowed else " (no further events)"
         return f"episode {self.episode_id} is {self.state}: {self.event} is not allowed{hint}"
@@ -107,6 +116,10 @@ def next_state(episode_id: str, state: str, event_type: str) -> str:
     """Fast path: the state after `event_type`, or LifecycleError. Same table as the machine."""
     if event_type in RECORDING_EVENTS:
         if state == INITIAL:
+            raise LifecycleError(episode_id, state, event_type)
+        return state
+    if event_type in RECORDED_IN:
+        if state not in RECORDED_IN[event_type]:
             raise LifecycleError(episode_id, state, event_type)
         return state
     try:
@@ -129,7 +142,7 @@ class EpisodeMachine:
         return str(self._machine.current_state_value)
 
     def apply(self, event_type: str) -> str:
-        if event_type in RECORDING_EVENTS:
+        if event_type in RECORDING_EVENTS or event_type in RECORDED_IN:
             return next_state(self.episode_id, self.state, event_type)
         event = EVENT_OF_TYPE.get(event_type)
         if event is None or (self.state, event_type) not in TRANSITIONS:

@@ -143,8 +143,12 @@ class Location:
 
 @attrs.frozen
 class PlanAction:
+    """One action of a plan; with a `due` (its own, else the plan's) it is a duty (PLAN-ACTION-DUE)."""
+
     kind: ActionKind
     owner: str
+    due: ApproxTime | None = None
+    action_id: str | None = None
 
 
 class Source(NamedTuple):
@@ -245,6 +249,19 @@ class PlanMade:
     at: dt.datetime
     actions: tuple[PlanAction, ...]
     due: ApproxTime | None = None  # a plan's target: a date, or a date-time with its offset
+    origin: Source = _origin_field()
+
+
+@attrs.frozen
+class ActionCompleted:
+    """A plan's action done (CONTRACT §1): accepted only once the episode has its plan."""
+
+    type: ClassVar[str] = "action_completed"
+    episode_id: str
+    at: dt.datetime
+    kind: ActionKind
+    action_id: str | None = None
+    note: str | None = None
     origin: Source = _origin_field()
 
 
@@ -361,6 +378,7 @@ EpisodeEvent = (
     | InterviewDeclined
     | InterviewCompleted
     | PlanMade
+    | ActionCompleted
     | ReportCancelled
     | Notified
 )
@@ -377,6 +395,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         InterviewDeclined,
         InterviewCompleted,
         PlanMade,
+        ActionCompleted,
         ReportCancelled,
         StrategyDiscussion,
         Notified,

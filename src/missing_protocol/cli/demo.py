@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 
 from missing_protocol import profiles, synth
@@ -16,11 +17,12 @@ from missing_protocol.cli.report import build_report, write_outputs
 from missing_protocol.common.suppression import PUBLISHED
 from missing_protocol.formats.events import Parsed, read_file
 from missing_protocol.profiles import Profile
-from missing_protocol.report import assemble_parsed
+from missing_protocol.report import assemble_parsed, interviews, interviews_tables
 from missing_protocol.report import wording as w
 from missing_protocol.report.compliance import CHARTED, Family
 from missing_protocol.report.compliance_render import share
 from missing_protocol.report.compliance_section import family_label
+from missing_protocol.report.interviews import learned
 from missing_protocol.report.partnership import Partnership
 from missing_protocol.report.split import first_version
 
@@ -92,6 +94,17 @@ def partnership_line(part: Partnership) -> str:
     )
 
 
+def interviews_line(told: dict[str, Any]) -> str:
+    """One sentence from 'What interviews told us': top reasons and family-network actions."""
+    kinds = {k["label"]: k for k in told["plans"]["by_kind"]}
+    family = kinds["family_network"]
+    return (
+        f"What interviews told us: {interviews_tables.summary(told)} "
+        f"{told['plans']['after_interview']} plans followed; {family['children']} children "
+        f"had family-network support in theirs."
+    )
+
+
 @app.command("demo")
 @click.option(
     "--out",
@@ -120,6 +133,9 @@ def demo_command(out_dir: str) -> None:
         parse_as_of(synth.EXAMPLE_AS_OF),
         first_version(harryford, synth.PERIOD),
     )
+    # What interviews told us, also under Harryford's profile: its chart marks the relaunch.
+    told = learned(log.assembly, synth.PERIOD, synth.AUTHORITY, harryford)
+    figures = attrs.evolve(figures, learned=told)
     click.echo(
         f"Example year: {synth.AUTHORITY_NAME} ({synth.AUTHORITY}), {w.period_text(figures)} "
         "(invented data)"
@@ -133,6 +149,8 @@ def demo_command(out_dir: str) -> None:
         click.echo(f"  {line}")
     click.echo(f"  {partnership_line(part)}")
     click.echo(f"  {relaunch_line(sections['split'], harryford.name)}")
+    if figures.learned is not None:
+        click.echo(f"  {interviews_line(interviews.shown(figures.learned, PUBLISHED))}")
     html = Path(out_dir) / "report.html"
     write_outputs(figures, PUBLISHED, str(html), None, part, sections=sections)
     click.echo("")

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+import attrs
 import click
 import pendulum
 
@@ -41,6 +42,7 @@ from missing_protocol.report import (
     render_json,
     render_text,
 )
+from missing_protocol.report.interviews import learned
 from missing_protocol.report.partnership import Partnership, partnership
 
 
@@ -82,6 +84,7 @@ def build_report(
     figures = compute(
         log.assembly, period, authority, profile=profile, rejected_events=log.rejected
     )
+    figures = attrs.evolve(figures, learned=learned(log.assembly, period, authority, profile))
     part = partnership(
         log.assembly,
         period,

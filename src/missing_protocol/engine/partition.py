@@ -71,7 +71,10 @@ def order_text(key: FindingKey) -> str:
     """A finding's place in a whole check's output, as text that sorts the same way."""
     kind, moment, *rest = key
     # Shifted so that instants before 1970 (negative timestamps) still sort as text.
-    return f"{kind}|{moment + 4e9:021.6f}|" + "|".join(str(part) for part in rest)
+    # Whole numbers (a rule's place in the catalogue, an action's in its plan) padded, so that
+    # the 11th rule sorts after the 2nd as text too.
+    parts = (f"{part:06d}" if isinstance(part, int) else str(part) for part in rest)
+    return f"{kind}|{moment + 4e9:021.6f}|" + "|".join(parts)
 
 
 def check_partition(

@@ -303,7 +303,12 @@ def _json_value(value: Any) -> Any:
             return value.name
         return {"name": value.name, "lat": value.lat, "lon": value.lon}
     if isinstance(value, PlanAction):
-        return {"kind": value.kind.value, "owner": value.owner}
+        action: dict[str, Any] = {"kind": value.kind.value, "owner": value.owner}
+        if value.due is not None:
+            action["due"] = _json_value(value.due)
+        if value.action_id is not None:
+            action["action_id"] = value.action_id
+        return action
     if isinstance(value, tuple):
         return [_json_value(v) for v in value]
     return value
@@ -345,6 +350,7 @@ def assembled_events(assembly: Assembly) -> Iterator[Event]:
         ):
             if event is not None:
                 yield event
+        yield from episode.actions_completed
         yield from episode.notifications
     for talks in assembly.strategy_discussions.values():
         yield from talks

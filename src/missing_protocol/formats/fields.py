@@ -120,26 +120,44 @@ def _approx_time(assume_tz: str | None) -> Callable[[Any, type], ApproxTime]:
     return hook
 
 
-def _plan_actions(value: Any, _: type) -> tuple[PlanAction, ...]:
-    if not isinstance(value, list):
-        raise ValueError('expected a list of {"kind": …, "owner": …}')
-    actions = []
-    for i, item in enumerate(value):
-        if not isinstance(item, Mapping):
-            raise FieldError('expected {"kind": …, "owner": …}', f"actions[{i}]")
-        for key in ("kind", "owner"):
-            if key not in item:
-                raise FieldError("required field missing", f"actions[{i}].{key}")
+def _plan_actions(assume_tz: str | None) -> Callable[[Any, type], tuple[PlanAction, ...]]:
+    approx = _approx_time(assume_tz)
+
+    def optional(item: Mapping[str, Any], key: str, field: str, read: Callable[[Any], Any]) -> Any:
+        # An action's own `due` and `action_id` (CONTRACT §1); null means not given.
+        if item.get(key) is None:
+            return None
         try:
-            kind = _enum_hook(item["kind"], ActionKind)
+            return read(item[key])
         except ValueError as problem:
-            raise FieldError(str(problem), f"actions[{i}].kind") from None
-        try:
-            owner = _strict_str(item["owner"], str)
-        except ValueError as problem:
-            raise FieldError(str(problem), f"actions[{i}].owner") from None
-        actions.append(PlanAction(kind, owner))
-    return tuple(actions)
+            raise FieldError(str(problem), field) from None
+
+    def hook(value: Any, _: type) -> tuple[PlanAction, ...]:
+        if not isinstance(value, list):
+            raise ValueError('expected a list of {"kind": …, "owner": …}')
+        actions = []
+        for i, item in enumerate(value):
+            if not isinstance(item, Mapping):
+                raise FieldError('expected {"kind": …, "owner": …}', f"actions[{i}]")
+            for key in ("kind", "owner"):
+                if key not in item:
+                    raise FieldError("required field missing", f"actions[{i}].{key}")
+            try:
+                kind = _enum_hook(item["kind"], ActionKind)
+            except ValueError as problem:
+                raise FieldError(str(problem), f"actions[{i}].kind") from None
+            try:
+                owner = _strict_str(item["owner"], str)
+            except ValueError as problem:
+                raise FieldError(str(problem), f"actions[{i}].owner") from None
+            due = optional(item, "due", f"actions[{i}].due", lambda v: approx(v, object))
+            action_id = optional(
+                item, "action_id", f"actions[{i}].action_id", lambda v: _strict_str(v, str)
+            )
+            actions.append(PlanAction(kind, owner, due, action_id))
+        return tuple(actions)
+
+    return hook
 
 
 def _instant(assume_tz: str | None) -> Callable[[Any, type], dt.datetime]:
@@ -155,7 +173,7 @@ def _hooks(assume_tz: str | None) -> dict[Any, Callable[[Any, type], Any]]:
         Ethnicity: lambda v, _: Ethnicity(_strict_str(v, str)),
         Location: _location,
         tuple[str, ...]: _string_list,
-        tuple[PlanAction, ...]: _plan_actions,
+        tuple[PlanAction, ...]: _plan_actions(assume_tz),
         ApproxTime: approx,
         ApproxTime | None: approx,
     }

@@ -18,6 +18,7 @@ from missing_protocol.episode import Assembly, assemble
 from missing_protocol.model import Event, EventError
 from missing_protocol.profiles import Profile
 from missing_protocol.report.figures import CohortCounts, PeriodFigures, compute
+from missing_protocol.report.interviews import learned
 
 
 def period_report(
@@ -35,14 +36,18 @@ def period_report(
     episode's report.
     """
     log = assemble_parsed(parsed)
-    return compute(
+    chosen = None if profile is None else profiles.load(profile)
+    figures = compute(
         log.assembly,
         period,
         authority,
         rhi_within=rhi_within,
-        profile=None if profile is None else profiles.load(profile),
+        profile=chosen,
         rejected_events=log.rejected,
     )
+    # What interviews told us: plans are judged by the profile given, else the statutory one.
+    told = learned(log.assembly, period, authority, chosen or profiles.load("statutory"))
+    return attrs.evolve(figures, learned=told)
 
 
 @attrs.frozen

@@ -12,6 +12,7 @@ import bisect
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -20,6 +21,9 @@ from missing_protocol.common.period import Cohort, Period, cohort_of
 from missing_protocol.episode import Assembly, Episode
 from missing_protocol.model import DeclinedBy, EthnicGroup, Location, Sex
 from missing_protocol.profiles import Profile
+
+if TYPE_CHECKING:  # report.interviews builds on this module's Cohort and Period
+    from missing_protocol.report.interviews import Learned
 
 RHI_WITHIN_DEFAULT: clock.Duration = clock.Elapsed(72 * 3600)
 REPEAT_THRESHOLD = 3
@@ -121,6 +125,8 @@ class PeriodFigures:
     rejected_events: int
     # The profile that set the interview deadline, or None when a fixed `rhi_within` was given.
     profile: str | None = None
+    # What interviews told us (report.interviews.learned), when it was worked out.
+    learned: Learned | None = None
 
 
 # The interview deadline for one episode: fixed, or the profile version in force at its report.

@@ -17,7 +17,7 @@ from typing import Any
 from missing_protocol.common.period import Cohort
 from missing_protocol.common.suppression import PUBLISHED, Disclosure
 from missing_protocol.intelligence.hotspots import PlaceKind
-from missing_protocol.report import compliance_render, split_render
+from missing_protocol.report import compliance_render, interviews, interviews_tables, split_render
 from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Hotspot, PeriodFigures
 from missing_protocol.report.partnership import Partnership
@@ -113,6 +113,8 @@ def tables(
         "hotspots_missing_from.csv": _places(f.missing_from, d),
         "hotspots_found_at.csv": _places(f.found_at, d),
     }
+    if f.learned is not None:
+        out |= interviews_tables.csv_tables(interviews.shown(f.learned, d))
     if partnership is not None:
         out |= partnership_tables(partnership)
     if compliance is not None:

@@ -13,7 +13,9 @@ from missing_protocol.common.suppression import PUBLISHED, Disclosure
 from missing_protocol.report import (
     charts,
     compliance_render,
+    html_interviews,
     html_partnership,
+    interviews,
     split_render,
     tables,
 )
@@ -153,6 +155,7 @@ Median time missing {escape(w.length(f.duration.median))}; longest
 {table(["Stage", "Episodes", "% of found"], tables.interviews(f, d))}
 </div>
 </section>
+{"" if f.learned is None else html_interviews.section(interviews.shown(f.learned, d))}\
 <section>
 <h2>Ethnicity and sex of the children</h2>
 <div class="grid">

@@ -8,6 +8,7 @@ from typing import Any
 from missing_protocol import clock
 from missing_protocol.common.period import Cohort
 from missing_protocol.common.suppression import PUBLISHED, Disclosure
+from missing_protocol.report import interviews
 from missing_protocol.report.figures import CohortCounts, Hotspot, PeriodFigures, Share
 from missing_protocol.report.partnership import Partnership
 
@@ -94,6 +95,8 @@ def to_dict(
         "rejected_events": f.rejected_events,
         "profile": f.profile,
     }
+    if f.learned is not None:
+        out["interviews_told_us"] = interviews.shown(f.learned, d)
     if partnership is not None:
         out["hotspot_figures"] = partnership.hotspots
         out["self_reports"] = partnership.self_reports

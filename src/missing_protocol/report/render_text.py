@@ -7,7 +7,13 @@ from typing import Any
 from missing_protocol import clock
 from missing_protocol.common.suppression import PUBLISHED, Disclosure
 from missing_protocol.common.texttable import table
-from missing_protocol.report import compliance_render, split_render, tables
+from missing_protocol.report import (
+    compliance_render,
+    interviews,
+    interviews_tables,
+    split_render,
+    tables,
+)
 from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Hotspot, PeriodFigures
 from missing_protocol.report.partnership import Partnership
@@ -157,6 +163,7 @@ def render(
         *table(["Stage", "Episodes", "% of found"], tables.interviews(f, d)),
         *_section("Episodes by month and cohort"),
         *table(tables.MONTH_HEADER, tables.months(f, d)),
+        *([] if f.learned is None else interviews_tables.text(interviews.shown(f.learned, d))),
         *(
             _places("Places most often missing from", f.missing_from, d)
             + _places("Places most often found at", f.found_at, d)

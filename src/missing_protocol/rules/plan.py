@@ -1,11 +1,16 @@
-"""Using what the interview learned: PLAN-AFTER-RHI (DfE-2014, Local)."""
+"""Using what the interview learned: PLAN-AFTER-RHI (DfE-2014, Local), and following the plan
+through: PLAN-ACTION-DUE (Local), one finding per action that has a due time."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from missing_protocol import clock
 from missing_protocol.episode import Episode
+from missing_protocol.model import PlanAction, PlanMade
 from missing_protocol.responsibility import responsible_authority
-from missing_protocol.rules.judge import Context, deadline_finding
-from missing_protocol.rules.registry import Finding, rule
+from missing_protocol.rules.judge import Context, deadline_finding, finding
+from missing_protocol.rules.registry import Finding, Status, rule
 
 
 @rule(
@@ -28,3 +33,72 @@ def plan_after_rhi(episode: Episode, ctx: Context) -> Finding | None:
         done=episode.plan.at if episode.plan else None,
         responsible=responsible_authority(episode),
     )
+
+
+def action_due(action: PlanAction, plan: PlanMade) -> dt.datetime | None:
+    """The action's deadline: its own `due`, else the plan's; a date is the end of that London day."""
+    due = action.due if action.due is not None else plan.due
+    if due is None or isinstance(due, dt.datetime):
+        return due
+    # The last instant of the day, so any time that day is at or before it.
+    return clock.end_of_london_day(due) - dt.timedelta(microseconds=1)
+
+
+def completed_at(episode: Episode, action: PlanAction) -> dt.datetime | None:
+    """The first `action_completed` of the episode for this action's kind (and id, if it has one)."""
+    times = [
+        done.at
+        for done in episode.actions_completed
+        if done.kind is action.kind and (action.action_id in (None, done.action_id))
+    ]
+    return min(times, key=lambda t: t.timestamp()) if times else None
+
+
+def _what(action: PlanAction) -> str:
+    named = f" {action.action_id}" if action.action_id else ""
+    return f"plan action{named} ({action.kind.value.replace('_', ' ')}, {action.owner})"
+
+
+@rule(
+    "PLAN-ACTION-DUE",
+    title="Each action of the plan done by its due time",
+    source="Local",
+    owner="the action's owner",
+)
+def plan_action_due(episode: Episode, ctx: Context) -> tuple[Finding, ...]:
+    """Each action of a plan with a due time (its own, else the plan's) is done by then: an
+    `action_completed` of the same kind (and `action_id`, when the action has one). One finding
+    per action; an action with no due time yields none."""
+    plan = episode.plan
+    if plan is None:
+        return ()
+    findings = []
+    for action in plan.actions:
+        due = action_due(action, plan)
+        if due is None:
+            continue
+        if episode.is_cancelled:
+            findings.append(
+                finding(
+                    "PLAN-ACTION-DUE",
+                    episode,
+                    ctx,
+                    status=Status.NOT_REQUIRED,
+                    responsible=action.owner,
+                    message=f"{_what(action)}: report cancelled",
+                    due=due,
+                )
+            )
+            continue
+        findings.append(
+            deadline_finding(
+                "PLAN-ACTION-DUE",
+                episode,
+                ctx,
+                what=_what(action),
+                due=due,
+                done=completed_at(episode, action),
+                responsible=action.owner,
+            )
+        )
+    return tuple(findings)

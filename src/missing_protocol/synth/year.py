@@ -18,6 +18,7 @@ from missing_protocol.synth.episodes import (
     timeline,
 )
 from missing_protocol.synth.intelligence import intelligence_events
+from missing_protocol.synth.interviews import enrich
 
 
 def generate(
@@ -48,6 +49,8 @@ def generate(
     episode_events.extend(
         intelligence_events(random.Random(f"{seed}:intelligence"), episode_events)
     )
+    # Reasons, risks and plans' actions (issue 14): their own generator, no time or count moves.
+    episode_events = enrich(random.Random(f"{seed}:interviews"), episode_events)
     episode_events.sort(key=_order)
     return events + episode_events
 
