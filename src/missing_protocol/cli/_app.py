@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from missing_protocol.cli._output import echo
+
 # CONTRACT §3 exit codes; click itself exits 2 on usage errors.
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -21,5 +23,5 @@ def app() -> None:
 
 def usage_error(message: str) -> click.exceptions.Exit:
     """Print a usage problem on stderr and return the exit to raise (code 2)."""
-    click.echo(f"missing-protocol: error: {message}", err=True)
+    echo(f"missing-protocol: error: {message}", err=True)
     return click.exceptions.Exit(EXIT_USAGE)

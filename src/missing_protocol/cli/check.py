@@ -18,9 +18,9 @@ from missing_protocol.cli._options import (
     open_inputs,
     progress_on_terminal,
 )
+from missing_protocol.cli._output import echo
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.episode import Episode
-from missing_protocol.intelligence.pseudonymise import collecting
 from missing_protocol.rules import REGISTRY, Finding, Status
 
 
@@ -42,9 +42,8 @@ def _run(
     except clock.TimeError as problem:
         raise click.UsageError(f"--as-of: {problem}") from None
     parsed = open_inputs(files, assume_tz, input_format, authority)
-    if privacy is not None and privacy.active:
-        privacy.check_key()
-        parsed = collecting(parsed, privacy.seen)
+    if privacy is not None:
+        parsed = privacy.apply(parsed)
     with progress_on_terminal(fmt == "text") as progress:
         return check_parsed(
             parsed,
@@ -143,9 +142,9 @@ def check_command(
     )
     if fmt == "json":
         payload = result.to_dict(only_problems=only_problems)
-        click.echo(json.dumps(privacy.data(payload), indent=2))
+        echo(json.dumps(payload, indent=2))
     else:
-        click.echo(privacy.text(render_text(result, show_all=show_all and not only_problems)))
+        echo(render_text(result, show_all=show_all and not only_problems))
     sys.exit(result.exit_code)
 
 
@@ -202,7 +201,7 @@ def due_command(
             "due": [f.to_dict() for f in duties],
             "errors": result.to_dict()["errors"],
         }
-        click.echo(json.dumps(privacy.data(payload), indent=2))
+        echo(json.dumps(payload, indent=2))
         return
     lines = [
         f"{_short(f.due):<22} {f.responsible or '-':<8} {f.rule:<18} {f.episode_id or 'self-report'} ({f.child_id})  {f.message}"
@@ -212,4 +211,4 @@ def due_command(
         f"{len(duties)} duties due within {window} of {clock.iso(result.as_of)}"
         + (f"; {len(result.errors)} rejected events" if result.errors else "")
     )
-    click.echo(privacy.text("\n".join(lines)))
+    echo("\n".join(lines))

@@ -20,6 +20,7 @@ import pendulum
 
 from missing_protocol import clock
 from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
+from missing_protocol.cli._output import echo
 from missing_protocol.episode import Assembly, assemble
 from missing_protocol.formats import ssd, ssda903
 from missing_protocol.formats.events import (
@@ -224,23 +225,23 @@ def _report(
     converted = conversion.rows - len(rejected)
     for path, count in written.files:
         if path != "-":
-            click.echo(f"wrote {path} ({count} row{'' if count == 1 else 's'})", err=err)
+            echo(f"wrote {path} ({count} row{'' if count == 1 else 's'})", err=err)
     if errors:
-        click.echo("rejected:", err=err)
+        echo("rejected:", err=err)
         for e in errors:
             where = f"{e.file}:{e.line}" if e.file else f"row {e.line}"
-            click.echo(f"  {where}  {e.field or '-'}: {e.message}", err=err)
+            echo(f"  {where}  {e.field or '-'}: {e.message}", err=err)
     losses = [*conversion.losses, *written.losses]
     if losses:
-        click.echo("conversion losses:", err=err)
+        echo("conversion losses:", err=err)
         for loss in losses:
-            click.echo(f"  - {loss.message}", err=err)
+            echo(f"  - {loss.message}", err=err)
     if written.validation is not None:
-        click.echo(f"903 validation: {len(written.validation) or 'no'} problems", err=err)
+        echo(f"903 validation: {len(written.validation) or 'no'} problems", err=err)
         for message in written.validation:
-            click.echo(f"  {message}", err=err)
+            echo(f"  {message}", err=err)
     total = conversion.rows
-    click.echo(f"rows = converted + rejected: {total} = {converted} + {len(rejected)}", err=err)
+    echo(f"rows = converted + rejected: {total} = {converted} + {len(rejected)}", err=err)
     return EXIT_PROBLEMS if rejected or written.validation else EXIT_OK
 
 

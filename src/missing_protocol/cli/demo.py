@@ -9,6 +9,7 @@ import click
 
 from missing_protocol import profiles, synth
 from missing_protocol.cli._app import app
+from missing_protocol.cli._output import echo
 from missing_protocol.cli.report import build_report, write_outputs
 from missing_protocol.formats.events import Parsed, read_file
 from missing_protocol.report import PUBLISHED, assemble_parsed
@@ -75,19 +76,19 @@ def demo_command(out_dir: str) -> None:
     statutory = profiles.load("statutory")
     log = assemble_parsed(parsed)
     figures, part = build_report(log, synth.PERIOD, synth.AUTHORITY, PUBLISHED, statutory)
-    click.echo(
+    echo(
         f"Example year: {synth.AUTHORITY_NAME} ({synth.AUTHORITY}), {w.period_text(figures)} "
         "(invented data)"
     )
-    click.echo("")
+    echo("")
     for line in check_summary(parsed):
-        click.echo(line)
-    click.echo("")
-    click.echo("Report for scrutiny:")
+        echo(line)
+    echo("")
+    echo("Report for scrutiny:")
     for line in w.headline(figures, PUBLISHED):
-        click.echo(f"  {line}")
-    click.echo(f"  {partnership_line(part)}")
+        echo(f"  {line}")
+    echo(f"  {partnership_line(part)}")
     html = Path(out_dir) / "report.html"
     write_outputs(figures, PUBLISHED, str(html), None, part)
-    click.echo("")
-    click.echo(f"HTML report: {html.resolve()}")
+    echo("")
+    echo(f"HTML report: {html.resolve()}")

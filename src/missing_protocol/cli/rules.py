@@ -11,6 +11,7 @@ from missing_protocol import clock
 from missing_protocol.check import parse_as_of
 from missing_protocol.cli._app import app
 from missing_protocol.cli._options import load_profile
+from missing_protocol.cli._output import echo
 from missing_protocol.profiles import Parameters, Profile
 from missing_protocol.rules import REGISTRY
 from missing_protocol.rules.catalogue import render_rules_page
@@ -55,21 +56,21 @@ def rules_command(profile: str, as_of: str | None, fmt: str) -> None:
     except clock.TimeError as problem:
         raise click.UsageError(f"--as-of: {problem}") from None
     if fmt == "markdown":
-        click.echo(render_rules_page(chosen), nl=False)
+        echo(render_rules_page(chosen), nl=False)
         return
     params = chosen.at(moment)
     entries = catalogue(chosen, params)
     if fmt == "json":
-        click.echo(
+        echo(
             json.dumps(
                 {"profile": chosen.name, "rules": entries, "parameters": params.to_dict()}, indent=2
             )
         )
         return
-    click.echo(f"profile {chosen.name}: {chosen.description}")
+    echo(f"profile {chosen.name}: {chosen.description}")
     for e in entries:
-        click.echo(f"\n{e['id']}  {e['title']}\n  source: {e['source']}; owner: {e['owner']}")
+        echo(f"\n{e['id']}  {e['title']}\n  source: {e['source']}; owner: {e['owner']}")
         if e["summary"]:
-            click.echo(f"  {e['summary']}")
+            echo(f"  {e['summary']}")
         for name, value in e["parameters"].items():
-            click.echo(f"  {name} = {value}")
+            echo(f"  {name} = {value}")

@@ -2,6 +2,6 @@
 
 Everything here is restricted: outputs show person and self-report detail only when asked
 (`--include-intelligence`, or the `persons` and `self-reports` commands). The modules are pure
-except `pseudonymise.load_key`, which reads the key file. Import the submodules directly; this
+(pseudonyms are applied to the events before they get here: `missing_protocol.privacy`). Import the submodules directly; this
 package imports nothing so that `rules` can use `matching` without an import cycle.
 """

@@ -32,6 +32,7 @@ MUTED = "#666666"
 # Typed loosely: matplotlib's stubs list every rc key as a Literal, which a dict[str, ...] fails.
 _RC: dict[Any, Any] = {
     "svg.fonttype": "none",  # text stays text: selectable, searchable, small
+    "text.parse_math": False,  # labels hold text from the log: `$...$` is text, not mathtext
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],  # shipped with matplotlib, so layout is the same anywhere
     "font.size": 10,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -126,12 +126,11 @@ def write(
     directory: str | Path,
     disclosure: Disclosure = PUBLISHED,
     partnership: Partnership | None = None,
-    *,
-    scrub: Callable[[str], str] | None = None,
 ) -> list[Path]:
     """Write every table into `directory` (created if needed); returns the paths written.
 
-    `scrub` rewrites each file's text (pseudonymised ids). Restricted tables left in the
+    Text from the log is quoted by the csv module; an unpaired surrogate it may hold is written
+    as its backslash escape. Restricted tables left in the
     directory by an earlier run with intelligence are removed when this one has none, so the
     directory never holds more than this report.
     """
@@ -142,7 +141,7 @@ def write(
     for name, rows in chosen.items():
         path = folder / name
         text = render(rows)
-        path.write_text(text if scrub is None else scrub(text), encoding="utf-8")
+        path.write_text(text, encoding="utf-8", errors="backslashreplace")
         written.append(path)
     for name in RESTRICTED_TABLES:
         if name not in chosen:
