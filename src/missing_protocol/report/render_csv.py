@@ -19,7 +19,7 @@ from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Cohort, Hotspot, PeriodFigures
 from missing_protocol.report.partnership import Partnership
 from missing_protocol.report.render_json import hours
-from missing_protocol.report.suppression import PUBLISHED, Disclosure
+from missing_protocol.report.suppression import PUBLISHED, Disclosure, shown_places
 
 Cell = str | int | float | None
 # Rows are read-only sequences so rows of narrower cells (all ints, say) fit too.
@@ -31,7 +31,7 @@ LIST_SEPARATOR = "; "
 
 def _places(spots: tuple[Hotspot, ...], d: Disclosure) -> Table:
     rows: Table = [["place", "episodes", "lat", "lon"]]
-    rows += [[s.place, d.count(s.episodes), s.lat, s.lon] for s in spots]
+    rows += [[s.place, s.episodes, s.lat, s.lon] for s in shown_places(spots, d)]
     return rows
 
 

@@ -13,7 +13,7 @@ from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Hotspot, PeriodFigures
 from missing_protocol.report.html_parts import card, table
 from missing_protocol.report.partnership import Partnership
-from missing_protocol.report.suppression import PUBLISHED, Disclosure
+from missing_protocol.report.suppression import PUBLISHED, Disclosure, shown_places
 
 STYLE = """
 :root { --ink: #222; --muted: #666; --rule: #d0d7de; --accent: #0072B2; }
@@ -58,7 +58,9 @@ figure { margin: 0; }
 def _places(spots: tuple[Hotspot, ...], d: Disclosure) -> str:
     if not spots:
         return "<p>No places recorded.</p>"
-    return table(["Place", "Episodes"], [[s.place, w.count(d, s.episodes)] for s in spots])
+    return table(
+        ["Place", "Episodes"], [[s.place, str(s.episodes)] for s in shown_places(spots, d)]
+    )
 
 
 def _places_section(f: PeriodFigures, d: Disclosure) -> str:

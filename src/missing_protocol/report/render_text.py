@@ -9,7 +9,7 @@ from missing_protocol.report import tables
 from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Hotspot, PeriodFigures
 from missing_protocol.report.partnership import Partnership
-from missing_protocol.report.suppression import PUBLISHED, Disclosure
+from missing_protocol.report.suppression import PUBLISHED, Disclosure, shown_places
 from missing_protocol.report.texttable import table
 
 
@@ -22,7 +22,7 @@ def _places(title: str, spots: tuple[Hotspot, ...], d: Disclosure) -> list[str]:
         return [*_section(title), "  (no places recorded)"]
     return [
         *_section(title),
-        *table(["Place", "Episodes"], [[s.place, w.count(d, s.episodes)] for s in spots]),
+        *table(["Place", "Episodes"], [[s.place, str(s.episodes)] for s in shown_places(spots, d)]),
     ]
 
 
