@@ -23,6 +23,30 @@ class TimeError(ValueError):
     """A time value that cannot be used: malformed, naive without a policy, or non-existent."""
 
 
+# The years an instant or a date may fall in (docs/contract.md "Accepted range"): every deadline,
+# period and output derived from one then stays far inside what datetime can represent.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+# The longest duration a profile or an option may give (a hundred years): added to any instant
+# in the range, the result still lies before year 9999.
+LONGEST = dt.timedelta(days=36525)
+
+
+def check_year(value: dt.date, what: str) -> None:
+    """TimeError unless `value` (a date, or an instant in UTC and as given) is in the range."""
+    years = {value.year}
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        try:
+            years.add(value.astimezone(dt.UTC).year)
+        except OverflowError:
+            years.add(dt.MAXYEAR + 1 if value.year > EARLIEST_YEAR else dt.MINYEAR - 1)
+    if not all(EARLIEST_YEAR <= year <= LATEST_YEAR for year in years):
+        raise TimeError(
+            f"{what} {value.isoformat()} is outside the accepted years "
+            f"{EARLIEST_YEAR}-{LATEST_YEAR}"
+        )
+
+
 def _has_offset(text: str) -> bool:
     # An ISO 8601 instant ends in Z or ±hh:mm / ±hhmm / ±hh after the time part.
     return bool(re.search(r"(Z|z|[+-]\d{2}(:?\d{2})?)$", text)) and "T" in text.upper()
@@ -150,10 +174,10 @@ def is_working_day(day: dt.date) -> bool:
 
 
 _ISO_DURATION = re.compile(
-    r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+    r"^P(?:(?P<weeks>\d{1,15})W)?(?:(?P<days>\d{1,15})D)?"
+    r"(?:T(?:(?P<hours>\d{1,15})H)?(?:(?P<minutes>\d{1,15})M)?(?:(?P<seconds>\d{1,15})S)?)?$"
 )
-_WORKING_DAYS = re.compile(r"^(?P<n>\d+)\s*(?:working days?|WD)$", re.IGNORECASE)
+_WORKING_DAYS = re.compile(r"^(?P<n>\d{1,15})\s*(?:working days?|WD)$", re.IGNORECASE)
 
 
 def parse_duration(text: str) -> Duration:
@@ -161,7 +185,10 @@ def parse_duration(text: str) -> Duration:
     value = text.strip()
     wd = _WORKING_DAYS.match(value)
     if wd:
-        return WorkingDays(int(wd["n"]))
+        days = int(wd["n"])
+        if days > LONGEST.days:  # a working day is at least a day
+            raise TimeError(f"{text!r} is longer than {LONGEST.days} days, the longest accepted")
+        return WorkingDays(days)
     m = _ISO_DURATION.match(value.upper())
     if not m or value.upper() in ("P", "PT") or value.upper().endswith("T"):
         raise TimeError(
@@ -175,6 +202,8 @@ def parse_duration(text: str) -> Duration:
         + parts.get("minutes", 0) * 60
         + parts.get("seconds", 0)
     )
+    if seconds > LONGEST.total_seconds():
+        raise TimeError(f"{text!r} is longer than {LONGEST.days} days, the longest accepted")
     return Elapsed(seconds)
 
 

@@ -220,9 +220,15 @@ def _report(
     written: Written,
     errors: list[EventError],
     err: bool,
+    per_event: bool = False,
 ) -> int:
-    rejected = conversion.rejected_rows | {(e.file, e.line) for e in assembly.errors}
-    converted = conversion.rows - len(rejected)
+    # An event log's row is an event (a JSON array may hold several on one line); a table's
+    # row is a line, which may give several events and so several errors.
+    if per_event:
+        rejected = len(conversion.errors) + len(assembly.errors)
+    else:
+        rejected = len(conversion.rejected_rows | {(e.file, e.line) for e in assembly.errors})
+    converted = conversion.rows - rejected
     for path, count in written.files:
         if path != "-":
             echo(f"wrote {path} ({count} row{'' if count == 1 else 's'})", err=err)
@@ -241,7 +247,7 @@ def _report(
         for message in written.validation:
             echo(f"  {message}", err=err)
     total = conversion.rows
-    echo(f"rows = converted + rejected: {total} = {converted} + {len(rejected)}", err=err)
+    echo(f"rows = converted + rejected: {total} = {converted} + {rejected}", err=err)
     return EXIT_PROBLEMS if rejected or written.validation else EXIT_OK
 
 
@@ -308,6 +314,8 @@ def convert_command(
     if collection_year is not None:
         try:
             year = CollectionYear.parse(collection_year)
+            clock.check_year(year.start, "--collection-year starting")
+            clock.check_year(year.end, "--collection-year ending")
         except ValueError as problem:
             raise usage_error(f"--collection-year: {problem}") from None
     policy = _policy(start_time, end_time, assume_tz)
@@ -321,5 +329,7 @@ def convert_command(
     assembly = assemble(conversion.events)
     errors = sorted([*conversion.errors, *assembly.errors], key=lambda e: (e.file or "", e.line))
     written = _write(target, assembly, conversion.away, out, policy, year, authority)
-    code = _report(conversion, assembly, written, errors, err=out == "-")
+    code = _report(
+        conversion, assembly, written, errors, err=out == "-", per_event=source == "events"
+    )
     sys.exit(code)
