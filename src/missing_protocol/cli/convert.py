@@ -20,7 +20,7 @@ import pendulum
 
 from missing_protocol import clock
 from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
-from missing_protocol.cli._output import echo
+from missing_protocol.cli._output import ENCODING, ERRORS, echo
 from missing_protocol.episode import Assembly, assemble
 from missing_protocol.formats import ssd, ssda903
 from missing_protocol.formats.events import (
@@ -80,9 +80,13 @@ class Written:
 
 def _open_out(out: str) -> IO[str]:
     if out == "-":
+        # An unpaired surrogate the reader kept is written as its escape (cli/_output.py).
+        reconfigure = getattr(sys.stdout, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors=ERRORS)
         return sys.stdout
     try:
-        return open(out, "w", encoding="utf-8", newline="")
+        return open(out, "w", encoding=ENCODING, errors=ERRORS, newline="")
     except OSError as problem:
         raise usage_error(f"cannot write {out}: {problem.strerror or problem}") from None
 
