@@ -3,6 +3,8 @@ and completing a duty never making another finding worse."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import attrs
 import pendulum
 from hypothesis import HealthCheck, given, settings
@@ -126,10 +128,10 @@ def completions(assembly: Assembly) -> list[tuple[str, str, pendulum.DateTime]]:
 
 
 @st.composite
-def completing_event(draw: st.DrawFn, assembly: Assembly, as_of: pendulum.DateTime) -> Event:
+def completing_event(draw: st.DrawFn, assembly: Assembly, as_of: dt.datetime) -> Event:
     kind, target, earliest = draw(st.sampled_from(completions(assembly)))
     span = int((as_of - earliest).total_seconds() // 60)
-    at = earliest.add(minutes=draw(st.integers(0, max(span, 0)))).isoformat()
+    at = (earliest + dt.timedelta(minutes=draw(st.integers(0, max(span, 0))))).isoformat()
     if kind == "notified":
         return notified(target, at, draw(st.sampled_from(PARTIES)))
     if kind == "strategy_discussion":

@@ -101,7 +101,7 @@ def test_elapsed_deadline_is_exact_across_every_clock_change(
     start = _start(instant, form)
     deadline = duration.after(start)
 
-    elapsed = deadline - pendulum.instance(start)
+    elapsed = deadline - dt.datetime.fromtimestamp(start.timestamp(), dt.UTC)
     assert elapsed == dt.timedelta(seconds=duration.seconds)
     assert elapsed.total_seconds() == duration.seconds
     assert deadline.timestamp() - start.timestamp() == duration.seconds
@@ -144,7 +144,7 @@ def test_naive_london_times_in_a_gap_or_fold_are_rejected_others_accepted(
         assert parsed.astimezone(LONDON).replace(tzinfo=None) == naive
         expected = naive.replace(tzinfo=LONDON)
         assert parsed.timestamp() == expected.timestamp()
-        assert parsed.utcoffset() == expected.utcoffset()
+        assert parsed.utcoffset() == dt.timedelta(0)  # instants are held in UTC inside
 
 
 @settings(max_examples=300, deadline=None)
@@ -165,7 +165,8 @@ def test_iso_output_names_the_instant(
     assert text is not None
     back = parse_instant(text)
     assert back.timestamp() == int(instant.timestamp())
-    assert back.utcoffset() == _offset(instant)
+    # The text carries London's offset at that instant (the value read back is held in UTC).
+    assert text.endswith("+01:00" if _offset(instant) else "+00:00")
 
 
 @pytest.mark.parametrize(

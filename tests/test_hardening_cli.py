@@ -1,7 +1,7 @@
 """Issue 15 point 3: no traceback on any input or option; each reproducer of the issue.
 
 Options and profile durations outside the accepted range (docs/contract.md "Accepted range":
-years clock.EARLIEST_YEAR to LATEST_YEAR, durations up to clock.LONGEST) are usage errors (exit
+years clock.EARLIEST_YEAR to LATEST_YEAR, durations up to clock.MAX_DURATION_DAYS) are usage errors (exit
 2, CONTRACT §3); text from the log is never interpreted by a renderer; any string the reader
 accepted can be printed and written; convert counts an event log's rows per event.
 """
@@ -52,7 +52,7 @@ def test_a_profile_duration_past_the_range_is_a_profile_error(
     extra = MARCH if command == "report" else ["--as-of", "2026-04-30"]
     result = run(command, log, *extra, "--profile", profile)
     assert result.exit_code == 2, result.output
-    assert "longer than 36525 days" in result.output
+    assert "longer than 36600 days" in result.output
     assert run("rules", "--profile", profile).exit_code == 2
 
 

@@ -3,6 +3,7 @@ SELF-REPORT-FOLLOW-UP rule in `check` and `due`, shown only with include_intelli
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def test_self_report_times_are_a_date_or_a_date_time() -> None:
     )
     assert isinstance(r, SelfReport)
     assert r.away_from == pendulum.date(2026, 3, 1)
-    assert isinstance(r.away_to, pendulum.DateTime)
+    assert isinstance(r.away_to, dt.datetime)
     # A date covers the whole London day: from its midnight (BST here) ...
     summer = parse(self_report("R2", "C1", "2026-07-04T10:00:00Z", "2026-07-01", "2026-07-01"))
     assert isinstance(summer, SelfReport)

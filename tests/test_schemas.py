@@ -54,7 +54,7 @@ def _kind(annotation: Any) -> FieldKind:
         return "id"
     if annotation is bool:
         return "bool"
-    if annotation is pendulum.DateTime:
+    if annotation is dt.datetime:
         return "instant"
     if annotation is pendulum.Date:
         return "date"
@@ -67,7 +67,7 @@ def _kind(annotation: Any) -> FieldKind:
     args = typing.get_args(annotation)
     if typing.get_origin(annotation) is tuple:
         return "strings" if args[0] is str else "actions"
-    if set(args) == {pendulum.DateTime, pendulum.Date}:
+    if set(args) == {dt.datetime, pendulum.Date}:
         return "approx"
     raise AssertionError(f"no schema kind for {annotation!r}: extend tests/test_schemas.py")
 

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import attrs
-import pendulum
 
 from missing_protocol import clock, profiles
 from missing_protocol.episode import Assembly, assemble
@@ -42,7 +41,7 @@ class Counts:
 
 @attrs.frozen
 class CheckResult:
-    as_of: pendulum.DateTime
+    as_of: dt.datetime
     profile: str
     counts: Counts
     findings: tuple[Finding, ...]
@@ -92,7 +91,7 @@ def evaluate(
     With `include_intelligence`, also the rules on young people's self-reports (restricted
     detail, so never judged by default).
     """
-    ctx = Context(as_of=pendulum.instance(as_of), profile=profile, assembly=assembly)
+    ctx = Context(as_of=clock.as_utc(as_of), profile=profile, assembly=assembly)
     findings: list[Finding] = []
     protocol = rules_of("protocol", Subject.EPISODE)
     for episode in assembly.episodes:
@@ -110,7 +109,7 @@ def evaluate(
     return tuple(findings)
 
 
-def parse_as_of(value: str | dt.datetime | None, assume_tz: str | None = None) -> pendulum.DateTime:
+def parse_as_of(value: str | dt.datetime | None, assume_tz: str | None = None) -> dt.datetime:
     """`as_of`: now by default; a date means the end of that day in London; naive is London.
 
     TimeError outside the accepted years (clock.EARLIEST_YEAR to LATEST_YEAR)."""
@@ -119,13 +118,13 @@ def parse_as_of(value: str | dt.datetime | None, assume_tz: str | None = None) -
     return moment
 
 
-def _as_of(value: str | dt.datetime | None, assume_tz: str | None) -> pendulum.DateTime:
+def _as_of(value: str | dt.datetime | None, assume_tz: str | None) -> dt.datetime:
     if value is None:
         return clock.now()
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return clock.localise(value, assume_tz or clock.LONDON)
-        return pendulum.instance(value)
+        return clock.as_utc(value)
     text = value.strip()
     if "T" not in text.upper() and " " not in text:
         day = clock.parse_date(text)

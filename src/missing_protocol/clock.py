@@ -7,6 +7,7 @@ weekends and England & Wales bank holidays, taken from the maintained `holidays`
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
@@ -16,24 +17,25 @@ import holidays
 import pendulum
 
 LONDON = "Europe/London"
+# pendulum's zone is a zoneinfo.ZoneInfo: stdlib datetimes convert with it at C speed.
 _LONDON_TZ = pendulum.timezone(LONDON)
+UTC = dt.UTC
+
+# Every instant the library accepts, and every deadline or period derived from one, lies in
+# these years: far from datetime's ends, so no arithmetic on an accepted value can overflow.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+_EARLIEST = dt.datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC)
+_LATEST = dt.datetime(LATEST_YEAR + 1, 1, 1, tzinfo=UTC)
 
 
 class TimeError(ValueError):
     """A time value that cannot be used: malformed, naive without a policy, or non-existent."""
 
 
-# The years an instant or a date may fall in (docs/contract.md "Accepted range"): every deadline,
-# period and output derived from one then stays far inside what datetime can represent.
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 2200
-# The longest duration a profile or an option may give (a hundred years): added to any instant
-# in the range, the result still lies before year 9999.
-LONGEST = dt.timedelta(days=36525)
-
-
 def check_year(value: dt.date, what: str) -> None:
-    """TimeError unless `value` (a date, or an instant in UTC and as given) is in the range."""
+    """TimeError unless `value` (a date, or an instant both in UTC and as written) lies within
+    EARLIEST_YEAR..LATEST_YEAR: for options such as --as-of, --from, --to (docs/contract.md)."""
     years = {value.year}
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         try:
@@ -47,13 +49,23 @@ def check_year(value: dt.date, what: str) -> None:
         )
 
 
-def _has_offset(text: str) -> bool:
-    # An ISO 8601 instant ends in Z or ±hh:mm / ±hhmm / ±hh after the time part.
-    return bool(re.search(r"(Z|z|[+-]\d{2}(:?\d{2})?)$", text)) and "T" in text.upper()
+def in_range(moment: dt.datetime) -> bool:
+    """Whether an aware instant lies within the accepted years (EARLIEST_YEAR..LATEST_YEAR)."""
+    return _EARLIEST <= moment < _LATEST
 
 
-def parse_instant(text: object, assume_tz: str | None = None) -> pendulum.DateTime:
-    """Parse an ISO 8601 instant. Naive times need `assume_tz`; gap and fold times are refused."""
+def _checked(moment: dt.datetime, text: object) -> dt.datetime:
+    if not in_range(moment):
+        raise TimeError(f"{text!r} is outside the accepted years {EARLIEST_YEAR}-{LATEST_YEAR}")
+    return moment
+
+
+def parse_instant(text: object, assume_tz: str | None = None) -> dt.datetime:
+    """Parse an ISO 8601 instant into an aware UTC datetime.
+
+    Naive times need `assume_tz`; gap and fold times are refused; years outside
+    EARLIEST_YEAR..LATEST_YEAR are refused.
+    """
     if not isinstance(text, str):
         raise TimeError(f"expected an ISO 8601 date-time string, got {type(text).__name__}")
     value = text.strip()
@@ -64,29 +76,35 @@ def parse_instant(text: object, assume_tz: str | None = None) -> pendulum.DateTi
     if "T" not in value.upper() and " " not in value:
         raise TimeError(f"{text!r} is a date, not a date-time with an offset")
     if parsed.tzinfo is not None:
-        return pendulum.instance(parsed)
+        if not (EARLIEST_YEAR <= parsed.year <= LATEST_YEAR):
+            raise TimeError(f"{text!r} is outside the accepted years {EARLIEST_YEAR}-{LATEST_YEAR}")
+        return _checked(parsed.astimezone(UTC), text)
     if assume_tz is None:
         raise TimeError(f"{text!r} has no UTC offset (add Z or +01:00, or pass --assume-tz)")
     return localise(parsed, assume_tz)
 
 
-def localise(naive: dt.datetime, tz_name: str) -> pendulum.DateTime:
-    """Attach a zone to a naive wall-clock time, refusing spring-gap and autumn-fold times."""
+def localise(naive: dt.datetime, tz_name: str) -> dt.datetime:
+    """Attach a zone to a naive wall-clock time (refusing spring-gap and autumn-fold times): UTC."""
     try:
         tz = pendulum.timezone(tz_name)
     except Exception:
         raise TimeError(f"unknown time zone {tz_name!r}") from None
+    if not (EARLIEST_YEAR <= naive.year <= LATEST_YEAR):
+        raise TimeError(
+            f"{naive.isoformat()} is outside the accepted years {EARLIEST_YEAR}-{LATEST_YEAR}"
+        )
     early = naive.replace(tzinfo=tz, fold=0)
     late = naive.replace(tzinfo=tz, fold=1)
     if early.utcoffset() != late.utcoffset():
         # Round-tripping through UTC tells a gap (time never shown) from a fold (shown twice).
-        back = early.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
+        back = early.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
         if back != naive:
             raise TimeError(
                 f"{naive.isoformat()} does not exist in {tz_name} (clocks went forward)"
             )
         raise TimeError(f"{naive.isoformat()} is ambiguous in {tz_name} (clocks went back)")
-    return pendulum.instance(early)
+    return _checked(early.astimezone(UTC), naive.isoformat())
 
 
 def parse_date(text: object) -> pendulum.Date:
@@ -96,31 +114,62 @@ def parse_date(text: object) -> pendulum.Date:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise TimeError(f"{text!r} is not an ISO 8601 date (YYYY-MM-DD)") from None
+    if not (EARLIEST_YEAR <= day.year <= LATEST_YEAR):
+        raise TimeError(f"{text!r} is outside the accepted years {EARLIEST_YEAR}-{LATEST_YEAR}")
     return pendulum.Date(day.year, day.month, day.day)
 
 
 def local(moment: dt.datetime) -> pendulum.DateTime:
-    """The instant shown in London time (what every output uses)."""
+    """The instant shown in London time, as pendulum (for display and calendars at the edges)."""
     return pendulum.instance(moment).in_timezone(LONDON)
+
+
+def london(moment: dt.datetime) -> dt.datetime:
+    """The instant as a stdlib datetime in London time (the cheap form for the engine)."""
+    return moment.astimezone(_LONDON_TZ)
+
+
+def london_date(moment: dt.datetime) -> dt.date:
+    """The London calendar day of an instant."""
+    return moment.astimezone(_LONDON_TZ).date()
+
+
+def end_of_london_day(day: dt.date) -> dt.datetime:
+    """The first instant after London day `day` (its midnight), in UTC."""
+    following = day + dt.timedelta(days=1)
+    wall = dt.datetime(following.year, following.month, following.day, tzinfo=_LONDON_TZ)
+    return wall.astimezone(UTC)
+
+
+def start_of_london_day(day: dt.date) -> dt.datetime:
+    """London midnight at the start of `day`, in UTC."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=_LONDON_TZ).astimezone(UTC)
 
 
 def iso(moment: dt.datetime | None) -> str | None:
     """London local time with its offset, seconds precision: 2026-03-04T10:00:00+00:00."""
     if moment is None:
         return None
-    return local(moment).replace(microsecond=0).isoformat()
+    return moment.astimezone(_LONDON_TZ).replace(microsecond=0).isoformat()
 
 
-def now() -> pendulum.DateTime:
-    return pendulum.now(LONDON)
+def now() -> dt.datetime:
+    return dt.datetime.now(UTC).replace(microsecond=0)
 
 
-def utc_instant(timestamp: float) -> pendulum.DateTime:
-    """A UTC pendulum DateTime from a POSIX timestamp (the cheap path rules take per episode)."""
-    d = dt.datetime.fromtimestamp(timestamp, dt.UTC)
-    return pendulum.DateTime(
-        d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tzinfo=pendulum.UTC
-    )
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """An aware instant as a stdlib datetime in UTC (pendulum values from the edges included)."""
+    if moment.__class__ is not dt.datetime:
+        # pendulum's own arithmetic is slow and its astimezone returns pendulum: rebuild first.
+        moment = dt.datetime(
+            *moment.timetuple()[:6], moment.microsecond, tzinfo=moment.tzinfo, fold=moment.fold
+        )
+    return moment.astimezone(UTC)
+
+
+def utc_instant(timestamp: float) -> dt.datetime:
+    """A UTC datetime from a POSIX timestamp."""
+    return dt.datetime.fromtimestamp(timestamp, UTC)
 
 
 @attrs.frozen
@@ -128,9 +177,20 @@ class Elapsed:
     """A duration on the real clock (seconds), from an ISO 8601 duration like PT72H or P90D."""
 
     seconds: int
+    _delta: dt.timedelta = attrs.field(init=False, eq=False, repr=False)
 
-    def after(self, start: dt.datetime) -> pendulum.DateTime:
-        return utc_instant(start.timestamp() + self.seconds)
+    @_delta.default
+    def _make_delta(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.seconds)
+
+    def after(self, start: dt.datetime) -> dt.datetime:
+        """`start` plus the duration, in UTC; TimeError past the accepted years."""
+        end = as_utc(start) + self._delta
+        if end >= _LATEST:
+            raise TimeError(
+                f"{iso_duration(self.seconds)} after {start.isoformat()} is past {LATEST_YEAR}"
+            )
+        return end
 
     def __str__(self) -> str:
         return iso_duration(self.seconds)
@@ -142,26 +202,18 @@ class WorkingDays:
 
     days: int
 
-    def after(self, start: dt.datetime) -> pendulum.DateTime:
-        start_local = local(start)
+    def after(self, start: dt.datetime) -> dt.datetime:
+        start_local = start.astimezone(_LONDON_TZ)
         if self.days <= 0:
             # No day to move to: the start itself (rebuilding its wall time could lose its fold).
-            return start_local
-        day = start_local.date()
-        remaining = self.days
-        while remaining > 0:
-            day = day.add(days=1)
-            if is_working_day(day):
-                remaining -= 1
+            return as_utc(start)
+        day = add_working_days(start_local.date(), self.days)
         wall = dt.datetime.combine(day, start_local.time())
         # The same wall time may not exist on the target day; the first valid instant serves.
-        return pendulum.instance(wall.replace(tzinfo=_LONDON_TZ, fold=0))
+        return wall.replace(tzinfo=_LONDON_TZ, fold=0).astimezone(UTC)
 
     def __str__(self) -> str:
         return f"{self.days} working days"
-
-
-Duration = Elapsed | WorkingDays
 
 
 @functools.cache
@@ -169,8 +221,68 @@ def _bank_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 
+@functools.cache
+def _weekday_holidays(year: int) -> tuple[int, ...]:
+    # Bank holidays that fall on a weekday, as ordinals (weekend ones cost no working day).
+    return tuple(sorted(d.toordinal() for d in _bank_holidays(year) if d.weekday() < 5))
+
+
 def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def _add_weekdays(ordinal: int, n: int) -> int:
+    """The ordinal of the n-th weekday after `ordinal` (n >= 1), by arithmetic, not walking."""
+    weekday = (ordinal - 1) % 7  # date.fromordinal(1) is a Monday
+    if weekday >= 5:  # from a weekend, count as if from the Friday before
+        ordinal -= weekday - 4
+        weekday = 4
+    weeks, rest = divmod(n, 5)
+    ordinal += weeks * 7
+    if weekday + rest > 4:
+        rest += 2  # crossing one weekend
+    return ordinal + rest
+
+
+def _holidays_between(after: int, upto: int) -> int:
+    """Weekday bank holidays with `after` < ordinal <= `upto`."""
+    first = dt.date.fromordinal(after + 1).year
+    last = dt.date.fromordinal(upto).year
+    count = 0
+    for year in range(first, last + 1):
+        days = _weekday_holidays(year)
+        count += bisect.bisect_right(days, upto) - bisect.bisect_right(days, after)
+    return count
+
+
+def add_working_days(day: dt.date, n: int) -> dt.date:
+    """The n-th working day after `day` (n >= 1): weekdays that are not bank holidays.
+
+    Weekdays are counted by arithmetic; each bank holiday passed pushes the target on by one
+    more weekday, so the cost grows with the holidays crossed, never with the days.
+    """
+    if n > (LATEST_YEAR - day.year + 1) * 366:
+        raise TimeError(f"{n} working days after {day} is past {LATEST_YEAR}")
+    start = day.toordinal()
+    target = _add_weekdays(start, n)
+    extra = _holidays_between(start, target)
+    while extra:
+        if dt.date.fromordinal(target).year > LATEST_YEAR:
+            raise TimeError(f"{n} working days after {day} is past {LATEST_YEAR}")
+        moved = _add_weekdays(target, extra)
+        extra = _holidays_between(target, moved)
+        target = moved
+    result = dt.date.fromordinal(target)
+    if result.year > LATEST_YEAR:
+        raise TimeError(f"{n} working days after {day} is past {LATEST_YEAR}")
+    return result
+
+
+Duration = Elapsed | WorkingDays
+
+# The longest duration a profile or option may give: longer ones could only point past the
+# accepted years, so they are refused where they are read, not where a deadline overflows.
+MAX_DURATION_DAYS = 100 * 366
 
 
 _ISO_DURATION = re.compile(
@@ -186,8 +298,8 @@ def parse_duration(text: str) -> Duration:
     wd = _WORKING_DAYS.match(value)
     if wd:
         days = int(wd["n"])
-        if days > LONGEST.days:  # a working day is at least a day
-            raise TimeError(f"{text!r} is longer than {LONGEST.days} days, the longest accepted")
+        if days > MAX_DURATION_DAYS:
+            raise TimeError(f"{text!r} is longer than {MAX_DURATION_DAYS} days")
         return WorkingDays(days)
     m = _ISO_DURATION.match(value.upper())
     if not m or value.upper() in ("P", "PT") or value.upper().endswith("T"):
@@ -202,8 +314,8 @@ def parse_duration(text: str) -> Duration:
         + parts.get("minutes", 0) * 60
         + parts.get("seconds", 0)
     )
-    if seconds > LONGEST.total_seconds():
-        raise TimeError(f"{text!r} is longer than {LONGEST.days} days, the longest accepted")
+    if seconds > MAX_DURATION_DAYS * 86400:
+        raise TimeError(f"{text!r} is longer than {MAX_DURATION_DAYS} days")
     return Elapsed(seconds)
 
 

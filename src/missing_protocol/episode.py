@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 import attrs
-import pendulum
 
 from missing_protocol import clock
 from missing_protocol.lifecycle import INITIAL, LIFECYCLE_ORDER, LifecycleError, next_state
@@ -64,15 +63,15 @@ class Episode:
         return self.reported.child_id
 
     @property
-    def reported_at(self) -> pendulum.DateTime:
+    def reported_at(self) -> dt.datetime:
         return self.reported.at
 
     @property
-    def found_at(self) -> pendulum.DateTime | None:
+    def found_at(self) -> dt.datetime | None:
         return self.found.at if self.found else None
 
     @property
-    def ended_at(self) -> pendulum.DateTime | None:
+    def ended_at(self) -> dt.datetime | None:
         """When the episode stopped being open: found, or the report cancelled."""
         if self.found:
             return self.found.at
@@ -111,11 +110,11 @@ class Episode:
         """Whole years at the moment of return (or of report while still missing)."""
         if self.child is None or self.child.born is None:
             return None
-        moment = clock.local(self.found.at if self.found else self.reported.at).date()
+        moment = clock.london_date(self.found.at if self.found else self.reported.at)
         born = self.child.born
         return moment.year - born.year - ((moment.month, moment.day) < (born.month, born.day))
 
-    def notified_at(self, party: str) -> pendulum.DateTime | None:
+    def notified_at(self, party: str) -> dt.datetime | None:
         """The first notification of `party`, if any."""
         times = [n.at for n in self.notifications if n.party == party]
         return min(times) if times else None

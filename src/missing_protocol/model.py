@@ -1,18 +1,20 @@
 """Domain value types: the child, one class per event type of CONTRACT §1, and closed sets.
 
-Every class is a frozen attrs value. Times are timezone-aware pendulum DateTimes; the reader
+Every class is a frozen attrs value. Instants are aware stdlib datetimes (the reader gives them in
+UTC; London time is for display at the edges); dates are calendar days. The reader
 (formats.events) turns JSON into these and the core never sees raw dicts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import ClassVar
 
 import attrs
 import pendulum
 
-from missing_protocol.clock import LONDON
+from missing_protocol.clock import end_of_london_day, start_of_london_day
 
 
 class MissingFrom(enum.StrEnum):
@@ -151,6 +153,8 @@ class Source:
 
     line: int
     file: str | None = None
+    # Field names the event type does not define (a producer's typo?): CONTRACT §3 warnings.
+    unknown: tuple[str, ...] = ()
 
 
 _NO_SOURCE = Source(line=0)
@@ -178,7 +182,7 @@ class Reported:
     type: ClassVar[str] = "reported"
     episode_id: str
     child_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     missing_from: MissingFrom
     responsible_authority: str
     host_authority: str | None = None
@@ -195,7 +199,7 @@ class Reported:
 class Found:
     type: ClassVar[str] = "found"
     episode_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     location: Location | None = None
     found_in_authority: str | None = None
     origin: Source = _origin_field()
@@ -205,7 +209,7 @@ class Found:
 class InterviewOffered:
     type: ClassVar[str] = "interview_offered"
     episode_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     provider: str | None = None
     independent: bool = True
     origin: Source = _origin_field()
@@ -215,7 +219,7 @@ class InterviewOffered:
 class InterviewDeclined:
     type: ClassVar[str] = "interview_declined"
     episode_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     declined_by: DeclinedBy
     reason: str | None = None
     origin: Source = _origin_field()
@@ -225,7 +229,7 @@ class InterviewDeclined:
 class InterviewCompleted:
     type: ClassVar[str] = "interview_completed"
     episode_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     independent: bool = True
     reasons: tuple[str, ...] = ()
     risks: tuple[str, ...] = ()
@@ -236,7 +240,7 @@ class InterviewCompleted:
 class PlanMade:
     type: ClassVar[str] = "plan_made"
     episode_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     actions: tuple[PlanAction, ...]
     due: ApproxTime | None = None  # a plan's target: a date, or a date-time with its offset
     origin: Source = _origin_field()
@@ -246,7 +250,7 @@ class PlanMade:
 class ReportCancelled:
     type: ClassVar[str] = "report_cancelled"
     episode_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     reason: str | None = None
     origin: Source = _origin_field()
 
@@ -255,7 +259,7 @@ class ReportCancelled:
 class StrategyDiscussion:
     type: ClassVar[str] = "strategy_discussion"
     child_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     episode_id: str | None = None
     origin: Source = _origin_field()
 
@@ -264,7 +268,7 @@ class StrategyDiscussion:
 class Notified:
     type: ClassVar[str] = "notified"
     episode_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     party: Party
     origin: Source = _origin_field()
 
@@ -276,7 +280,7 @@ class PersonLinked:
     type: ClassVar[str] = "person_linked"
     episode_id: str
     person_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     role: PersonRole
     source: LinkSource | None = None
     origin: Source = _origin_field()
@@ -288,7 +292,7 @@ class Disruption:
 
     type: ClassVar[str] = "disruption"
     person_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     kind: DisruptionKind
     partner: Partner
     location: Location | None = None
@@ -299,28 +303,27 @@ class Disruption:
 class Prosecution:
     type: ClassVar[str] = "prosecution"
     person_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     outcome: ProsecutionOutcome
     origin: Source = _origin_field()
 
 
 # A young person's own account may give only the day ("2026-03-04") or a moment with an offset.
-# A pendulum DateTime is also a Date, so code must test for DateTime first.
-ApproxTime = pendulum.DateTime | pendulum.Date
+# A datetime is also a date, so code must test for datetime first.
+ApproxTime = dt.datetime | pendulum.Date
 
 
-def _start_of(value: ApproxTime) -> pendulum.DateTime:
-    if isinstance(value, pendulum.DateTime):
+def _start_of(value: ApproxTime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
         return value
-    return pendulum.datetime(value.year, value.month, value.day, tz=LONDON)
+    return start_of_london_day(value)
 
 
-def _end_of(value: ApproxTime) -> pendulum.DateTime:
+def _end_of(value: ApproxTime) -> dt.datetime:
     # A day given as the end means "some time that day": the interval runs to its end.
-    if isinstance(value, pendulum.DateTime):
+    if isinstance(value, dt.datetime):
         return value
-    day = value.add(days=1)
-    return pendulum.datetime(day.year, day.month, day.day, tz=LONDON)
+    return end_of_london_day(value)
 
 
 @attrs.frozen
@@ -333,7 +336,7 @@ class SelfReport:
     type: ClassVar[str] = "self_report"
     report_id: str
     child_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     away_from: ApproxTime
     away_to: ApproxTime
     reasons: tuple[str, ...] = ()
@@ -341,11 +344,11 @@ class SelfReport:
     origin: Source = _origin_field()
 
     @property
-    def away_start(self) -> pendulum.DateTime:
+    def away_start(self) -> dt.datetime:
         return _start_of(self.away_from)
 
     @property
-    def away_end(self) -> pendulum.DateTime:
+    def away_end(self) -> dt.datetime:
         return _end_of(self.away_to)
 
 

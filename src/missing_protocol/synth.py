@@ -210,7 +210,7 @@ def _repeat_strategy(
         return []
     start = spec.start
     seen.reports = [t for t in seen.reports if start - t <= REPEAT_WINDOW] + [start]
-    seen.discussions += [e.at for e in made if isinstance(e, StrategyDiscussion)]
+    seen.discussions += [pendulum.instance(e.at) for e in made if isinstance(e, StrategyDiscussion)]
     recent = any(start - t <= REPEAT_WINDOW for t in seen.discussions)
     if len(seen.reports) < REPEAT_COUNT or recent or rng.random() >= 0.8:
         return []
@@ -333,9 +333,9 @@ def _episode_counts(rng: random.Random, cohorts: list[Cohort], episodes: int) ->
     return counts
 
 
-def _instant(start: pendulum.DateTime, seconds: float) -> pendulum.DateTime:
+def _instant(start: dt.datetime, seconds: float) -> pendulum.DateTime:
     # Whole minutes, on the real clock (UTC arithmetic is elapsed time across clock changes).
-    moment = start.in_timezone("UTC") + dt.timedelta(seconds=seconds)
+    moment = pendulum.instance(start).in_timezone("UTC") + dt.timedelta(seconds=seconds)
     return moment.replace(second=0, microsecond=0)
 
 
@@ -589,11 +589,11 @@ def _episodes_of(events: Sequence[Event]) -> list[_Ep]:
         if isinstance(e, Reported):
             reported[e.episode_id] = e
         elif isinstance(e, Found):
-            ended[e.episode_id] = e.at
+            ended[e.episode_id] = pendulum.instance(e.at)
             if e.location is not None:
                 place[e.episode_id] = e.location.name
         elif isinstance(e, ReportCancelled):
-            ended[e.episode_id] = e.at
+            ended[e.episode_id] = pendulum.instance(e.at)
             cancelled.add(e.episode_id)
         elif isinstance(e, InterviewCompleted):
             interview[e.episode_id] = e
@@ -604,11 +604,11 @@ def _episodes_of(events: Sequence[Event]) -> list[_Ep]:
             _Ep(
                 episode_id=eid,
                 child_id=r.child_id,
-                reported=r.at,
+                reported=pendulum.instance(r.at),
                 ended=ended[eid],
                 cancelled=eid in cancelled,
                 found_at=place.get(eid),
-                interviewed=done.at if done else None,
+                interviewed=pendulum.instance(done.at) if done else None,
                 risks=frozenset(done.risks) if done else frozenset(),
             )
         )

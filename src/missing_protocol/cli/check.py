@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 
 import click
-import pendulum
 
 from missing_protocol import clock
 from missing_protocol.check import CheckResult, check_parsed, parse_as_of
@@ -54,7 +54,7 @@ def _run(
         )
 
 
-def _short(moment: pendulum.DateTime | None) -> str:
+def _short(moment: dt.datetime | None) -> str:
     return clock.local(moment).format("YYYY-MM-DD HH:mm zz") if moment else "-"
 
 

@@ -11,205 +11,49 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import IO, Any, TypeVar
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, Any
 
 import attrs
-import cattrs
-import pendulum
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
+import orjson
 
 from missing_protocol import clock
 from missing_protocol.episode import Assembly
+from missing_protocol.formats.fields import (
+    AWAY_FIELD,
+    FieldError,
+    Parsed,
+    converter,
+    parse_object,
+)
 from missing_protocol.model import (
     EVENT_TYPES,
-    ActionKind,
-    ApproxTime,
     Ethnicity,
     Event,
     EventError,
     Location,
     PlanAction,
     Reported,
-    Source,
 )
 
-Parsed = Event | EventError
-# The optional `reported` field that carries the SSDA903 MISSING code of an `A` period (away from
-# placement without authorisation), so that 903 -> events -> 903 keeps it.
-AWAY_FIELD = "ssda903_missing"
-
-
-class FieldError(ValueError):
-    """A value problem inside a hook, carrying the precise (nested) field name."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def _strict_str(value: Any, _: type) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(f"expected a string, got {json.dumps(value)}")
-    text = str(value).strip()
-    if not text:
-        raise ValueError("must not be empty")
-    return text
-
-
-def _strict_bool(value: Any, _: type) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {json.dumps(value)}")
-    return value
-
-
-_E = TypeVar("_E", bound=enum.Enum)
-
-
-def _enum_hook(value: Any, cls: type[_E]) -> _E:
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(str(m.value) for m in cls)
-        raise ValueError(f"{json.dumps(value)} is not one of: {allowed}") from None
-
-
-def _location(value: Any, _: type) -> Location:
-    if isinstance(value, str) and value.strip():
-        return Location(value.strip())
-    if isinstance(value, Mapping) and isinstance(value.get("name"), str):
-        lat, lon = value.get("lat"), value.get("lon")
-        for coord in (lat, lon):
-            if coord is not None and (
-                isinstance(coord, bool) or not isinstance(coord, int | float)
-            ):
-                raise ValueError("lat and lon must be numbers")
-        if (lat is None) != (lon is None):
-            raise ValueError("give both lat and lon, or neither")
-        if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise ValueError("lat must be within ±90 and lon within ±180")
-        return Location(value["name"], lat, lon)
-    raise ValueError('expected a place name or {"name": …, "lat": …, "lon": …}')
-
-
-def _string_list(value: Any, _: type) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError("expected a list of strings")
-    return tuple(value)
-
-
-def _approx_time(assume_tz: str | None) -> Callable[[Any, type], ApproxTime]:
-    # A self-report's times: a bare date is a London day; a date-time follows the `at` policy.
-    def hook(value: Any, _: type) -> ApproxTime:
-        if isinstance(value, str) and ("T" in value.upper() or " " in value.strip()):
-            return clock.parse_instant(value, assume_tz)
-        return clock.parse_date(value)
-
-    return hook
-
-
-def _plan_actions() -> Callable[[Any, type], tuple[PlanAction, ...]]:
-    def hook(value: Any, _: type) -> tuple[PlanAction, ...]:
-        if not isinstance(value, list):
-            raise ValueError('expected a list of {"kind": …, "owner": …}')
-        actions = []
-        for i, item in enumerate(value):
-            if not isinstance(item, Mapping):
-                raise FieldError('expected {"kind": …, "owner": …}', f"actions[{i}]")
-            for key in ("kind", "owner"):
-                if key not in item:
-                    raise FieldError("required field missing", f"actions[{i}].{key}")
-            try:
-                kind = _enum_hook(item["kind"], ActionKind)
-            except ValueError as problem:
-                raise FieldError(str(problem), f"actions[{i}].kind") from None
-            try:
-                owner = _strict_str(item["owner"], str)
-            except ValueError as problem:
-                raise FieldError(str(problem), f"actions[{i}].owner") from None
-            actions.append(PlanAction(kind, owner))
-        return tuple(actions)
-
-    return hook
-
-
-@functools.cache
-def converter(assume_tz: str | None = None) -> cattrs.Converter:
-    """A converter whose time hooks apply the naive-time policy of `assume_tz`."""
-    conv = cattrs.Converter(detailed_validation=True, forbid_extra_keys=False)
-    conv.register_structure_hook(str, _strict_str)
-    conv.register_structure_hook(bool, _strict_bool)
-    # StrEnum precedes str in each enum's MRO, so this wins over the str hook.
-    conv.register_structure_hook(enum.StrEnum, _enum_hook)
-    conv.register_structure_hook(pendulum.DateTime, lambda v, _: clock.parse_instant(v, assume_tz))
-    conv.register_structure_hook(pendulum.Date, lambda v, _: clock.parse_date(v))
-    conv.register_structure_hook(Ethnicity, lambda v, _: Ethnicity(_strict_str(v, str)))
-    conv.register_structure_hook(Location, _location)
-    conv.register_structure_hook_func(lambda t: t == tuple[str, ...], _string_list)
-    conv.register_structure_hook_func(lambda t: t == tuple[PlanAction, ...], _plan_actions())
-    conv.register_structure_hook(Source, lambda v, _: v)
-    approx = _approx_time(assume_tz)
-    conv.register_structure_hook_func(lambda t: t == ApproxTime, approx)
-    # Optional (plan_made.due): null never reaches the hook, parse_object drops it first.
-    conv.register_structure_hook_func(lambda t: t == ApproxTime | None, approx)
-    return conv
-
-
-def _first_problem(error: BaseException) -> tuple[str | None, str]:
-    """The field and message of the first leaf problem in a cattrs validation tree."""
-    field: str | None = None
-    while isinstance(error, ClassValidationError) and error.exceptions:
-        inner = error.exceptions[0]
-        for note in getattr(inner, "__notes__", []):
-            if hasattr(note, "name"):
-                field = note.name
-        error = inner
-    if isinstance(error, FieldError) and error.field:
-        return error.field, str(error)
-    if isinstance(error, KeyError):
-        return field, "required field missing"
-    if isinstance(error, ForbiddenExtraKeysError):
-        return None, str(error)
-    return field, str(error) or type(error).__name__
-
-
-def parse_object(
-    obj: Any, line: int, file: str | None = None, assume_tz: str | None = None
-) -> Parsed:
-    """One JSON value -> a typed event, or the error that rejects it."""
-
-    def fail(field: str | None, message: str) -> EventError:
-        return EventError(line=line, field=field, message=message, file=file)
-
-    if not isinstance(obj, Mapping):
-        return fail(None, f"expected a JSON object, got {type(obj).__name__}")
-    etype = obj.get("type")
-    if etype is None:
-        return fail("type", "required field missing")
-    cls = EVENT_TYPES.get(etype) if isinstance(etype, str) else None
-    if cls is None:
-        return fail(
-            "type", f"unknown event type {json.dumps(etype)}; known: {', '.join(EVENT_TYPES)}"
-        )
-    data = {k: v for k, v in obj.items() if k != "type"}
-    data["origin"] = Source(line=line, file=file)
-    # A JSON null on an optional field means "not given"; on a required one it is missing.
-    for a in attrs.fields(cls):
-        if a.name in data and data[a.name] is None:
-            if a.default is attrs.NOTHING:
-                return fail(a.name, "required field missing (null)")
-            del data[a.name]
-    try:
-        event: Event = converter(assume_tz).structure(data, cls)
-    except ClassValidationError as problem:
-        return fail(*_first_problem(problem))
-    except (ValueError, TypeError) as problem:
-        return fail(None, str(problem))
-    return event
+__all__ = [
+    "AWAY_FIELD",
+    "FieldError",
+    "Parsed",
+    "UnreadableFile",
+    "assembled_events",
+    "converter",
+    "event_json",
+    "parse_object",
+    "read_array",
+    "read_file",
+    "read_lines",
+    "read_objects",
+    "write_events",
+]
 
 
 def _line_of(text: str, offset: int, cache: list[int]) -> int:
@@ -281,8 +125,12 @@ def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | Ev
         line = _line_of(text, pos, counter)
         try:
             obj, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as problem:
-            yield EventError(line, None, f"invalid JSON: {problem.msg}", file)
+        except (ValueError, RecursionError) as problem:
+            # JSONDecodeError, a number past Python's digit limit, or nesting past the stack.
+            why = problem.msg if isinstance(problem, json.JSONDecodeError) else "too deeply nested"
+            if isinstance(problem, ValueError) and not isinstance(problem, json.JSONDecodeError):
+                why = "a number too long to read"
+            yield EventError(line, None, f"invalid JSON: {why}", file)
             # The objects after a bad one must not vanish unread (CONTRACT §1): skip to the end
             # of this element and go on; a break that runs to the end of the file stops here.
             pos = max(_element_end(text, pos), pos + 1)
@@ -297,25 +145,72 @@ def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | Ev
         pos = end
 
 
+def _json_error(problem: ValueError) -> str:
+    # orjson and json both subclass JSONDecodeError; the column helps find the fault in a line.
+    if isinstance(problem, json.JSONDecodeError):
+        return f"invalid JSON: {problem.msg} (column {problem.colno})"
+    return f"invalid JSON: {problem}"
+
+
+def _line_object(text: str | bytes, number: int, file: str | None) -> Any:
+    """One line's JSON value, or the EventError that rejects the line (never raises)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as problem:
+        if isinstance(text, bytes):
+            try:
+                text.decode("utf-8")
+            except UnicodeDecodeError as bad:
+                return EventError(number, None, f"not UTF-8 text ({bad.reason})", file)
+        return EventError(number, None, _json_error(problem), file)
+
+
 def read_lines(
-    lines: Iterable[str],
+    lines: Iterable[str | bytes],
     file: str | None = None,
     assume_tz: str | None = None,
     first_line: int = 1,
 ) -> Iterator[Parsed]:
-    """Stream JSON Lines: each non-blank line becomes one event or one error."""
+    """Stream JSON Lines: each non-blank line becomes one event or one error.
+
+    orjson parses each line: it refuses nesting deeper than 1024, integers outside 64 bits and
+    lone surrogates, each as an invalid line (docs/contract.md), so no value it gives can crash
+    what comes after.
+    """
     for number, raw in enumerate(lines, start=first_line):
-        text = raw.strip()
-        if not text:
+        if not raw.strip():
             continue
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as problem:
-            yield EventError(
-                number, None, f"invalid JSON: {problem.msg} (column {problem.colno})", file
-            )
-            continue
-        yield parse_object(obj, number, file, assume_tz)
+        obj = _line_object(raw, number, file)
+        if isinstance(obj, EventError):
+            yield obj
+        else:
+            yield parse_object(obj, number, file, assume_tz)
+
+
+def _unprintable(obj: Any) -> str | None:
+    """The top-level field of a decoded value holding a lone surrogate (not UTF-8 text), if any."""
+    try:
+        orjson.dumps(obj)
+        return None
+    except (TypeError, orjson.JSONEncodeError):
+        pass
+    if isinstance(obj, Mapping):
+        for key, value in obj.items():
+            try:
+                orjson.dumps({key: value})
+            except (TypeError, orjson.JSONEncodeError):
+                return str(key).encode("utf-8", "backslashreplace").decode("utf-8")
+    return ""
+
+
+def _checked_object(obj: Any, line: int, file: str | None, assume_tz: str | None) -> Parsed:
+    # Values decoded by Python's json (arrays, dicts given in memory) may hold what orjson
+    # refuses in a line: text that is not UTF-8 (a lone surrogate), integers past 64 bits.
+    where = _unprintable(obj)
+    if where is not None:
+        message = "not UTF-8 text (a lone surrogate) or a number outside 64 bits"
+        return EventError(line, where or None, message, file)
+    return parse_object(obj, line, file, assume_tz)
 
 
 def read_array(
@@ -325,7 +220,7 @@ def read_array(
         if isinstance(item, EventError):
             yield item
         else:
-            yield parse_object(item[1], item[0], file, assume_tz)
+            yield _checked_object(item[1], item[0], file, assume_tz)
 
 
 def read_objects(objects: Iterable[Any], assume_tz: str | None = None) -> Iterator[Parsed]:
@@ -335,10 +230,9 @@ def read_objects(objects: Iterable[Any], assume_tz: str | None = None) -> Iterat
             yield obj
         elif isinstance(obj, str | bytes):
             # A JSON text per item, e.g. messages taken off a queue; blank items are skipped.
-            text = obj.decode("utf-8", "replace") if isinstance(obj, bytes) else obj
-            yield from read_lines([text], None, assume_tz, first_line=number)
+            yield from read_lines([obj], None, assume_tz, first_line=number)
         else:
-            yield parse_object(obj, number, None, assume_tz)
+            yield _checked_object(obj, number, None, assume_tz)
 
 
 class UnreadableFile(OSError):
@@ -355,30 +249,40 @@ def read_file(path: str | os.PathLike[str], assume_tz: str | None = None) -> Ite
     return _read_open(handle, name, assume_tz)
 
 
-def _decoded(handle: Any, name: str) -> Iterator[str | EventError]:
-    # Bytes are decoded per line so one bad line is one error, not a lost file.
+# A file named as JSON Lines is read line by line even when its first line starts with '['.
+LINE_SUFFIXES = (".jsonl", ".ndjson")
+_BOM = b"\xef\xbb\xbf"
+
+
+def is_array_file(handle: Any, name: str) -> bool:
+    """Whether an open file is read as one JSON array (and not line by line); rewinds it."""
+    head = handle.read(4096).lstrip(_BOM + b" \t\r\n")
+    handle.seek(0)
+    return head.startswith(b"[") and not name.lower().endswith(LINE_SUFFIXES)
+
+
+def numbered_lines(handle: Any) -> Iterator[tuple[int, bytes]]:
+    """A JSON Lines file's non-blank lines with their numbers (a first-line BOM dropped)."""
     for number, raw in enumerate(handle, start=1):
-        try:
-            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError as problem:
-            yield EventError(number, None, f"not UTF-8 text ({problem.reason})", name)
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[3:]
+        if raw.strip():
+            yield number, raw
 
 
 def _read_open(handle: Any, name: str, assume_tz: str | None) -> Iterator[Parsed]:
     with handle:
-        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-        handle.seek(0)
-        if head.startswith(b"["):
+        if is_array_file(handle, name):
             # Bytes that are not UTF-8 reject the object they are in, not the whole file.
             text = handle.read().decode("utf-8-sig", "surrogateescape")
             yield from read_array(text, name, assume_tz)
             return
-        lines = _decoded(handle, name)
-        for number, item in enumerate(lines, start=1):
-            if isinstance(item, EventError):
-                yield item
+        for number, raw in numbered_lines(handle):
+            obj = _line_object(raw, number, name)
+            if isinstance(obj, EventError):
+                yield obj
             else:
-                yield from read_lines([item], name, assume_tz, first_line=number)
+                yield parse_object(obj, number, name, assume_tz)
 
 
 # ---- writing the event log (JSON Lines, CONTRACT §1) -------------------------------------------

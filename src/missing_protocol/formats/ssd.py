@@ -243,7 +243,7 @@ _UK_DATE = re.compile(
 
 def parse_moment(
     text: str, column: str, policy: DatePolicy, *, end: bool
-) -> tuple[pendulum.DateTime, bool]:
+) -> tuple[dt.datetime, bool]:
     """An SSD date or date-time -> an instant, and whether the text held a time of day.
 
     ISO (`2024-05-01`, `2024-05-01 14:30:00.000`, with or without an offset) or UK

@@ -78,7 +78,7 @@ def _at_or_after_start(instance: DatePolicy, _: attrs.Attribute[dt.time], end: d
 
 
 @functools.lru_cache(maxsize=8192)  # a table has a few hundred distinct days, read many times
-def _localised(wall: dt.datetime, tz: str) -> pendulum.DateTime:
+def _localised(wall: dt.datetime, tz: str) -> dt.datetime:
     return clock.localise(wall, tz)
 
 
@@ -95,10 +95,10 @@ class DatePolicy:
     end_time: dt.time = attrs.field(default=dt.time(0, 0), validator=_at_or_after_start)
     tz: str = clock.LONDON
 
-    def start(self, day: dt.date) -> pendulum.DateTime:
+    def start(self, day: dt.date) -> dt.datetime:
         return _localised(dt.datetime.combine(day, self.start_time), self.tz)
 
-    def end(self, day: dt.date) -> pendulum.DateTime:
+    def end(self, day: dt.date) -> dt.datetime:
         return _localised(dt.datetime.combine(day, self.end_time), self.tz)
 
     def date_of(self, moment: dt.datetime) -> pendulum.Date:

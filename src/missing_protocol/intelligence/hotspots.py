@@ -10,13 +10,13 @@ the same figures for the previous period of the same length, and the change.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 import attrs
 import h3
-import pendulum
 
 from missing_protocol.episode import Assembly, Episode
 from missing_protocol.model import Location
@@ -38,7 +38,7 @@ class Sighting:
     kind: PlaceKind
     episode_id: str
     child_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     location: Location
 
 

@@ -16,13 +16,13 @@ link, disruption or prosecution in the period.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
 import attrs
-import pendulum
 
 from missing_protocol.episode import Assembly, Episode
 from missing_protocol.intelligence.hotspots import place_key
@@ -42,11 +42,11 @@ class Link:
     person_id: str
     episode_id: str
     child_id: str
-    at: pendulum.DateTime
+    at: dt.datetime
     role: PersonRole
     source: LinkSource | None
     # When the child went missing in the linked episode: the time of the contact.
-    episode_reported_at: pendulum.DateTime
+    episode_reported_at: dt.datetime
     places: tuple[str, ...] = ()
 
 
@@ -78,15 +78,15 @@ class Person:
         return tuple(sorted(by_key.values()))
 
     @property
-    def first_link(self) -> pendulum.DateTime | None:
+    def first_link(self) -> dt.datetime | None:
         return min((link.at for link in self.links), default=None)
 
     @property
-    def last_link(self) -> pendulum.DateTime | None:
+    def last_link(self) -> dt.datetime | None:
         return max((link.at for link in self.links), default=None)
 
     @property
-    def first_disruption(self) -> pendulum.DateTime | None:
+    def first_disruption(self) -> dt.datetime | None:
         return min((d.at for d in self.disruptions), default=None)
 
     @property
@@ -121,7 +121,7 @@ class Persons:
     persons: tuple[Person, ...]
     groups: tuple[ChildGroup, ...]
 
-    def _in_period(self, at: pendulum.DateTime) -> bool:
+    def _in_period(self, at: dt.datetime) -> bool:
         return self.period is None or self.period.contains(at)
 
     @property
@@ -175,7 +175,7 @@ class _OfPerson(Protocol):
     def person_id(self) -> str: ...
 
     @property
-    def at(self) -> pendulum.DateTime: ...
+    def at(self) -> dt.datetime: ...
 
 
 T = TypeVar("T", bound=_OfPerson)
@@ -207,7 +207,7 @@ def persons_of_concern(assembly: Assembly, period: Period | None = None) -> Pers
     intel = assembly.intelligence
     episodes = {e.episode_id: e for e in assembly.episodes}
 
-    def known_by_end(at: pendulum.DateTime) -> bool:
+    def known_by_end(at: dt.datetime) -> bool:
         return period is None or at < period.end_at
 
     links = _by_person(

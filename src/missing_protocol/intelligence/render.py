@@ -9,12 +9,11 @@ Person and self-report detail (`detail=True`) is restricted and is added only wh
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
-
-import pendulum
 
 from missing_protocol import clock
 from missing_protocol.check import Counts
@@ -43,7 +42,7 @@ def _period(period: Period | None) -> dict[str, str] | None:
 
 
 def _approx(value: ApproxTime) -> str:
-    if isinstance(value, pendulum.DateTime):
+    if isinstance(value, dt.datetime):
         return clock.iso(value) or ""
     return value.isoformat()
 
@@ -240,7 +239,7 @@ def self_reports_dict(
     s: SelfReports,
     disclosure: Disclosure,
     *,
-    as_of: pendulum.DateTime,
+    as_of: dt.datetime,
     profile: str,
     detail: bool = False,
     counts: Counts | None = None,

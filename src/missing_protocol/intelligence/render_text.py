@@ -6,10 +6,9 @@ hides and leaves out too: it is built from the same values.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
-
-import pendulum
 
 from missing_protocol.intelligence.hotspots import Hotspots, PlaceKind
 from missing_protocol.intelligence.persons import Persons
@@ -112,7 +111,7 @@ def self_reports_text(
     s: SelfReports,
     disclosure: Disclosure,
     *,
-    as_of: pendulum.DateTime,
+    as_of: dt.datetime,
     profile: str,
     detail: bool = False,
 ) -> str:

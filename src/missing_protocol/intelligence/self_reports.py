@@ -8,10 +8,10 @@ hidden-missing figure is the self-reports, and children, unknown to services.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import attrs
-import pendulum
 
 from missing_protocol.episode import Assembly
 from missing_protocol.intelligence.matching import Conflict, Match, MatchClass
@@ -83,7 +83,7 @@ def normalise_reason(reason: str) -> str:
 def self_reports(
     assembly: Assembly,
     profile: Profile,
-    as_of: pendulum.DateTime,
+    as_of: dt.datetime,
     period: Period | None = None,
 ) -> SelfReports:
     """Self-reports submitted in `period` (all when None), classified and judged as of `as_of`."""

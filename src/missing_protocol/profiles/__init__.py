@@ -117,7 +117,7 @@ class Profile:
 
     def at(self, moment: dt.datetime) -> Parameters:
         """The parameters in force at `moment` (an episode's `reported.at`)."""
-        day = clock.local(moment).date()
+        day = clock.london_date(moment)
         current = self.versions[0].parameters
         for version in self.versions[1:]:
             if version.effective_from is not None and version.effective_from <= day:

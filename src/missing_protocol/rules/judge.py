@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-import pendulum
 
 from missing_protocol import clock
 from missing_protocol.episode import Assembly, Episode
@@ -17,7 +16,7 @@ from missing_protocol.rules.registry import REGISTRY, Finding, Status
 class Context:
     """What every rule may read besides its episode: the moment judged, the profile, the log."""
 
-    as_of: pendulum.DateTime
+    as_of: dt.datetime
     profile: Profile
     assembly: Assembly
 
@@ -54,8 +53,8 @@ def finding(
         episode_id=episode.episode_id,
         child_id=episode.child_id,
         responsible=responsible,
-        due=pendulum.instance(due) if due else None,
-        done=pendulum.instance(done) if done else None,
+        due=due,
+        done=done,
         message=message,
         source=ctx.profile.source_for(REGISTRY[rule_id].source),
     )
@@ -98,8 +97,6 @@ def deadline_message(what: str, status: Status, due: dt.datetime, done: dt.datet
     return f"{what}: not done; due by {when}"
 
 
-def first_at_or_after(
-    times: list[pendulum.DateTime], start: dt.datetime
-) -> pendulum.DateTime | None:
+def first_at_or_after(times: list[dt.datetime], start: dt.datetime) -> dt.datetime | None:
     later = [t for t in times if t >= start]
     return min(later) if later else None

@@ -7,12 +7,12 @@ judge episodes (PROTOCOL.md); `ssda903` rules validate the DfE 903 Missing table
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
-import pendulum
 
 from missing_protocol import clock
 
@@ -52,8 +52,8 @@ class Finding:
     episode_id: str | None
     child_id: str | None
     responsible: str | None
-    due: pendulum.DateTime | None
-    done: pendulum.DateTime | None
+    due: dt.datetime | None
+    done: dt.datetime | None
     message: str
     source: str
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pendulum
+import datetime as dt
 
 from missing_protocol.episode import Episode
 from missing_protocol.responsibility import rhi_owner
@@ -51,9 +51,7 @@ def rhi_offer(episode: Episode, ctx: Context) -> Finding | None:
     )
 
 
-def _covering_interview(
-    episode: Episode, ctx: Context, due: pendulum.DateTime
-) -> pendulum.DateTime | None:
+def _covering_interview(episode: Episode, ctx: Context, due: dt.datetime) -> dt.datetime | None:
     """An interview after a later return of the same child that falls within this deadline."""
     if not ctx.parameters(episode).one_interview_covers_open_episodes or episode.found is None:
         return None

@@ -12,7 +12,7 @@ timed against the deadline.
 
 from __future__ import annotations
 
-import pendulum
+import datetime as dt
 
 from missing_protocol.intelligence.matching import Match, MatchClass, classify
 from missing_protocol.model import SelfReport
@@ -42,8 +42,8 @@ def _finding(
     ctx: Context,
     status: Status,
     message: str,
-    due: pendulum.DateTime | None = None,
-    done: pendulum.DateTime | None = None,
+    due: dt.datetime | None = None,
+    done: dt.datetime | None = None,
 ) -> Finding:
     return Finding(
         rule=RULE_ID,

@@ -1,0 +1,366 @@
+"""One JSON object -> one typed event (CONTRACT §1), or the error that names its field.
+
+Two ways to the same event, derived from the model's attrs fields:
+- the reference: a cattrs converter with detailed validation, whose error tree names the field;
+- the fast path: for each event class a list of per-field converters built from the same field
+  types and hooks, which returns the event when every value has its plain, common shape and
+  otherwise gives up, so the reference decides (and words the error). Hypothesis proves the two
+  equal (tests/test_reader_fast.py).
+Unknown field names are kept on the event's origin, for `warnings` (CONTRACT §3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+import pendulum
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
+
+from missing_protocol import clock
+from missing_protocol.model import (
+    EVENT_TYPES,
+    ActionKind,
+    ApproxTime,
+    Ethnicity,
+    Event,
+    EventError,
+    Location,
+    PlanAction,
+    Reported,
+    Source,
+)
+
+Parsed = Event | EventError
+# The optional `reported` field that carries the SSDA903 MISSING code of an `A` period (away from
+# placement without authorisation), so that 903 -> events -> 903 keeps it.
+AWAY_FIELD = "ssda903_missing"
+
+
+class FieldError(ValueError):
+    """A value problem inside a hook, carrying the precise (nested) field name."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _strict_str(value: Any, _: type) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"expected a string, got {_shown(value)}")
+    text = str(value).strip()
+    if not text:
+        raise ValueError("must not be empty")
+    return text
+
+
+def _shown(value: Any) -> str:
+    # A value echoed in a message is cut short: a huge or deeply nested one must not flood it.
+    try:
+        text = json.dumps(value)
+    except (ValueError, RecursionError):
+        text = type(value).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _strict_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {_shown(value)}")
+    return value
+
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _enum_hook(value: Any, cls: type[_E]) -> _E:
+    try:
+        return cls(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(str(m.value) for m in cls)
+        raise ValueError(f"{_shown(value)} is not one of: {allowed}") from None
+
+
+def _location(value: Any, _: type) -> Location:
+    if isinstance(value, str) and value.strip():
+        return Location(value.strip())
+    if isinstance(value, Mapping) and isinstance(value.get("name"), str):
+        lat, lon = value.get("lat"), value.get("lon")
+        for coord in (lat, lon):
+            if coord is not None and (
+                isinstance(coord, bool) or not isinstance(coord, int | float)
+            ):
+                raise ValueError("lat and lon must be numbers")
+        if (lat is None) != (lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError("lat must be within ±90 and lon within ±180")
+        return Location(value["name"], lat, lon)
+    raise ValueError('expected a place name or {"name": …, "lat": …, "lon": …}')
+
+
+def _string_list(value: Any, _: type) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    return tuple(value)
+
+
+def _approx_time(assume_tz: str | None) -> Callable[[Any, type], ApproxTime]:
+    # A self-report's times: a bare date is a London day; a date-time follows the `at` policy.
+    def hook(value: Any, _: type) -> ApproxTime:
+        if isinstance(value, str) and ("T" in value.upper() or " " in value.strip()):
+            return clock.parse_instant(value, assume_tz)
+        return clock.parse_date(value)
+
+    return hook
+
+
+def _plan_actions(value: Any, _: type) -> tuple[PlanAction, ...]:
+    if not isinstance(value, list):
+        raise ValueError('expected a list of {"kind": …, "owner": …}')
+    actions = []
+    for i, item in enumerate(value):
+        if not isinstance(item, Mapping):
+            raise FieldError('expected {"kind": …, "owner": …}', f"actions[{i}]")
+        for key in ("kind", "owner"):
+            if key not in item:
+                raise FieldError("required field missing", f"actions[{i}].{key}")
+        try:
+            kind = _enum_hook(item["kind"], ActionKind)
+        except ValueError as problem:
+            raise FieldError(str(problem), f"actions[{i}].kind") from None
+        try:
+            owner = _strict_str(item["owner"], str)
+        except ValueError as problem:
+            raise FieldError(str(problem), f"actions[{i}].owner") from None
+        actions.append(PlanAction(kind, owner))
+    return tuple(actions)
+
+
+def _instant(assume_tz: str | None) -> Callable[[Any, type], dt.datetime]:
+    return lambda v, _: clock.parse_instant(v, assume_tz)
+
+
+def _hooks(assume_tz: str | None) -> dict[Any, Callable[[Any, type], Any]]:
+    """The hook of each field type that is not a str, bool or enum: shared by both paths."""
+    approx = _approx_time(assume_tz)
+    return {
+        dt.datetime: _instant(assume_tz),
+        pendulum.Date: lambda v, _: clock.parse_date(v),
+        Ethnicity: lambda v, _: Ethnicity(_strict_str(v, str)),
+        Location: _location,
+        tuple[str, ...]: _string_list,
+        tuple[PlanAction, ...]: _plan_actions,
+        ApproxTime: approx,
+        ApproxTime | None: approx,
+    }
+
+
+@functools.cache
+def converter(assume_tz: str | None = None) -> cattrs.Converter:
+    """The reference: a converter whose time hooks apply the naive-time policy of `assume_tz`."""
+    conv = cattrs.Converter(detailed_validation=True, forbid_extra_keys=False)
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(bool, _strict_bool)
+    # StrEnum precedes str in each enum's MRO, so this wins over the str hook.
+    conv.register_structure_hook(enum.StrEnum, _enum_hook)
+    for kind, hook in _hooks(assume_tz).items():
+        conv.register_structure_hook_func(_matcher(kind), hook)
+    conv.register_structure_hook(Source, lambda v, _: v)
+    return conv
+
+
+def _matcher(kind: Any) -> Callable[[Any], bool]:
+    # Unions and generic aliases are not classes: they are matched by equality.
+    return lambda t: bool(t == kind)
+
+
+def _first_problem(error: BaseException) -> tuple[str | None, str]:
+    """The field and message of the first leaf problem in a cattrs validation tree."""
+    field: str | None = None
+    while isinstance(error, ClassValidationError) and error.exceptions:
+        inner = error.exceptions[0]
+        for note in getattr(inner, "__notes__", []):
+            if hasattr(note, "name"):
+                field = note.name
+        error = inner
+    if isinstance(error, FieldError) and error.field:
+        return error.field, str(error)
+    if isinstance(error, KeyError):
+        return field, "required field missing"
+    if isinstance(error, ForbiddenExtraKeysError):
+        return None, str(error)
+    return field, str(error) or type(error).__name__
+
+
+# ---- the fast path ------------------------------------------------------------------------------
+
+_GIVE_UP = object()
+FieldSpec = tuple[str, bool, Callable[[Any], Any]]
+
+
+def _fast_str(value: Any) -> Any:
+    # Only the plain shape: a non-blank str. Numbers and padded text go to the reference.
+    if value.__class__ is str:
+        text = value.strip()
+        if text:
+            return text
+    return _GIVE_UP
+
+
+def _fast_bool(value: Any) -> Any:
+    return value if value is True or value is False else _GIVE_UP
+
+
+def _fast_enum(cls: type[enum.Enum]) -> Callable[[Any], Any]:
+    members = {m.value: m for m in cls}
+    return lambda v: members.get(v, _GIVE_UP) if v.__class__ is str else _GIVE_UP
+
+
+def _fast_hook(hook: Callable[[Any, type], Any]) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        try:
+            return hook(value, object)
+        except (ValueError, TypeError):
+            return _GIVE_UP
+
+    return convert
+
+
+_SPECS: dict[tuple[str, str | None], tuple[FieldSpec, ...]] = {}
+
+
+def _fast_specs(cls: type[Any], assume_tz: str | None) -> tuple[FieldSpec, ...]:
+    key = (cls.type, assume_tz)
+    specs = _SPECS.get(key)
+    if specs is None:
+        specs = _SPECS[key] = _specs_of(cls, assume_tz)
+    return specs
+
+
+def _specs_of(cls: type[Any], assume_tz: str | None) -> tuple[FieldSpec, ...]:
+    """Per field of `cls`: its name, whether it is required, and its fast converter."""
+    hooks = _hooks(assume_tz)
+    attrs.resolve_types(cls)
+    specs: list[FieldSpec] = []
+    for field in attrs.fields(cls):
+        if field.name == "origin":
+            continue
+        kind = field.type
+        required = field.default is attrs.NOTHING
+        plain = kind.__args__[0] if _is_optional(kind) else kind
+        convert: Callable[[Any], Any]
+        if plain is str:
+            convert = _fast_str
+        elif plain is bool:
+            convert = _fast_bool
+        elif isinstance(plain, type) and issubclass(plain, enum.Enum):
+            convert = _fast_enum(plain)
+        elif kind in hooks:
+            convert = _fast_hook(hooks[kind])
+        else:
+            convert = _fast_hook(hooks[plain])
+        specs.append((field.name, required, convert))
+    return tuple(specs)
+
+
+def _is_optional(kind: Any) -> bool:
+    args: tuple[Any, ...] = getattr(kind, "__args__", ())
+    return len(args) == 2 and args[1] is type(None) and kind != ApproxTime | None
+
+
+def _fast(cls: type[Any], obj: Mapping[str, Any], origin: Source, assume_tz: str | None) -> Any:
+    values: dict[str, Any] = {}
+    for name, required, convert in _fast_specs(cls, assume_tz):
+        raw = obj.get(name)
+        if raw is None:
+            if required:
+                return None
+            continue
+        value = convert(raw)
+        if value is _GIVE_UP:
+            return None
+        values[name] = value
+    return cls(**values, origin=origin)
+
+
+def _known(cls: type[Any]) -> frozenset[str]:
+    names = {a.name for a in attrs.fields(cls) if a.name != "origin"} | {"type"}
+    if cls is Reported:
+        names.add(AWAY_FIELD)
+    return frozenset(names)
+
+
+# The field names each event type defines; any other name in an object is warned about.
+KNOWN_FIELDS: dict[str, frozenset[str]] = {name: _known(cls) for name, cls in EVENT_TYPES.items()}
+
+
+def parse_object(
+    obj: Any, line: int, file: str | None = None, assume_tz: str | None = None
+) -> Parsed:
+    """One JSON value -> a typed event, or the error that rejects it."""
+
+    def fail(field: str | None, message: str) -> EventError:
+        return EventError(line=line, field=field, message=message, file=file)
+
+    if not isinstance(obj, Mapping):
+        return fail(None, f"expected a JSON object, got {type(obj).__name__}")
+    etype = obj.get("type")
+    if etype is None:
+        return fail("type", "required field missing")
+    cls = EVENT_TYPES.get(etype) if isinstance(etype, str) else None
+    if cls is None:
+        return fail("type", f"unknown event type {_shown(etype)}; known: {', '.join(EVENT_TYPES)}")
+    unknown = obj.keys() - KNOWN_FIELDS[cls.type]
+    origin = Source(line, file, tuple(sorted(map(str, unknown)))) if unknown else Source(line, file)
+    event = _fast(cls, obj, origin, assume_tz)
+    if event is not None:
+        return event  # type: ignore[no-any-return]
+    return _reference(cls, obj, origin, fail, assume_tz)
+
+
+def _reference(
+    cls: type[Event],
+    obj: Mapping[str, Any],
+    origin: Source,
+    fail: Callable[[str | None, str], EventError],
+    assume_tz: str | None,
+) -> Parsed:
+    data = {k: v for k, v in obj.items() if k != "type"}
+    data["origin"] = origin
+    # A JSON null on an optional field means "not given"; on a required one it is missing.
+    for a in attrs.fields(cls):
+        if a.name in data and data[a.name] is None:
+            if a.default is attrs.NOTHING:
+                return fail(a.name, "required field missing (null)")
+            del data[a.name]
+    try:
+        event: Event = converter(assume_tz).structure(data, cls)
+    except ClassValidationError as problem:
+        return fail(*_first_problem(problem))
+    except (ValueError, TypeError, RecursionError) as problem:
+        return fail(None, str(problem) or type(problem).__name__)
+    return event
+
+
+def reference_object(
+    obj: Any, line: int, file: str | None = None, assume_tz: str | None = None
+) -> Parsed:
+    """`parse_object` by the reference converter alone (for the equality property)."""
+    if not isinstance(obj, Mapping) or not isinstance(obj.get("type"), str):
+        return parse_object(obj, line, file, assume_tz)
+    cls = EVENT_TYPES.get(obj["type"])
+    if cls is None:
+        return parse_object(obj, line, file, assume_tz)
+    unknown = obj.keys() - KNOWN_FIELDS[cls.type]
+    origin = Source(line, file, tuple(sorted(map(str, unknown)))) if unknown else Source(line, file)
+
+    def fail(field: str | None, message: str) -> EventError:
+        return EventError(line=line, field=field, message=message, file=file)
+
+    return _reference(cls, obj, origin, fail, assume_tz)
