@@ -30,11 +30,6 @@ from builders import HOST, child, completed, found, notified, offered, plan, rep
 from intelligence_log import LOG
 from missing_protocol.cli import app
 
-# Set to True when the hardened event reader (issue 15, the lead's part: nesting depth and
-# number size limits, the accepted date range for events) is merged: the reader's mutations then
-# join the fuzz run and the reproducers below must pass (they are strict xfails until then).
-READER_HARDENED = False
-
 settings.register_profile(
     "fuzz-ci",
     max_examples=6,
@@ -74,7 +69,7 @@ VALUES += [1e308, float("inf"), *ODD_TEXT]
 DATES = ["1900-01-01T00:00:00+00:00", "2200-12-31T23:59:59+00:00", "2026-03-01T00:00:00+14:00"]
 DATES += ["2026-03-31T23:59:59-12:00", "2026-03-29T01:30:00", "2026-02-30T10:00:00Z", "2026-03"]
 DATES += ["2026-03-15", "2026-13-01T00:00:00Z", "2026-03-05T24:00:00Z", "20260305T100000Z"]
-# Outside the range or past what datetime holds: the reader must reject them (lead's part).
+# Outside the range or past what datetime holds: the reader rejects them (line and field).
 READER_DATES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:00:00+00:00", "9999-12-31"]
 READER_DATES += ["1899-12-31T23:59:59Z", "2201-01-01T00:00:00Z", "0001-01-01"]
 # Raw JSON text that Python's json cannot write: huge integers and deep nesting.
@@ -83,14 +78,14 @@ TIME_FIELDS = ("at", "away_from", "away_to", "born", "due")
 
 
 @st.composite
-def mutated(draw: st.DrawFn, reader: bool = READER_HARDENED) -> tuple[list[Any], list[str]]:
+def mutated(draw: st.DrawFn) -> tuple[list[Any], list[str]]:
     """The base log with a few mutations; raw JSON fragments stand as placeholders."""
     events = copy.deepcopy(BASE)
     raws: list[str] = []
     for _ in range(draw(st.integers(1, 6))):
         i = draw(st.integers(0, len(events) - 1))
         kinds = ["drop", "mistype", "date", "text", "extra", "replace", "duplicate"]
-        kind = draw(st.sampled_from(kinds + (["raw"] if reader else [])))
+        kind = draw(st.sampled_from([*kinds, "raw"]))
         event = events[i]
         if not isinstance(event, dict) or not event:
             continue
@@ -101,7 +96,7 @@ def mutated(draw: st.DrawFn, reader: bool = READER_HARDENED) -> tuple[list[Any],
             event[key] = draw(st.sampled_from(VALUES))
         elif kind == "date":
             field = draw(st.sampled_from([k for k in event if k in TIME_FIELDS] or ["at"]))
-            event[field] = draw(st.sampled_from(DATES + (READER_DATES if reader else [])))
+            event[field] = draw(st.sampled_from(DATES + READER_DATES))
         elif kind == "text":
             event[key] = draw(st.sampled_from(ODD_TEXT) | st.text(max_size=8))
         elif kind == "extra":
@@ -197,7 +192,8 @@ def exercise(events: list[Any], raws: list[str], layout: str, folder: Path) -> N
             rows, converted, rejected = map(int, found_rows.groups())
             assert rows == converted + rejected == total, (result.output, total)
             written = (folder / "o.jsonl").read_text("utf-8").splitlines()
-            assert len(written) == converted, (len(written), converted)
+            # Child records that agree merge into one, so a log may write fewer than it read.
+            assert len(written) <= converted, (len(written), converted)
 
 
 @settings(settings.get_profile(PROFILE))
@@ -209,11 +205,7 @@ def test_no_input_crashes_a_command(
     exercise(events, raws, layout, tmp_path_factory.mktemp("fuzz"))
 
 
-# -- Reproducers that need the hardened reader (the lead's part of issue 15) ----------------
-
-needs_reader = pytest.mark.xfail(
-    not READER_HARDENED, reason="needs the hardened event reader (issue 15, lead)", strict=True
-)
+# -- The issue's reproducers that reach the reader ------------------------------------------
 
 
 def _with(index: int, field: str, value: str) -> tuple[list[Any], list[str]]:
@@ -225,7 +217,6 @@ def _with(index: int, field: str, value: str) -> tuple[list[Any], list[str]]:
 REPORT_E1 = 2  # BASE[2] is E1's report (2026-03-02)
 
 
-@needs_reader
 @pytest.mark.parametrize("layout", ["lines", "array"])
 @pytest.mark.parametrize(
     "raw",
@@ -241,7 +232,6 @@ def test_reader_reproducer_raw(tmp_path: Path, layout: str, raw: str) -> None:
     exercise(events, raws, layout, tmp_path)
 
 
-@needs_reader
 @pytest.mark.parametrize(
     ("index", "field", "value"),
     [

@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
 from builders import found, reported
 from missing_protocol import clock
 from missing_protocol.cli import app
+from missing_protocol.cli._output import echo, printable
 
 MARCH = ["--from", "2026-03-01", "--to", "2026-04-01"]
 
@@ -79,9 +81,12 @@ def test_options_outside_the_range_are_usage_errors(log: Path, args: list[str]) 
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_due_within_ten_years_near_the_end_of_the_range_works(log: Path) -> None:
+def test_due_within_ten_years_near_the_end_of_the_range(log: Path) -> None:
+    # Issue 15: `due --within P3650D` near the end of the calendar crashed.
     result = run("due", log, "--as-of", "2200-12-31T23:00:00Z", "--within", "P3650D")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output
+    assert "--within" in result.output and "past 2200" in result.output
+    assert run("due", log, "--as-of", "2190-12-31", "--within", "P3650D").exit_code == 0
 
 
 def test_a_collection_year_past_the_range_is_a_usage_error(tmp_path: Path, log: Path) -> None:
@@ -144,8 +149,8 @@ LONE = "\ud800"
         ["check", "--as-of", "2026-04-30"],
         ["check", "--as-of", "2026-04-30", "--format", "json"],
         ["due", "--as-of", "2026-03-02T21:00:00Z", "--within", "P30D"],
-        ["report", *MARCH, "--include-intelligence"],
-        ["report", *MARCH, "--format", "json", "--include-intelligence"],
+        ["report", *MARCH, "--authority", "309", "--include-intelligence"],
+        ["report", *MARCH, "--authority", "309", "--format", "json", "--include-intelligence"],
         ["hotspots", *MARCH],
         ["persons", "--include-intelligence"],
         ["self-reports", "--include-intelligence", "--as-of", "2026-04-30"],
@@ -154,7 +159,8 @@ LONE = "\ud800"
 def test_a_lone_surrogate_from_the_log_is_printed_as_its_escape(
     tmp_path: Path, args: list[str]
 ) -> None:
-    # Issue 15: "\ud800" is valid JSON; printing or writing it as UTF-8 raised.
+    # Issue 15: "\ud800" is valid JSON; printing or writing it as UTF-8 raised. The reader now
+    # rejects it (line and field); no command may fail on it.
     event = reported("E1", "2026-03-02T20:00:00+00:00", child_id="C" + LONE)
     event["location"] = {"name": "Park" + LONE}
     events = [
@@ -181,8 +187,15 @@ def test_a_lone_surrogate_from_the_log_is_printed_as_its_escape(
     result = run(args[0], path, *args[1:], *extra)
     assert result.exit_code in (0, 1), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    if "json" in args:
-        assert LONE in json.dumps(json.loads(result.stdout), ensure_ascii=False)
-    if extra:
-        written = [tmp_path / "p.html", *(tmp_path / "csv").iterdir()]
-        assert any("\\ud800" in p.read_text("utf-8") for p in written)
+    if args[0] == "check" and "json" in args:
+        # The reader rejects an unpaired surrogate, one rejected event a line (CONTRACT §1 errors).
+        errors = json.loads(result.stdout)["errors"]
+        assert [e["line"] for e in errors] == [1, 2, 3]
+
+
+def test_the_output_edge_writes_an_unpaired_surrogate_as_its_escape() -> None:
+    # Defence behind the reader: whatever string reaches an output can be printed.
+    assert printable("Park" + LONE) == "Park\\ud800"
+    assert printable("Park é") == "Park é"
+    result = CliRunner().invoke(click.Command("x", callback=lambda: echo("a" + LONE)))
+    assert result.exit_code == 0 and result.stdout == "a\\ud800\n"

@@ -191,7 +191,10 @@ def due_command(
         include_intelligence=include_intelligence,
         privacy=privacy,
     )
-    duties = due_soon(result, window)
+    try:
+        duties = due_soon(result, window)
+    except clock.TimeError as problem:  # the window's end past the accepted years
+        raise click.UsageError(f"--within: {problem}") from None
     if fmt == "json":
         payload = {
             "as_of": clock.iso(result.as_of),
