@@ -1,7 +1,9 @@
 """The HTML report renders in headless Chromium with its charts and headline figures.
 
 Skipped only outside CI when Chromium is absent; in CI (CI=true, where .ci/run installs
-Debian's chromium) a missing browser is a failure.
+Debian's chromium) a missing browser is a failure. In CI (or with UPDATE_DOCS_SCREENSHOT=1) the
+screenshot is also written to docs/img/report.png, the picture on the report pages of the site,
+which .ci/run builds after the suite.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from missing_protocol import synth
 from missing_protocol.report import PUBLISHED, assemble_parsed, compute, render_html
 from missing_protocol.report.partnership import partnership
 
+DOCS_SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "img" / "report.png"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium")
 
 
@@ -69,6 +72,8 @@ def test_the_report_renders_with_charts_and_headline_figures(browser: str, tmp_p
     )
     assert shot.exists(), taken.stderr[-2000:]
     assert shot.stat().st_size > 50_000  # a blank page is a few kB; charts and tables are not
+    if os.environ.get("CI") == "true" or os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
+        shutil.copyfile(shot, DOCS_SCREENSHOT)
 
     dom = headless(browser, tmp_path / "profile2", "--dump-dom", url).stdout
     assert ">806<" in dom and ">190<" in dom
@@ -79,3 +84,37 @@ def test_the_report_renders_with_charts_and_headline_figures(browser: str, tmp_p
     assert "Harryford Broadway" in dom and "H3 cell" in dom
     assert "Young people's own reports" in dom and "Unknown to services" in dom
     assert "RESTRICTED" not in dom
+
+
+def test_the_compliance_chart_renders_with_the_relaunch_marked(
+    browser: str, tmp_path: Path
+) -> None:
+    """Issue 13: compliance over time, judged under Harryford's profile, split at its version."""
+    from missing_protocol.check import parse_as_of
+    from missing_protocol.cli._compliance import compliance_sections
+    from missing_protocol.cli.demo import example_events, example_profile
+
+    log = assemble_parsed(example_events())
+    harryford = example_profile()
+    figures = compute(log.assembly, synth.PERIOD, synth.AUTHORITY, rejected_events=log.rejected)
+    sections = compliance_sections(
+        log, synth.PERIOD, synth.AUTHORITY, PUBLISHED, harryford,
+        parse_as_of(synth.EXAMPLE_AS_OF), harryford.versions[1].effective_from,
+    )  # fmt: skip
+    page = tmp_path / "report.html"
+    page.write_text(render_html.render(figures, PUBLISHED, None, **sections), encoding="utf-8")
+    url = page.as_uri()
+
+    shot = tmp_path / "report.png"
+    taken = headless(
+        browser, tmp_path / "profile1", f"--screenshot={shot}", "--window-size=1200,4000", url
+    )
+    assert shot.exists(), taken.stderr[-2000:]
+
+    dom = headless(browser, tmp_path / "profile2", "--dump-dom", url).stdout
+    assert "Compliance over time" in dom
+    assert 'aria-label="Share of duties met on time by month and family"' in dom
+    assert "profile version from 1 Jul 2025" in dom  # the marked line at effective_from
+    assert "Return home interviews" in dom and "Strategy discussions" in dom
+    assert "Before and after 1 Jul 2025" in dom
+    assert ">806<" in dom  # the published figures stay

@@ -107,6 +107,7 @@ def test_html_and_csv_outputs(log: Path, tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == [
         "by_month.csv",
         "cohorts.csv",
+        "compliance.csv",
         "ethnicity.csv",
         "hotspot_cells.csv",
         "hotspot_places.csv",

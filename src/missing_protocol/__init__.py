@@ -1,7 +1,8 @@
 """missing_protocol: the English protocol for children who go missing from home or care.
 
-The public API: `check` an event log as of a moment, read events, assemble episodes, ask who is
-responsible, load profiles. See CONTRACT.md for the JSON this produces.
+The public API: `check` an event log as of a moment, `validate` one proposed event against the
+events already accepted (for services), read events, assemble episodes, ask who is responsible,
+load profiles. See CONTRACT.md for the JSON this produces.
 """
 
 from missing_protocol.check import CheckResult, Counts, check, evaluate
@@ -13,6 +14,7 @@ from missing_protocol.profiles import Parameters, Profile, ProfileError
 from missing_protocol.profiles import load as load_profile
 from missing_protocol.responsibility import rhi_owner
 from missing_protocol.rules import REGISTRY, Finding, Status
+from missing_protocol.workflow import Problem, Verdict, allowed_next, validate
 
 __all__ = [
     "REGISTRY",
@@ -26,13 +28,17 @@ __all__ = [
     "Finding",
     "LifecycleError",
     "Parameters",
+    "Problem",
     "Profile",
     "ProfileError",
     "Status",
+    "Verdict",
+    "allowed_next",
     "assemble",
     "check",
     "evaluate",
     "load_profile",
     "read_events",
     "rhi_owner",
+    "validate",
 ]

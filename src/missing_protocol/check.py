@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from missing_protocol import clock, profiles
-from missing_protocol.episode import Assembly, assemble
+from missing_protocol.episode import Assembly, Episode, assemble
 from missing_protocol.formats.events import Parsed, read_file, read_objects
 from missing_protocol.model import Event, EventError
 from missing_protocol.profiles import Profile
@@ -47,6 +47,8 @@ class CheckResult:
     findings: tuple[Finding, ...]
     errors: tuple[EventError, ...]
     assembly: Assembly = attrs.field(eq=False, repr=False)
+    # CONTRACT §3 `warnings`: accepted, but looks like a producer's mistake (an unknown field).
+    warnings: tuple[EventError, ...] = ()
 
     def by_status(self) -> dict[str, int]:
         tally = Counter(f.status.value for f in self.findings)
@@ -68,15 +70,52 @@ class CheckResult:
             "profile": self.profile,
             "counts": self.counts.to_dict(),
             "findings": [f.to_dict() for f in shown],
-            "errors": [_error_dict(e) for e in self.errors],
+            "errors": [error_dict(e) for e in self.errors],
+            # CONTRACT §3: an optional key, left out when there is nothing to warn about.
+            **({"warnings": [error_dict(w) for w in self.warnings]} if self.warnings else {}),
         }
 
 
-def _error_dict(error: EventError) -> dict[str, Any]:
+def error_dict(error: EventError) -> dict[str, Any]:
     record: dict[str, Any] = {"line": error.line, "field": error.field, "message": error.message}
     if error.file is not None:
         record["file"] = error.file
     return record
+
+
+FindingKey = tuple[Any, ...]
+
+
+def evaluate_keyed(
+    assembly: Assembly,
+    as_of: dt.datetime,
+    profile: Profile,
+    *,
+    include_intelligence: bool = False,
+    keep: frozenset[Status] | None = None,
+    episodes: Iterable[Episode] | None = None,
+) -> Iterator[tuple[FindingKey, Finding]]:
+    """Every finding with the key that orders it in the output (pure).
+
+    Episodes in report order, each episode's rules in catalogue order, then self-reports in
+    time order: the key lets findings judged apart (per child, in parallel) merge back into
+    exactly the order one whole check gives. `keep` limits the findings to those statuses.
+    """
+    ctx = Context(as_of=clock.as_utc(as_of), profile=profile, assembly=assembly, keep=keep)
+    protocol = rules_of("protocol", Subject.EPISODE)
+    for episode in assembly.episodes if episodes is None else episodes:
+        for index, rule in enumerate(protocol):
+            found = rule.evaluate(episode, ctx)
+            if found is not None and (keep is None or found.status in keep):
+                yield (0, episode.reported_at.timestamp(), episode.episode_id, index), found
+    if include_intelligence:
+        on_reports = rules_of("protocol", Subject.SELF_REPORT)
+        for report in assembly.self_reports:
+            order = (report.at.timestamp(), report.type, repr(report))
+            for index, rule in enumerate(on_reports):
+                found = rule.evaluate(report, ctx)
+                if found is not None and (keep is None or found.status in keep):
+                    yield (1, *order, index), found
 
 
 def evaluate(
@@ -85,28 +124,18 @@ def evaluate(
     profile: Profile,
     *,
     include_intelligence: bool = False,
+    episodes: Iterable[Episode] | None = None,
 ) -> tuple[Finding, ...]:
     """Every protocol rule on every episode, as of `as_of` (pure).
 
     With `include_intelligence`, also the rules on young people's self-reports (restricted
-    detail, so never judged by default).
+    detail, so never judged by default). `episodes` judges only those (e.g. the one episode a
+    service asks about), the whole assembly still being what the rules read.
     """
-    ctx = Context(as_of=clock.as_utc(as_of), profile=profile, assembly=assembly)
-    findings: list[Finding] = []
-    protocol = rules_of("protocol", Subject.EPISODE)
-    for episode in assembly.episodes:
-        for rule in protocol:
-            found = rule.evaluate(episode, ctx)
-            if found is not None:
-                findings.append(found)
-    if include_intelligence:
-        on_reports = rules_of("protocol", Subject.SELF_REPORT)
-        for report in assembly.self_reports:
-            for rule in on_reports:
-                found = rule.evaluate(report, ctx)
-                if found is not None:
-                    findings.append(found)
-    return tuple(findings)
+    keyed = evaluate_keyed(
+        assembly, as_of, profile, include_intelligence=include_intelligence, episodes=episodes
+    )
+    return tuple(found for _, found in keyed)
 
 
 def parse_as_of(value: str | dt.datetime | None, assume_tz: str | None = None) -> dt.datetime:
@@ -138,6 +167,65 @@ def _parsed(source: Source, assume_tz: str | None) -> Iterator[Parsed]:
     return read_objects(source, assume_tz)
 
 
+@attrs.frozen
+class Judged:
+    """What one partition gives: counts, rejected events, warnings and its findings, keyed."""
+
+    counts: Counts
+    errors: tuple[EventError, ...]
+    warnings: tuple[EventError, ...]
+    findings: tuple[tuple[FindingKey, Finding], ...]
+    assembly: Assembly = attrs.field(eq=False, repr=False)
+
+
+def error_order(error: EventError) -> tuple[str, int]:
+    return (error.file or "", error.line)
+
+
+def warnings_of(events: Iterable[Event]) -> list[EventError]:
+    """CONTRACT §3 `warnings`: each field name an accepted-by-the-reader event does not define."""
+    found = []
+    for event in events:
+        for name in event.origin.unknown:
+            message = f"unknown field {name!r} for a {event.type} event: ignored"
+            found.append(EventError(event.origin.line, name, message, event.origin.file))
+    return found
+
+
+def judge(
+    parsed: Iterable[Parsed],
+    as_of: dt.datetime,
+    profile: Profile,
+    *,
+    include_intelligence: bool = False,
+    keep: frozenset[Status] | None = None,
+) -> Judged:
+    """Assemble and judge parsed events (typed events and reader errors) of whole children."""
+    events: list[Event] = []
+    rejected: list[EventError] = []
+    total = 0
+    for item in parsed:
+        total += 1
+        if isinstance(item, EventError):
+            rejected.append(item)
+        else:
+            events.append(item)
+    assembly = assemble(events)
+    errors = sorted([*rejected, *assembly.errors], key=error_order)
+    counts = Counts(
+        events=total,
+        accepted=assembly.accepted,
+        rejected=len(errors),
+        episodes=len(assembly.episodes),
+        children=len(assembly.child_ids),
+    )
+    keyed = evaluate_keyed(
+        assembly, as_of, profile, include_intelligence=include_intelligence, keep=keep
+    )
+    warnings = sorted(warnings_of(events), key=error_order)
+    return Judged(counts, tuple(errors), tuple(warnings), tuple(keyed), assembly)
+
+
 def check_parsed(
     parsed: Iterable[Parsed],
     *,
@@ -149,34 +237,25 @@ def check_parsed(
     """Check already-parsed input (typed events and reader errors), e.g. from several files."""
     moment = parse_as_of(as_of)
     chosen = profiles.load(profile)
-    events: list[Event] = []
-    rejected: list[EventError] = []
-    total = 0
-    for item in parsed:
-        total += 1
-        if isinstance(item, EventError):
-            rejected.append(item)
-        else:
-            events.append(item)
-        if progress is not None and total % 1000 == 0:
-            progress(total)
-    assembly = assemble(events)
-    errors = sorted([*rejected, *assembly.errors], key=lambda e: (e.file or "", e.line))
-    counts = Counts(
-        events=total,
-        accepted=assembly.accepted,
-        rejected=len(errors),
-        episodes=len(assembly.episodes),
-        children=len(assembly.child_ids),
+    judged = judge(
+        _counting(parsed, progress), moment, chosen, include_intelligence=include_intelligence
     )
     return CheckResult(
         as_of=moment,
         profile=chosen.name,
-        counts=counts,
-        findings=evaluate(assembly, moment, chosen, include_intelligence=include_intelligence),
-        errors=tuple(errors),
-        assembly=assembly,
+        counts=judged.counts,
+        findings=tuple(f for _, f in judged.findings),
+        errors=judged.errors,
+        assembly=judged.assembly,
+        warnings=judged.warnings,
     )
+
+
+def _counting(parsed: Iterable[Parsed], progress: Callable[[int], None] | None) -> Iterator[Parsed]:
+    for total, item in enumerate(parsed, start=1):
+        if progress is not None and total % 1000 == 0:
+            progress(total)
+        yield item
 
 
 def check(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from missing_protocol.cli._output import echo
@@ -25,3 +27,14 @@ def usage_error(message: str) -> click.exceptions.Exit:
     """Print a usage problem on stderr and return the exit to raise (code 2)."""
     echo(f"missing-protocol: error: {message}", err=True)
     return click.exceptions.Exit(EXIT_USAGE)
+
+
+def require_extra(command: str, extra: str, *modules: str) -> None:
+    """Exit 2 with one line naming the extra to install when a module it brings is missing."""
+    try:
+        for module in modules:
+            importlib.import_module(module)
+    except ImportError:
+        raise usage_error(
+            f"`{command}` needs the '{extra}' extra: pip install 'missing-protocol[{extra}]'"
+        ) from None

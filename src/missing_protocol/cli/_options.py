@@ -108,8 +108,19 @@ def open_inputs(
     return iter(conversion.parsed)
 
 
-def open_logs(files: Sequence[str], assume_tz: str | None) -> Iterator[Parsed]:
-    """Open every file first (an unreadable one is a usage error, exit 2), then stream them."""
+def jobs_option(func: F) -> F:
+    """--jobs N: children judged in N worker processes (the output is the same for any N)."""
+    return click.option(
+        "--jobs",
+        type=click.IntRange(1, 256),
+        default=1,
+        show_default=True,
+        help="Worker processes; the log is split by child, the output does not change.",
+    )(func)
+
+
+def check_assume_tz(assume_tz: str | None) -> None:
+    """A usage error (exit 2) for an --assume-tz that names no time zone."""
     if assume_tz is not None:
         from missing_protocol.clock import TimeError, localise
 
@@ -119,6 +130,11 @@ def open_logs(files: Sequence[str], assume_tz: str | None) -> Iterator[Parsed]:
             localise(dt.datetime(2000, 1, 1, 12), assume_tz)
         except TimeError as problem:
             raise click.UsageError(f"--assume-tz: {problem}") from None
+
+
+def open_logs(files: Sequence[str], assume_tz: str | None) -> Iterator[Parsed]:
+    """Open every file first (an unreadable one is a usage error, exit 2), then stream them."""
+    check_assume_tz(assume_tz)
     try:
         readers = [read_file(f, assume_tz) for f in files]
     except UnreadableFile as problem:

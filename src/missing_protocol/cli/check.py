@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable, Iterable
 
 import click
 
-from missing_protocol import clock
-from missing_protocol.check import CheckResult, check_parsed, parse_as_of
+from missing_protocol import clock, engine
+from missing_protocol.check import CheckResult, check_parsed, error_dict, parse_as_of
 from missing_protocol.cli._app import app
+from missing_protocol.cli._json import write_check_json
 from missing_protocol.cli._options import (
+    check_assume_tz,
     input_format_options,
+    jobs_option,
     load_profile,
     log_options,
     open_inputs,
@@ -20,7 +24,10 @@ from missing_protocol.cli._options import (
 )
 from missing_protocol.cli._output import echo
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
+from missing_protocol.engine import Options, Outcome
 from missing_protocol.episode import Episode
+from missing_protocol.formats.events import UnreadableFile
+from missing_protocol.profiles import Profile
 from missing_protocol.rules import REGISTRY, Finding, Status
 
 
@@ -52,6 +59,31 @@ def _run(
             progress=progress,
             include_intelligence=include_intelligence,
         )
+
+
+def _engine(
+    files: tuple[str, ...],
+    as_of: str | None,
+    profile: str,
+    assume_tz: str | None,
+    fmt: str,
+    jobs: int,
+    *,
+    keep: frozenset[Status] | None,
+    include_intelligence: bool = False,
+) -> tuple[Outcome, dt.datetime, Profile]:
+    chosen = load_profile(profile)
+    try:
+        moment = parse_as_of(as_of)
+    except clock.TimeError as problem:
+        raise click.UsageError(f"--as-of: {problem}") from None
+    check_assume_tz(assume_tz)
+    options = Options(moment, chosen, assume_tz, include_intelligence, keep)
+    try:
+        with progress_on_terminal(fmt == "text") as progress:
+            return engine.run(files, options, jobs=jobs, progress=progress), moment, chosen
+    except UnreadableFile as problem:
+        raise click.UsageError(f"cannot read {problem}") from None
 
 
 def _short(moment: dt.datetime | None) -> str:
@@ -114,6 +146,7 @@ def render_text(result: CheckResult, *, show_all: bool) -> str:
 @include_intelligence_option
 @pseudonymise_option
 @input_format_options
+@jobs_option
 def check_command(
     files: tuple[str, ...],
     as_of: str | None,
@@ -126,9 +159,25 @@ def check_command(
     pseudonymise_key: str | None,
     input_format: str,
     authority: str | None,
+    jobs: int,
 ) -> None:
     """Check event logs against the protocol; exit 1 on any problem or rejected event."""
     privacy = Privacy(pseudonymise_key)
+    if fmt == "json" and input_format == "events" and not privacy.active:
+        # The engine: routed by child, judged in `jobs` processes, streamed in bounded memory.
+        keep = frozenset(s for s in Status if s.is_problem) if only_problems else None
+        outcome, moment, chosen = _engine(
+            files,
+            as_of,
+            profile,
+            assume_tz,
+            fmt,
+            jobs,
+            keep=keep,
+            include_intelligence=include_intelligence,
+        )
+        problems = write_check_json(sys.stdout, outcome, moment, chosen.name)
+        sys.exit(1 if problems or outcome.errors else 0)
     result = _run(
         files,
         as_of,
@@ -150,10 +199,25 @@ def check_command(
 
 def due_soon(result: CheckResult, within: clock.Duration) -> list[Finding]:
     """Pending duties falling due between as_of and as_of + within, soonest first."""
-    horizon = within.after(result.as_of)
-    soon = [f for f in result.findings if f.status is Status.PENDING and f.due and f.due <= horizon]
+    return due_within(result.findings, result.as_of, within)
+
+
+def due_within(
+    findings: Iterable[Finding], as_of: dt.datetime, within: clock.Duration
+) -> list[Finding]:
+    """Pending duties falling due between as_of and as_of + within, soonest first."""
+    horizon = within.after(as_of)
+    soon = [f for f in findings if f.status is Status.PENDING and f.due and f.due <= horizon]
     order = list(REGISTRY)
     return sorted(soon, key=lambda f: (f.due, order.index(f.rule), f.episode_id or ""))
+
+
+def _due(worklist: Callable[[], list[Finding]]) -> list[Finding]:
+    """The worklist; a window whose end falls past the accepted years is a usage error."""
+    try:
+        return worklist()
+    except clock.TimeError as problem:
+        raise click.UsageError(f"--within: {problem}") from None
 
 
 @app.command("due")
@@ -166,6 +230,7 @@ def due_soon(result: CheckResult, within: clock.Duration) -> list[Finding]:
 )
 @include_intelligence_option
 @pseudonymise_option
+@jobs_option
 def due_command(
     files: tuple[str, ...],
     as_of: str | None,
@@ -175,6 +240,7 @@ def due_command(
     within: str,
     include_intelligence: bool,
     pseudonymise_key: str | None,
+    jobs: int,
 ) -> None:
     """The worklist: every pending duty falling due in the window, soonest first, with its owner."""
     try:
@@ -182,27 +248,40 @@ def due_command(
     except clock.TimeError as problem:
         raise click.UsageError(f"--within: {problem}") from None
     privacy = Privacy(pseudonymise_key)
-    result = _run(
-        files,
-        as_of,
-        profile,
-        assume_tz,
-        fmt,
-        include_intelligence=include_intelligence,
-        privacy=privacy,
-    )
-    try:
-        duties = due_soon(result, window)
-    except clock.TimeError as problem:  # the window's end past the accepted years
-        raise click.UsageError(f"--within: {problem}") from None
+    if privacy.active:
+        result = _run(
+            files,
+            as_of,
+            profile,
+            assume_tz,
+            fmt,
+            include_intelligence=include_intelligence,
+            privacy=privacy,
+        )
+        moment, profile_name, counts = result.as_of, result.profile, result.counts
+        duties, errors = _due(lambda: due_soon(result, window)), result.errors
+    else:
+        # The engine: only pending duties are kept from each partition (`--jobs` as for check).
+        outcome, moment, chosen = _engine(
+            files,
+            as_of,
+            profile,
+            assume_tz,
+            fmt,
+            jobs,
+            keep=frozenset({Status.PENDING}),
+            include_intelligence=include_intelligence,
+        )
+        duties = _due(lambda: due_within(outcome.findings, moment, window))
+        profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
     if fmt == "json":
         payload = {
-            "as_of": clock.iso(result.as_of),
+            "as_of": clock.iso(moment),
             "within": str(window),
-            "profile": result.profile,
-            "counts": result.counts.to_dict(),
+            "profile": profile_name,
+            "counts": counts.to_dict(),
             "due": [f.to_dict() for f in duties],
-            "errors": result.to_dict()["errors"],
+            "errors": [error_dict(e) for e in errors],
         }
         echo(json.dumps(payload, indent=2))
         return
@@ -211,7 +290,7 @@ def due_command(
         for f in duties
     ]
     lines.append(
-        f"{len(duties)} duties due within {window} of {clock.iso(result.as_of)}"
-        + (f"; {len(result.errors)} rejected events" if result.errors else "")
+        f"{len(duties)} duties due within {window} of {clock.iso(moment)}"
+        + (f"; {len(errors)} rejected events" if errors else "")
     )
     echo("\n".join(lines))

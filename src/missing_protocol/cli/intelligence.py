@@ -15,7 +15,7 @@ import click
 
 from missing_protocol import clock
 from missing_protocol.check import Counts, parse_as_of
-from missing_protocol.cli._app import app
+from missing_protocol.cli._app import app, require_extra
 from missing_protocol.cli._figures import (
     disclosure,
     no_suppress_option,
@@ -120,6 +120,7 @@ def hotspots_command(
     top: int,
 ) -> None:
     """Places children went missing from and were found at, by name and H3 cell, with change."""
+    require_extra("hotspots", "intelligence", "h3")
     period = _period(start, end)
     assert period is not None  # --from and --to are required here
     privacy = Privacy(pseudonymise_key)

@@ -9,7 +9,15 @@ from pathlib import Path
 import click
 import pendulum
 
-from missing_protocol.cli._app import app, usage_error
+from missing_protocol.cli._app import app, require_extra, usage_error
+from missing_protocol.cli._compliance import (
+    Sections,
+    as_of_option,
+    compliance_sections,
+    parse_moment,
+    split_at_option,
+    split_date,
+)
 from missing_protocol.cli._figures import (
     disclosure,
     no_suppress_option,
@@ -96,6 +104,7 @@ def write_outputs(
     html_out: str | None,
     csv_dir: str | None,
     part: Partnership | None = None,
+    sections: Sections | None = None,
 ) -> list[str]:
     """Write the HTML page and CSV tables asked for; returns what was written, for the user."""
     notes = []
@@ -103,7 +112,7 @@ def write_outputs(
         from missing_protocol.report import render_html  # matplotlib loads only when needed
 
         path = Path(html_out)
-        page = render_html.render(figures, disclosure, part)
+        page = render_html.render(figures, disclosure, part, **(sections or {}))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(page, encoding=ENCODING, errors=ERRORS)
@@ -112,7 +121,7 @@ def write_outputs(
         notes.append(f"HTML report written to {path}")
     if csv_dir:
         try:
-            written = render_csv.write(figures, csv_dir, disclosure, part)
+            written = render_csv.write(figures, csv_dir, disclosure, part, **(sections or {}))
         except OSError as problem:
             raise usage_error(
                 f"cannot write CSV to {csv_dir}: {problem.strerror or problem}"
@@ -140,10 +149,13 @@ def write_outputs(
     show_default=True,
     metavar="NAME|PATH",
     help="statutory, london, or a TOML file: its rhi_within (in force at each report) judges "
-    "interviews done in time, its self_report_tolerance matches self-reports.",
+    "interviews done in time, its self_report_tolerance matches self-reports; every rule of "
+    "compliance over time is judged by it.",
 )
 @include_intelligence_option
 @pseudonymise_option
+@as_of_option
+@split_at_option
 def report_command(
     files: tuple[str, ...],
     start: str,
@@ -157,15 +169,21 @@ def report_command(
     profile: str,
     include_intelligence: bool,
     pseudonymise_key: str | None,
+    as_of: str | None,
+    split_at: str | None,
 ) -> None:
     """The period report for scrutiny: episodes and children in [--from, --to), by cohort.
 
     Counts of 1 to 5 are shown as `c` in every output unless --no-suppress is given.
     Hotspots and self-report figures are included; persons of concern and each self-report
-    only with --include-intelligence. Rejected events are counted and reported but do not stop
-    the report (exit 0).
+    only with --include-intelligence. Compliance over time judges the protocol rules as of
+    --as-of; --split-at adds the two parts of the period side by side. Rejected events are
+    counted and reported but do not stop the report (exit 0).
     """
+    # The partnership section places hotspots in H3 cells; the HTML page draws charts.
+    require_extra("report", "report", "h3", *(["matplotlib"] if html_out else []))
     period = parse_period(start, end, error=usage_error)
+    moment = parse_moment(as_of)
     check_zone(assume_tz)
     chosen_profile = load_profile(profile)
     privacy = Privacy(pseudonymise_key)
@@ -180,8 +198,21 @@ def report_command(
     figures, part = build_report(
         log, period, chosen, shown, chosen_profile, include_intelligence=include_intelligence
     )
-    emit(fmt, render_json.to_dict(figures, shown, part), render_text.render(figures, shown, part))
-    for note in write_outputs(figures, shown, html_out, csv_dir, part):
+    sections = compliance_sections(
+        log,
+        period,
+        chosen,
+        shown,
+        chosen_profile,
+        moment,
+        split_date(split_at, chosen_profile, period),
+    )
+    emit(
+        fmt,
+        render_json.to_dict(figures, shown, part, **sections),
+        render_text.render(figures, shown, part, **sections),
+    )
+    for note in write_outputs(figures, shown, html_out, csv_dir, part, sections=sections):
         echo(f"missing-protocol: {note}", err=True)
     if figures.rejected_events:
         echo(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
 
@@ -12,25 +11,8 @@ from missing_protocol.check import parse_as_of
 from missing_protocol.cli._app import app
 from missing_protocol.cli._options import load_profile
 from missing_protocol.cli._output import echo
-from missing_protocol.profiles import Parameters, Profile
-from missing_protocol.rules import REGISTRY
-from missing_protocol.rules.catalogue import render_rules_page
-
-
-def catalogue(profile: Profile, params: Parameters) -> list[dict[str, Any]]:
-    values = params.to_dict()
-    return [
-        {
-            "id": r.id,
-            "title": r.title,
-            "summary": r.summary,
-            "source": profile.source_for(r.source),
-            "owner": r.owner,
-            "family": r.family,
-            "parameters": {name: values[name] for name in r.parameters},
-        }
-        for r in REGISTRY.values()
-    ]
+from missing_protocol.cli._profile_diff import print_diff
+from missing_protocol.rules.catalogue import render_rules_page, rules_document
 
 
 @app.command("rules")
@@ -48,8 +30,21 @@ def catalogue(profile: Profile, params: Parameters) -> list[dict[str, Any]]:
     show_default=True,
     help="markdown: the docs page (docs/rules.md is this for the statutory profile).",
 )
-def rules_command(profile: str, as_of: str | None, fmt: str) -> None:
+@click.option(
+    "--diff",
+    "diff_profiles",
+    nargs=2,
+    default=None,
+    metavar="A B",
+    help="Instead: the versions and parameters that differ between profiles A and B (text|json).",
+)
+def rules_command(
+    profile: str, as_of: str | None, fmt: str, diff_profiles: tuple[str, str] | None
+) -> None:
     """List every rule with its source, owner and the parameter values in force."""
+    if diff_profiles:
+        print_diff(*diff_profiles, fmt=fmt)
+        return
     chosen = load_profile(profile)
     try:
         moment = parse_as_of(as_of)
@@ -59,14 +54,11 @@ def rules_command(profile: str, as_of: str | None, fmt: str) -> None:
         echo(render_rules_page(chosen), nl=False)
         return
     params = chosen.at(moment)
-    entries = catalogue(chosen, params)
+    document = rules_document(chosen, params)
     if fmt == "json":
-        echo(
-            json.dumps(
-                {"profile": chosen.name, "rules": entries, "parameters": params.to_dict()}, indent=2
-            )
-        )
+        echo(json.dumps(document, indent=2))
         return
+    entries = document["rules"]
     echo(f"profile {chosen.name}: {chosen.description}")
     for e in entries:
         echo(f"\n{e['id']}  {e['title']}\n  source: {e['source']}; owner: {e['owner']}")

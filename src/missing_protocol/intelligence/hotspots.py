@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 import attrs
-import h3
 
 from missing_protocol.episode import Assembly, Episode
 from missing_protocol.model import Location
@@ -98,10 +97,14 @@ def place_key(name: str) -> str:
 def cell_of(location: Location, resolution: int) -> str | None:
     if location.lat is None or location.lon is None:
         return None
+    import h3  # extra `intelligence`: only places with coordinates need it
+
     return str(h3.latlng_to_cell(location.lat, location.lon, resolution))
 
 
 def cell_centre(cell: str) -> tuple[float, float]:
+    import h3
+
     lat, lon = h3.cell_to_latlng(cell)
     return (round(float(lat), 6), round(float(lon), 6))
 

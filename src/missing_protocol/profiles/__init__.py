@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import os
 import tomllib
 from collections.abc import Mapping
@@ -117,6 +118,8 @@ class Profile:
 
     def at(self, moment: dt.datetime) -> Parameters:
         """The parameters in force at `moment` (an episode's `reported.at`)."""
+        if len(self.versions) == 1:
+            return self.versions[0].parameters  # the common case: no dated versions to choose
         day = clock.london_date(moment)
         current = self.versions[0].parameters
         for version in self.versions[1:]:
@@ -239,8 +242,9 @@ def _date(raw: Any, where: str) -> pendulum.Date:
         raise ProfileError(f"{where}: {problem}") from None
 
 
+@functools.cache
 def shipped(name: str) -> Profile:
-    """A profile shipped with the package (`statutory`, `london`)."""
+    """A profile shipped with the package (`statutory`, `london`); read once, it is frozen."""
     if name not in SHIPPED:
         raise ProfileError(
             f"unknown profile {name!r}: use one of {', '.join(SHIPPED)} or a TOML path"

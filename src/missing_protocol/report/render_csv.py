@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from missing_protocol.intelligence.hotspots import PlaceKind
+from missing_protocol.report import compliance_render, split_render
 from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Cohort, Hotspot, PeriodFigures
 from missing_protocol.report.partnership import Partnership
@@ -39,6 +40,8 @@ def tables(
     figures: PeriodFigures,
     disclosure: Disclosure = PUBLISHED,
     partnership: Partnership | None = None,
+    compliance: dict[str, Any] | None = None,
+    split: dict[str, Any] | None = None,
 ) -> dict[str, Table]:
     """Each CSV file's name and rows (header first); with `partnership`, its tables too."""
     f, d = figures, disclosure
@@ -111,6 +114,10 @@ def tables(
     }
     if partnership is not None:
         out |= partnership_tables(partnership)
+    if compliance is not None:
+        out["compliance.csv"] = compliance_render.csv_table(compliance)
+    if split is not None:
+        out["split.csv"] = split_render.csv_table(split)
     return out
 
 
@@ -126,24 +133,27 @@ def write(
     directory: str | Path,
     disclosure: Disclosure = PUBLISHED,
     partnership: Partnership | None = None,
+    *,
+    compliance: dict[str, Any] | None = None,
+    split: dict[str, Any] | None = None,
 ) -> list[Path]:
     """Write every table into `directory` (created if needed); returns the paths written.
 
     Text from the log is quoted by the csv module; an unpaired surrogate it may hold is written
-    as its backslash escape. Restricted tables left in the
-    directory by an earlier run with intelligence are removed when this one has none, so the
+    as its backslash escape. Restricted tables and split.csv left
+    in the directory by an earlier run with them are removed when this one has none, so the
     directory never holds more than this report.
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    chosen = tables(figures, disclosure, partnership)
+    chosen = tables(figures, disclosure, partnership, compliance, split)
     for name, rows in chosen.items():
         path = folder / name
         text = render(rows)
         path.write_text(text, encoding="utf-8", errors="backslashreplace")
         written.append(path)
-    for name in RESTRICTED_TABLES:
+    for name in (*RESTRICTED_TABLES, "split.csv"):
         if name not in chosen:
             (folder / name).unlink(missing_ok=True)
     return written

@@ -6,9 +6,16 @@ Everything is inline (styles and SVG charts), so the page needs no network when 
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from missing_protocol import clock
-from missing_protocol.report import charts, html_partnership, tables
+from missing_protocol.report import (
+    charts,
+    compliance_render,
+    html_partnership,
+    split_render,
+    tables,
+)
 from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Hotspot, PeriodFigures
 from missing_protocol.report.html_parts import card, table
@@ -79,8 +86,12 @@ def render(
     figures: PeriodFigures,
     disclosure: Disclosure = PUBLISHED,
     partnership: Partnership | None = None,
+    compliance: dict[str, Any] | None = None,
+    split: dict[str, Any] | None = None,
 ) -> str:
-    """The page; with `partnership`, its hotspots and self-reports (and restricted detail)."""
+    """The page; with `partnership`, its hotspots and self-reports (and restricted detail);
+    with `compliance` (compliance_section.section, already suppressed), compliance over time;
+    with `split` (split.section, already suppressed), the two parts side by side."""
     f, d = figures, disclosure
     rhi = f.interviews
     title = f"Children missing from home and care: {f.authority}"
@@ -160,6 +171,8 @@ Median time missing {escape(w.length(f.duration.median))}; longest
 {_places_section(f, d) if partnership is None else html_partnership.hotspots(partnership)}\
 {"" if partnership is None else html_partnership.self_reports(partnership)}\
 {"" if partnership is None or not partnership.restricted else html_partnership.restricted(partnership)}\
+{"" if compliance is None else compliance_render.html(compliance)}\
+{"" if split is None else split_render.html(split)}\
 <footer>
 <p>{rejected} Cancelled reports (the child was not in fact missing) are not counted:
 {escape(w.count(d, f.cancelled_reports))}.</p>

@@ -43,6 +43,8 @@ def to_dict(
     figures: PeriodFigures,
     disclosure: Disclosure = PUBLISHED,
     partnership: Partnership | None = None,
+    compliance: dict[str, Any] | None = None,
+    split: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The report's JSON. With `partnership`: `hotspot_figures` (places and H3 cells with
     children and change) and `self_reports` (figures), plus the restricted `persons` and each
@@ -96,4 +98,8 @@ def to_dict(
         out["self_reports"] = partnership.self_reports
         if partnership.persons is not None:
             out["persons"] = partnership.persons
+    if compliance is not None:
+        out["compliance"] = compliance  # compliance_section.section: suppressed already
+    if split is not None:
+        out["split"] = split  # split.section: suppressed already
     return out

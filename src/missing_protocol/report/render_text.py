@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from missing_protocol import clock
-from missing_protocol.report import tables
+from missing_protocol.report import compliance_render, split_render, tables
 from missing_protocol.report import wording as w
 from missing_protocol.report.figures import Hotspot, PeriodFigures
 from missing_protocol.report.partnership import Partnership
@@ -120,8 +120,12 @@ def render(
     figures: PeriodFigures,
     disclosure: Disclosure = PUBLISHED,
     partnership: Partnership | None = None,
+    compliance: dict[str, Any] | None = None,
+    split: dict[str, Any] | None = None,
 ) -> str:
-    """The text report; with `partnership`, its hotspots and self-reports (and restricted detail)."""
+    """The text report; with `partnership`, its hotspots and self-reports (and restricted detail);
+    with `compliance` (compliance_section.section, already suppressed), compliance over time;
+    with `split` (split.section, already suppressed), the two parts side by side."""
     f, d = figures, disclosure
     restricted = partnership is not None and partnership.restricted
     out = [
@@ -160,6 +164,8 @@ def render(
             else _hotspots(partnership) + _self_reports(partnership)
         ),
         *(_restricted(partnership) if partnership is not None and restricted else []),
+        *(compliance_render.text(compliance) if compliance is not None else []),
+        *(split_render.text(split) if split is not None else []),
         *_section("Data"),
         f"  Cancelled reports (not in fact missing, not counted above): {w.count(d, f.cancelled_reports)}",
         f"  Rejected events: {f.rejected_events}"

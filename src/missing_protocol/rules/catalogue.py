@@ -8,12 +8,32 @@ check that the page in docs/ is current. Regenerate it with
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from missing_protocol.profiles import Parameters, Profile, ProfileVersion, shipped
 from missing_protocol.rules.registry import REGISTRY, Rule
 
 COMMAND = "missing-protocol rules --format markdown > docs/rules.md"
+
+
+def rules_document(profile: Profile, params: Parameters) -> dict[str, Any]:
+    """The catalogue in force as JSON (`rules --format json`, `GET /v1/rules`)."""
+    values = params.to_dict()
+    entries = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "summary": r.summary,
+            "source": profile.source_for(r.source),
+            "owner": r.owner,
+            "family": r.family,
+            "parameters": {name: values[name] for name in r.parameters},
+        }
+        for r in REGISTRY.values()
+    ]
+    return {"profile": profile.name, "rules": entries, "parameters": values}
 
 
 def _cell(text: object) -> str:

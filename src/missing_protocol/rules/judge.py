@@ -19,10 +19,24 @@ class Context:
     as_of: dt.datetime
     profile: Profile
     assembly: Assembly
+    # The statuses whose findings are wanted (None: all). Others are judged but not worded,
+    # e.g. `check --only-problems` never formats the message of a finding it will not show.
+    keep: frozenset[Status] | None = None
+    _sources: dict[str, str] = attrs.field(factory=dict, eq=False, repr=False)
 
     def parameters(self, episode: Episode) -> Parameters:
         """The profile version in force at the episode's report."""
         return self.profile.at(episode.reported_at)
+
+    def source(self, rule_id: str) -> str:
+        """The rule's source as this profile cites it (worded once per check, not per finding)."""
+        cited = self._sources.get(rule_id)
+        if cited is None:
+            cited = self._sources[rule_id] = self.profile.source_for(REGISTRY[rule_id].source)
+        return cited
+
+    def wanted(self, status: Status) -> bool:
+        return self.keep is None or status in self.keep
 
 
 def status_of(due: dt.datetime, done: dt.datetime | None, as_of: dt.datetime) -> Status:
@@ -56,7 +70,7 @@ def finding(
         due=due,
         done=done,
         message=message,
-        source=ctx.profile.source_for(REGISTRY[rule_id].source),
+        source=ctx.source(rule_id),
     )
 
 
@@ -78,7 +92,7 @@ def deadline_finding(
         ctx,
         status=status,
         responsible=responsible,
-        message=deadline_message(what, status, due, done),
+        message=deadline_message(what, status, due, done) if ctx.wanted(status) else "",
         due=due,
         done=done,
     )

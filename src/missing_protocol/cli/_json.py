@@ -1,0 +1,56 @@
+"""CONTRACT §3 JSON written as a stream: findings are formatted one at a time as the merged
+partitions yield them, so a national log never holds its whole answer in memory. The text is
+exactly `json.dumps(result, indent=2)` of the same answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from missing_protocol import clock
+from missing_protocol.check import error_dict
+from missing_protocol.engine import Outcome
+from missing_protocol.rules import Finding
+
+
+def _field(key: str, value: Any) -> str:
+    return "  " + json.dumps(key) + ": " + json.dumps(value, indent=2).replace("\n", "\n  ")
+
+
+def _items(stream: TextIO, key: str, items: Iterable[dict[str, Any]]) -> bool:
+    """Write `"key": [...]` as json.dumps(indent=2) would; True when any item was written."""
+    any_item = False
+    for item in items:
+        text = json.dumps(item, indent=2).replace("\n", "\n    ")
+        stream.write(("," if any_item else "") + "\n    " + text)
+        any_item = True
+    stream.write("\n  ]" if any_item else "]")
+    return any_item
+
+
+def write_check_json(stream: TextIO, outcome: Outcome, as_of: dt.datetime, profile: str) -> bool:
+    """The whole check as JSON; returns whether any finding written is a problem."""
+    head = [
+        _field("as_of", clock.iso(as_of)),
+        _field("profile", profile),
+        _field("counts", outcome.counts.to_dict()),
+    ]
+    stream.write("{\n" + ",\n".join(head) + ",\n" + '  "findings": [')
+    problems = False
+
+    def rows(findings: Iterable[Finding]) -> Iterable[dict[str, Any]]:
+        nonlocal problems
+        for found in findings:
+            problems = problems or found.status.is_problem
+            yield found.to_dict()
+
+    _items(stream, "findings", rows(outcome.findings))
+    stream.write(',\n  "errors": [')
+    _items(stream, "errors", (error_dict(e) for e in outcome.errors))
+    if outcome.warnings:  # an optional key (CONTRACT §3), left out when empty
+        stream.write(',\n  "warnings": [')
+        _items(stream, "warnings", (error_dict(w) for w in outcome.warnings))
+    stream.write("\n}\n")
+    return problems

@@ -1,0 +1,84 @@
+"""Which child partition each line of an event log belongs to, decided in one streaming pass.
+
+Every rule reads one child's events only (their episodes, discussions, self-reports), so a log
+can be judged child by child. A `found` or `notified` line names only its episode: it goes where
+the episode's `reported` goes. Two lines that must be judged together share a key, and keys are
+joined with a union-find: a child with its episodes (`reported`) and its self-reports, so that even
+an episode reported twice for two children, or a self-report id used twice, is judged in one place
+exactly as in one whole check. Lines that cannot be routed (not an object, no usable id) are
+rejected anyway; they go to partition 0.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+from typing import Any
+
+# The event types whose lines are routed by the child they name, and those routed by episode.
+_BY_CHILD = frozenset({"child", "strategy_discussion", "self_report"})
+_BY_PERSON = frozenset({"disruption", "prosecution"})
+UNROUTED = "~"
+
+
+def _id(value: Any) -> str | None:
+    # The reader's own reading of an id: a string or a whole number, trimmed, not blank.
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+class Router:
+    """Collects the routing keys of a log's lines and joins the ones judged together."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+
+    def _find(self, key: str) -> str:
+        parent = self._parent
+        root = key
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while key != root:  # path compression keeps later look-ups short
+            key, parent[key] = parent[key], root
+        return root
+
+    def _join(self, a: str, b: str) -> None:
+        ra, rb = self._find(a), self._find(b)
+        if ra != rb:
+            # The smaller key is the root, so the result never depends on the order of lines.
+            low, high = (ra, rb) if ra < rb else (rb, ra)
+            self._parent[high] = low
+
+    def key(self, obj: Any) -> str:
+        """The routing key of one parsed line (its own key; `partition` resolves joins)."""
+        if not isinstance(obj, Mapping):
+            return UNROUTED
+        kind = obj.get("type")
+        if kind in _BY_PERSON:
+            person = _id(obj.get("person_id"))
+            return "P" + person if person else UNROUTED
+        if kind in _BY_CHILD:
+            child = _id(obj.get("child_id"))
+            if child is None:
+                return UNROUTED
+            if kind == "self_report":
+                report = _id(obj.get("report_id"))
+                if report is not None:
+                    self._join("C" + child, "R" + report)
+            return "C" + child
+        episode = _id(obj.get("episode_id"))
+        if episode is None:
+            return UNROUTED
+        if kind == "reported":
+            child = _id(obj.get("child_id"))
+            if child is not None:
+                self._join("C" + child, "E" + episode)
+        return "E" + episode
+
+    def partition(self, key: str, partitions: int) -> int:
+        """The partition of a key, stable across runs and processes (not Python's salted hash)."""
+        if key == UNROUTED or partitions == 1:
+            return 0
+        return zlib.crc32(self._find(key).encode("utf-8", "surrogatepass")) % partitions

@@ -1,0 +1,278 @@
+"""The batch path for log files: route lines by child, judge partitions (in worker processes with
+`jobs`), and merge them back into exactly the answer of one whole check.
+
+Small logs with one job are judged in one partition straight from the reader. Otherwise a first
+pass parses each line only to learn its routing key (engine.routing); the lines are then grouped
+by partition, in memory when the log is small and in temporary partition files when it is not,
+so that memory follows the largest partition, not the log. Each partition's findings come back
+ordered by their key and are merged with heapq, so the output never depends on `jobs`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import heapq
+import multiprocessing
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+import orjson
+
+from missing_protocol.check import Counts, FindingKey, Judged, error_order, judge
+from missing_protocol.engine.routing import Router
+from missing_protocol.formats.events import (
+    UnreadableFile,
+    _line_object,
+    is_array_file,
+    numbered_lines,
+    read_file,
+)
+from missing_protocol.formats.fields import parse_object
+from missing_protocol.model import EventError
+from missing_protocol.profiles import Profile
+from missing_protocol.rules import Finding, Status
+
+# Logs larger than this are spilled to partition files; smaller ones are grouped in memory.
+SPILL_BYTES = 64 * 1024 * 1024
+# The size of one spilled partition: what one worker holds at a time.
+PARTITION_BYTES = 16 * 1024 * 1024
+
+Line = tuple[int, int, bytes]  # (file index, line number, raw line)
+Keyed = tuple[FindingKey, Finding]
+
+
+@attrs.frozen
+class Options:
+    as_of: dt.datetime
+    profile: Profile
+    assume_tz: str | None = None
+    include_intelligence: bool = False
+    keep: frozenset[Status] | None = None
+
+
+@attrs.frozen
+class Outcome:
+    """A whole check: counts, rejections and warnings, and the findings as an ordered stream."""
+
+    counts: Counts
+    errors: tuple[EventError, ...]
+    warnings: tuple[EventError, ...]
+    findings: Iterator[Finding]
+    partitions: int
+
+
+@attrs.frozen
+class _Part:
+    counts: Counts
+    errors: tuple[EventError, ...]
+    warnings: tuple[EventError, ...]
+    findings: list[Keyed] | str  # in memory, or the path of a file of pickled (key, finding)
+
+
+def run(
+    files: Sequence[str],
+    options: Options,
+    *,
+    jobs: int = 1,
+    spill_bytes: int = SPILL_BYTES,
+    partition_bytes: int = PARTITION_BYTES,
+    progress: Callable[[int], None] | None = None,
+) -> Outcome:
+    """Check log files; raises UnreadableFile (usage error) before reading anything."""
+    names = [str(f) for f in files]
+    sizes = []
+    for name in names:
+        try:
+            sizes.append(os.path.getsize(name))
+            with open(name, "rb") as handle:
+                array = is_array_file(handle, name)
+        except OSError as problem:
+            raise UnreadableFile(f"{name}: {problem.strerror or problem}") from None
+        if array:
+            # A JSON array is read whole anyway: judge it in one partition.
+            return _whole(names, options)
+    total = sum(sizes)
+    if jobs <= 1 and total <= spill_bytes:
+        return _whole(names, options)
+    spill = total > spill_bytes
+    count = max(jobs, -(-total // partition_bytes) if spill else jobs)
+    # The folder lives until the merged findings have been streamed (or is removed at exit).
+    folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
+    try:
+        routed = _route(names, count, Path(folder.name) if spill else None, progress)
+        parts = _judge_all(routed.partitions, names, options, jobs, spill)
+    except BaseException:
+        folder.cleanup()
+        raise
+    return _merge(routed, parts, count, folder)
+
+
+def _whole(names: Sequence[str], options: Options) -> Outcome:
+    parsed = (item for name in names for item in read_file(name, options.assume_tz))
+    judged = _judge(parsed, options)
+    return Outcome(
+        judged.counts,
+        judged.errors,
+        judged.warnings,
+        (f for _, f in judged.findings),
+        partitions=1,
+    )
+
+
+def _judge(parsed: Iterable[Any], options: Options) -> Judged:
+    return judge(
+        parsed,
+        options.as_of,
+        options.profile,
+        include_intelligence=options.include_intelligence,
+        keep=options.keep,
+    )
+
+
+@attrs.frozen
+class _Routed:
+    partitions: list[list[Line] | str]  # lines in memory, or a partition file's path
+    rejected: list[EventError]  # lines that are not JSON at all
+    lines: int
+
+
+def _route(
+    names: Sequence[str], count: int, folder: Path | None, progress: Callable[[int], None] | None
+) -> _Routed:
+    router = Router()
+    keys: list[str | None] = []
+    kept: list[Line] = []
+    rejected: list[EventError] = []
+    for index, name in enumerate(names):
+        with open(name, "rb") as handle:
+            for number, raw in numbered_lines(handle):
+                obj = _line_object(raw, number, name)
+                if isinstance(obj, EventError):
+                    rejected.append(obj)
+                    keys.append(None)
+                    continue
+                keys.append(router.key(obj))
+                if folder is None:
+                    kept.append((index, number, raw))
+                if progress is not None and len(keys) % 10000 == 0:
+                    progress(len(keys))
+    if folder is None:
+        memory: list[list[Line]] = [[] for _ in range(count)]
+        lines = iter(kept)
+        for key in keys:
+            if key is not None:
+                memory[router.partition(key, count)].append(next(lines))
+        return _Routed(list(memory), rejected, len(keys))
+    return _Routed(_spill(names, keys, router, count, folder), rejected, len(keys))
+
+
+def _spill(
+    names: Sequence[str], keys: list[str | None], router: Router, count: int, folder: Path
+) -> list[list[Line] | str]:
+    """Second pass: each routed line, framed by its file and line number, to its partition file."""
+    paths = [str(folder / f"part-{i:04d}.lines") for i in range(count)]
+    outs: list[IO[bytes]] = [open(p, "wb") for p in paths]  # noqa: SIM115 - closed below
+    try:
+        position = 0
+        for index, name in enumerate(names):
+            with open(name, "rb") as handle:
+                for number, raw in numbered_lines(handle):
+                    key = keys[position]
+                    position += 1
+                    if key is None:
+                        continue
+                    out = outs[router.partition(key, count)]
+                    out.write(b"%d %d\n" % (index, number))
+                    out.write(raw if raw.endswith(b"\n") else raw + b"\n")
+    finally:
+        for out in outs:
+            out.close()
+    return list(paths)
+
+
+def _lines_of(source: list[Line] | str) -> Iterator[Line]:
+    if not isinstance(source, str):
+        yield from source
+        return
+    with open(source, "rb") as handle:
+        for head in handle:
+            index, number = head.split()
+            yield int(index), int(number), next(handle)
+
+
+def _judge_part(
+    source: list[Line] | str, names: Sequence[str], options: Options, spill: bool
+) -> _Part:
+    parsed = (
+        parse_object(orjson.loads(raw), number, names[index], options.assume_tz)
+        for index, number, raw in _lines_of(source)
+    )
+    judged = _judge(parsed, options)
+    findings: list[Keyed] | str = list(judged.findings)
+    if spill and isinstance(source, str):
+        result = source + ".findings"
+        with open(result, "wb") as out:
+            for pair in judged.findings:
+                pickle.dump(pair, out, protocol=pickle.HIGHEST_PROTOCOL)
+        findings = result
+    return _Part(judged.counts, judged.errors, judged.warnings, findings)
+
+
+def _judge_all(
+    sources: list[list[Line] | str],
+    names: Sequence[str],
+    options: Options,
+    jobs: int,
+    spill: bool,
+) -> list[_Part]:
+    if jobs <= 1:
+        return [_judge_part(s, names, options, spill) for s in sources]
+    # fork: workers start with the modules and the profile already loaded.
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        futures = [pool.submit(_judge_part, s, names, options, spill) for s in sources]
+        return [f.result() for f in futures]
+
+
+def _stream(findings: list[Keyed] | str) -> Iterator[Keyed]:
+    if not isinstance(findings, str):
+        yield from findings
+        return
+    with open(findings, "rb") as handle:
+        while True:
+            try:
+                yield pickle.load(handle)
+            except EOFError:
+                return
+
+
+def _merge(
+    routed: _Routed, parts: list[_Part], count: int, folder: tempfile.TemporaryDirectory[str]
+) -> Outcome:
+    counts = Counts(
+        events=routed.lines,
+        accepted=sum(p.counts.accepted for p in parts),
+        rejected=len(routed.rejected) + sum(p.counts.rejected for p in parts),
+        episodes=sum(p.counts.episodes for p in parts),
+        children=sum(p.counts.children for p in parts),
+    )
+    errors = sorted([*routed.rejected, *(e for p in parts for e in p.errors)], key=error_order)
+    warnings = sorted((w for p in parts for w in p.warnings), key=error_order)
+    merged = heapq.merge(*(_stream(p.findings) for p in parts), key=lambda kf: kf[0])
+    return Outcome(counts, tuple(errors), tuple(warnings), _draining(merged, folder), count)
+
+
+def _draining(
+    merged: Iterator[Keyed], folder: tempfile.TemporaryDirectory[str]
+) -> Iterator[Finding]:
+    try:
+        for _, found in merged:
+            yield found
+    finally:
+        folder.cleanup()

@@ -1,0 +1,202 @@
+"""What a request may carry, declared once: the handlers read it and the OpenAPI document shows it.
+
+Every problem with a request becomes a `BadRequest` (status + one-line detail), answered as an
+RFC 9457 problem document; nothing about a body ever reaches the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+from starlette.requests import Request
+
+from missing_protocol import profiles
+from missing_protocol.check import parse_as_of
+from missing_protocol.model import EventError
+from missing_protocol.profiles import Profile
+
+T = TypeVar("T")
+
+
+class BadRequest(Exception):
+    """A client's mistake: answered with `status` and `detail`, never a traceback."""
+
+    def __init__(self, status: int, detail: str, parameter: str | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.parameter = parameter
+
+
+@attrs.frozen
+class QueryParameter:
+    name: str
+    description: str
+    schema: Mapping[str, Any]
+
+
+AS_OF = QueryParameter(
+    "as_of",
+    "Judge as of this moment: ISO 8601 date-time (naive means London) or a date (end of that "
+    "day in London). Default: now.",
+    {"type": "string", "examples": ["2026-03-31", "2026-03-31T23:59:59+01:00"]},
+)
+PROFILE = QueryParameter(
+    "profile",
+    "A shipped profile by name (files are not read on a client's say-so).",
+    {"type": "string", "enum": list(profiles.SHIPPED), "default": "statutory"},
+)
+ONLY_PROBLEMS = QueryParameter(
+    "only_problems",
+    "Show only late, overdue and breached findings.",
+    {"type": "boolean", "default": False},
+)
+
+# The query parameters each operation reads, in the order the OpenAPI document lists them.
+CHECK_QUERY = (AS_OF, PROFILE, ONLY_PROBLEMS)
+VALIDATE_QUERY = (AS_OF, PROFILE)
+RULES_QUERY = (AS_OF, PROFILE)
+
+JSON = "application/json"
+JSON_LINES = ("application/x-ndjson", "application/jsonl")
+CHECK_TYPES = (JSON, *JSON_LINES)
+VALIDATE_TYPES = (JSON,)
+_TRUE = {"true": True, "1": True, "false": False, "0": False}
+
+
+def query(request: Request, allowed: tuple[QueryParameter, ...]) -> dict[str, Any]:
+    """The declared query parameters, checked; an undeclared one is named, not ignored."""
+    names = {p.name for p in allowed}
+    for key in request.query_params:
+        if key not in names:
+            known = ", ".join(sorted(names))
+            raise BadRequest(400, f"unknown query parameter {key!r}; known: {known}", key)
+    values: dict[str, Any] = {}
+    params = request.query_params
+    if AS_OF in allowed:
+        values["as_of"] = as_of(params.get("as_of"))
+    if PROFILE in allowed:
+        values["profile"] = profile(params.get("profile", "statutory"))
+    if ONLY_PROBLEMS in allowed:
+        raw = params.get("only_problems", "false").lower()
+        if raw not in _TRUE:
+            raise BadRequest(400, "only_problems must be true or false", "only_problems")
+        values["only_problems"] = _TRUE[raw]
+    return values
+
+
+def as_of(value: str | None) -> dt.datetime:
+    try:
+        return parse_as_of(value)
+    except ValueError as problem:
+        raise BadRequest(400, f"as_of: {problem}", "as_of") from None
+
+
+def profile(name: str) -> Profile:
+    if name not in profiles.SHIPPED:
+        known = ", ".join(profiles.SHIPPED)
+        raise BadRequest(400, f"unknown profile {name!r}; use one of: {known}", "profile")
+    return profiles.shipped(name)
+
+
+def media_type(request: Request, allowed: tuple[str, ...]) -> str:
+    declared = request.headers.get("content-type", "")
+    kind = declared.split(";", 1)[0].strip().lower()
+    if kind not in allowed:
+        shown = kind or "none"
+        raise BadRequest(415, f"content type {shown} is not accepted; send {' or '.join(allowed)}")
+    return kind
+
+
+async def body_text(request: Request, limit: int) -> str:
+    """The body as UTF-8 text, refused with 413 as soon as it passes `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BadRequest(413, f"body of {declared} bytes is over the limit of {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BadRequest(413, f"body is over the limit of {limit} bytes")
+        chunks.append(chunk)
+    try:
+        return b"".join(chunks).decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        raise BadRequest(400, f"body is not UTF-8 text (byte {problem.start})") from None
+
+
+def json_document(text: str) -> Any:
+    """One JSON document; its problem (with line and column) is the client's to fix."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as problem:
+        where = f"line {problem.lineno}, column {problem.colno}"
+        raise BadRequest(400, f"invalid JSON: {problem.msg} ({where})") from None
+    except (ValueError, RecursionError) as problem:
+        # Integers past Python's digit limit, or nesting past the recursion limit.
+        raise BadRequest(400, f"invalid JSON: {str(problem) or 'nested too deeply'}") from None
+
+
+def validate_request(document: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """{"history": [objects], "event": object}: the shape checked, the events left to the reader."""
+    if not isinstance(document, dict):
+        raise BadRequest(400, 'expected a JSON object {"history": [...], "event": {...}}')
+    unknown = sorted(set(document) - {"history", "event"})
+    if unknown:
+        raise BadRequest(400, f"unknown key {unknown[0]!r}; expected history and event")
+    history = document.get("history", [])
+    if not isinstance(history, list):
+        raise BadRequest(400, "history must be a JSON array of events")
+    for index, item in enumerate(history):
+        if not isinstance(item, dict):
+            raise BadRequest(400, f"history[{index}] must be a JSON object")
+    event = document.get("event")
+    if not isinstance(event, dict):
+        raise BadRequest(400, "event must be a JSON object (the proposed event)")
+    return history, event
+
+
+def check_events(kind: str, text: str) -> list[Any]:
+    """A check body: a JSON array of events, or JSON Lines (one JSON text per line)."""
+    if kind == JSON:
+        document = json_document(text)
+        if not isinstance(document, list):
+            raise BadRequest(400, "expected a JSON array of events (or send JSON Lines)")
+        # The Python API would read a string item as JSON text; in a JSON body it is no event.
+        return [
+            EventError(line, None, "expected a JSON object, got str")
+            if isinstance(item, str)
+            else item
+            for line, item in enumerate(document, start=1)
+        ]
+    # JSON Lines: a bad line is a rejected event with its line number (CONTRACT §1), as from a
+    # file; the lines are decoded here so that no line can raise past the reader.
+    return [_json_line(line, number) for number, line in enumerate(text.split("\n"), start=1)]
+
+
+def _json_line(line: str, number: int) -> Any:
+    if not line.strip():
+        return ""  # blank: skipped by the reader, as in a file
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError:
+        return line  # the reader words this error as it does for a file
+    except (ValueError, RecursionError) as problem:
+        return EventError(number, None, f"invalid JSON: {str(problem) or 'nested too deeply'}")
+    if isinstance(value, str):
+        return EventError(number, None, "expected a JSON object, got str")
+    return value
+
+
+def judged(work: Callable[[], T]) -> T:
+    """Run the library; a value it cannot judge (e.g. a year past 9999 once deadlines are
+    added) is the client's problem to fix, not a server error."""
+    try:
+        return work()
+    except (ValueError, OverflowError, RecursionError) as problem:
+        raise BadRequest(400, f"the events cannot be judged: {problem}") from None
