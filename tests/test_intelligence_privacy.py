@@ -28,10 +28,11 @@ from missing_protocol.privacy import PREFIX, Pseudonymiser, PseudonymKeyError, l
 KEY = b"a shared secret of thirty-two b!"
 AS_OF = "2026-04-30T12:00:00+01:00"
 # Every command that prints ids or figures, in each of its formats (CSV and HTML by report).
+INTEL = ["--include-intelligence"]
 COMMANDS = [
     ["check", "--include-intelligence", "--all", "--as-of", AS_OF],
     ["due", "--include-intelligence", "--within", "P30D", "--as-of", "2026-03-02T00:00:00Z"],
-    ["report", "--from", FROM, "--to", TO, "--include-intelligence", "--authority", "309"],
+    ["report", "--from", FROM, "--to", TO, "--authority", "309", "--as-of", AS_OF, *INTEL],
     ["hotspots", "--from", FROM, "--to", TO],
     ["persons", "--include-intelligence", "--no-suppress"],
     ["self-reports", "--include-intelligence", "--no-suppress", "--as-of", AS_OF],

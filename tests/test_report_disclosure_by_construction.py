@@ -2,13 +2,14 @@
 
 Property: two logs whose suppressed figures are equal give byte-identical outputs: report text,
 JSON, every CSV table and the HTML page (charts' SVG included), and the hotspots command. The
-pairs move hidden counts between cells while every shown figure and total stays: +1/-1 on the
-corners of a rectangle of (month x cohort) cells, and between two places.
+pairs move hidden counts between places while every shown figure and total stays; the by-month
+chart is checked with hidden counts moved between months and cohorts.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,7 @@ def outputs(events: list[dict[str, object]], folder: Path) -> dict[str, str]:
     period = ["--from", FROM, "--to", TO]
     for fmt in ("text", "json"):
         args = ["report", str(path), *period, "--authority", LA, "--format", fmt]
+        args += ["--as-of", "2026-04-30"]  # compliance is judged as of a moment: fix it
         if fmt == "json":
             args += ["--html", str(folder / "page.html"), "--csv", str(folder / "csv")]
         result = runner.invoke(app, args)
@@ -76,13 +78,10 @@ def outputs(events: list[dict[str, object]], folder: Path) -> dict[str, str]:
 def pairs(draw: st.DrawFn) -> tuple[list[list[int]], list[list[int]], list[int], list[int]]:
     """Two (month x cohort) tables and place counts, all hidden (2..4), equal on every margin."""
     cells = [[draw(st.integers(2, 4)) for _ in COHORTS] for _ in MONTHS]
-    m1, m2 = draw(st.permutations(range(len(MONTHS))))[:2]
-    c1, c2 = draw(st.permutations(range(len(COHORTS))))[:2]
+    # Moving episodes between months and cohorts changes the duties judged each month (the
+    # compliance section, whose counts of duties are shown in full): the by-month chart test
+    # below moves them; here the places' hidden counts move.
     moved = [row[:] for row in cells]
-    moved[m1][c1] += 1
-    moved[m1][c2] -= 1
-    moved[m2][c1] -= 1
-    moved[m2][c2] += 1
     total = sum(map(sum, cells))
     # Places: all but the last hold 1..5; the last takes the rest (shown when over 5).
     first = [draw(st.integers(1, 5)) for _ in PLACES[:-1]]
@@ -117,7 +116,11 @@ def test_the_c_mark_of_a_hidden_bar_does_not_move_with_the_largest_count(tmp_pat
     for peak in range(1, 6):
         cells = [[peak, 6 - peak, 1], [6 - peak, peak, 1], [1, 1, 1]]
         pages.append(outputs(log(cells, [1, 1, sum(map(sum, cells)) - 2]), tmp_path / f"p{peak}"))
-    assert len({p["html"] for p in pages}) == 1
+    # The by-month chart alone: the compliance section counts duties, which differ by cohort.
+    charts = {
+        re.search(r"<svg[^>]*by month and cohort.*?</svg>", p["html"], re.S)[0] for p in pages
+    }
+    assert len(charts) == 1
 
 
 def test_hidden_places_are_ordered_by_name_after_the_shown_ones() -> None:
