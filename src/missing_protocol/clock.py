@@ -27,6 +27,10 @@ EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
 _EARLIEST = dt.datetime(EARLIEST_YEAR, 1, 1, tzinfo=UTC)
 _LATEST = dt.datetime(LATEST_YEAR + 1, 1, 1, tzinfo=UTC)
+# A deadline is an accepted instant plus a few durations of at most MAX_DURATION_DAYS each
+# (STRAT-LONG adds two): it may pass LATEST_YEAR by centuries, and always fits a datetime.
+DEADLINE_YEAR_LIMIT = LATEST_YEAR + 400
+_DEADLINE_LIMIT = dt.datetime(DEADLINE_YEAR_LIMIT + 1, 1, 1, tzinfo=UTC)
 
 
 class TimeError(ValueError):
@@ -82,6 +86,22 @@ def parse_instant(text: object, assume_tz: str | None = None) -> dt.datetime:
     if assume_tz is None:
         raise TimeError(f"{text!r} has no UTC offset (add Z or +01:00, or pass --assume-tz)")
     return localise(parsed, assume_tz)
+
+
+def instant_or_none(text: str) -> dt.datetime | None:
+    """`parse_instant`'s answer for the common shape (ISO with an offset, in range), else None.
+
+    The reader's fast path: anything unusual (padding, no offset, out of range) is left to
+    `parse_instant`, which decides and words the error.
+    """
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None or "T" not in text or not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        return None
+    utc = parsed.astimezone(UTC)
+    return utc if _EARLIEST <= utc < _LATEST else None
 
 
 def localise(naive: dt.datetime, tz_name: str) -> dt.datetime:
@@ -186,9 +206,9 @@ class Elapsed:
     def after(self, start: dt.datetime) -> dt.datetime:
         """`start` plus the duration, in UTC; TimeError past the accepted years."""
         end = as_utc(start) + self._delta
-        if end >= _LATEST:
+        if end >= _DEADLINE_LIMIT:
             raise TimeError(
-                f"{iso_duration(self.seconds)} after {start.isoformat()} is past {LATEST_YEAR}"
+                f"{iso_duration(self.seconds)} after {start.isoformat()} is past {DEADLINE_YEAR_LIMIT}"
             )
         return end
 
@@ -255,26 +275,27 @@ def _holidays_between(after: int, upto: int) -> int:
     return count
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a log's deadlines start on a few thousand distinct days
 def add_working_days(day: dt.date, n: int) -> dt.date:
     """The n-th working day after `day` (n >= 1): weekdays that are not bank holidays.
 
     Weekdays are counted by arithmetic; each bank holiday passed pushes the target on by one
     more weekday, so the cost grows with the holidays crossed, never with the days.
     """
-    if n > (LATEST_YEAR - day.year + 1) * 366:
-        raise TimeError(f"{n} working days after {day} is past {LATEST_YEAR}")
+    if n > (DEADLINE_YEAR_LIMIT - day.year + 1) * 366:
+        raise TimeError(f"{n} working days after {day} is past {DEADLINE_YEAR_LIMIT}")
     start = day.toordinal()
     target = _add_weekdays(start, n)
     extra = _holidays_between(start, target)
     while extra:
-        if dt.date.fromordinal(target).year > LATEST_YEAR:
-            raise TimeError(f"{n} working days after {day} is past {LATEST_YEAR}")
+        if dt.date.fromordinal(target).year > DEADLINE_YEAR_LIMIT:
+            raise TimeError(f"{n} working days after {day} is past {DEADLINE_YEAR_LIMIT}")
         moved = _add_weekdays(target, extra)
         extra = _holidays_between(target, moved)
         target = moved
     result = dt.date.fromordinal(target)
-    if result.year > LATEST_YEAR:
-        raise TimeError(f"{n} working days after {day} is past {LATEST_YEAR}")
+    if result.year > DEADLINE_YEAR_LIMIT:
+        raise TimeError(f"{n} working days after {day} is past {DEADLINE_YEAR_LIMIT}")
     return result
 
 

@@ -53,17 +53,21 @@ class Episode:
     plan: PlanMade | None = None
     notifications: tuple[Notified, ...] = ()
     child: Child | None = None
+    # Read by every rule many times: plain attributes, copied from the report once.
+    episode_id: str = attrs.field(init=False, eq=False, repr=False)
+    child_id: str = attrs.field(init=False, eq=False, repr=False)
+    reported_at: dt.datetime = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def episode_id(self) -> str:
+    @episode_id.default
+    def _episode_id(self) -> str:
         return self.reported.episode_id
 
-    @property
-    def child_id(self) -> str:
+    @child_id.default
+    def _child_id(self) -> str:
         return self.reported.child_id
 
-    @property
-    def reported_at(self) -> dt.datetime:
+    @reported_at.default
+    def _reported_at(self) -> dt.datetime:
         return self.reported.at
 
     @property
@@ -212,7 +216,7 @@ _SLOT = {
 
 
 def _fold(
-    episode_id: str, events: list[Event], errors: list[EventError]
+    episode_id: str, events: list[Event], errors: list[EventError], children: dict[str, Child]
 ) -> tuple[Episode | None, list[Event]]:
     """Apply one episode's events in time order; returns the episode and the events it took."""
     if not any(isinstance(e, Reported) for e in events):
@@ -241,7 +245,13 @@ def _fold(
             slots[_SLOT[event.type]] = event
     report = taken[0]
     assert isinstance(report, Reported)  # only a report leaves the initial state
-    episode = Episode(reported=report, state=state, notifications=tuple(notifications), **slots)  # type: ignore[arg-type]
+    episode = Episode(
+        reported=report,
+        state=state,
+        notifications=tuple(notifications),
+        child=children.get(report.child_id),
+        **slots,  # type: ignore[arg-type]
+    )
     return episode, taken
 
 
@@ -289,14 +299,15 @@ def assemble(events: Iterable[Event]) -> Assembly:
 
     folded: list[tuple[Episode, list[Event]]] = []
     for episode_id, group in by_episode.items():
-        episode, taken = _fold(episode_id, group, errors)
+        episode, taken = _fold(episode_id, group, errors, children)
         if episode is not None:
             folded.append((episode, taken))
 
     episodes = _without_overlaps(folded, errors)
     accepted += sum(len(taken) for _, taken in episodes)
+    # Every child record is merged before any episode is folded, so each episode has its child.
     final = tuple(
-        attrs.evolve(ep, child=children.get(ep.child_id))
+        ep
         for ep, _ in sorted(episodes, key=lambda p: (p[0].reported_at.timestamp(), p[0].episode_id))
     )
 

@@ -8,8 +8,9 @@ from typing import Any
 import click
 
 from missing_protocol import clock
-from missing_protocol.check import evaluate, parse_as_of
+from missing_protocol.check import parse_as_of
 from missing_protocol.cli._app import usage_error
+from missing_protocol.engine.parallel import evaluate_jobs
 from missing_protocol.profiles import Profile
 from missing_protocol.report import ParsedLog, Period
 from missing_protocol.report import compliance_section as shown_compliance
@@ -73,9 +74,12 @@ def compliance_sections(
     profile: Profile,
     as_of: dt.datetime,
     split_at: dt.date | None,
+    jobs: int = 1,
 ) -> Sections:
-    """The compliance section and, with a split date, the before-and-after one, suppressed."""
-    findings = evaluate(log.assembly, as_of, profile)
+    """The compliance section and, with a split date, the before-and-after one, suppressed.
+
+    The rules are judged in `jobs` processes (the findings are the same for any number)."""
+    findings = evaluate_jobs(log.assembly, as_of, profile, jobs=jobs)
     judged = compliance(log.assembly, findings, period, authority, profile=profile, as_of=as_of)
     out: Sections = {"compliance": shown_compliance.section(judged, disclosure)}
     if split_at is not None:

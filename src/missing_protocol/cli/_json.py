@@ -1,13 +1,15 @@
 """CONTRACT §3 JSON written as a stream: findings are formatted one at a time as the merged
 partitions yield them, so a national log never holds its whole answer in memory. The text is
-exactly `json.dumps(result, indent=2)` of the same answer."""
+laid out as `json.dumps(result, indent=2)` lays out the same answer (orjson writes it, and
+writes text as UTF-8 rather than escaping it)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from typing import Any, TextIO
+
+import orjson
 
 from missing_protocol import clock
 from missing_protocol.check import error_dict
@@ -15,15 +17,19 @@ from missing_protocol.engine import Outcome
 from missing_protocol.rules import Finding
 
 
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+
+
 def _field(key: str, value: Any) -> str:
-    return "  " + json.dumps(key) + ": " + json.dumps(value, indent=2).replace("\n", "\n  ")
+    return "  " + _dumps(key) + ": " + _dumps(value).replace("\n", "\n  ")
 
 
 def _items(stream: TextIO, key: str, items: Iterable[dict[str, Any]]) -> bool:
     """Write `"key": [...]` as json.dumps(indent=2) would; True when any item was written."""
     any_item = False
     for item in items:
-        text = json.dumps(item, indent=2).replace("\n", "\n    ")
+        text = _dumps(item).replace("\n", "\n    ")
         stream.write(("," if any_item else "") + "\n    " + text)
         any_item = True
     stream.write("\n  ]" if any_item else "]")

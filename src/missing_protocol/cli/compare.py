@@ -16,7 +16,7 @@ from missing_protocol.cli._figures import (
 )
 from missing_protocol.cli._options import assume_tz_option, load_profile
 from missing_protocol.cli.report import check_zone, read_all
-from missing_protocol.report import assemble_parsed, compare_render
+from missing_protocol.report import assemble_parsed
 from missing_protocol.report import compare as comparing
 
 
@@ -77,8 +77,12 @@ def compare_command(
     if fmt == "json":
         click.echo(json.dumps(shown, indent=2))
     elif fmt == "html":
+        from missing_protocol.report import compare_render  # matplotlib: only for this command
+
         click.echo(compare_render.html(shown), nl=False)
     else:
+        from missing_protocol.report import compare_render  # matplotlib: only for this command
+
         click.echo(compare_render.text(shown), nl=False)
     if log.rejected:
         click.echo(

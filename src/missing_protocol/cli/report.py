@@ -24,7 +24,7 @@ from missing_protocol.cli._figures import (
     parse_period,
     period_options,
 )
-from missing_protocol.cli._options import assume_tz_option, format_option, load_profile
+from missing_protocol.cli._options import assume_tz_option, format_option, jobs_option, load_profile
 from missing_protocol.cli._output import ENCODING, ERRORS, echo
 from missing_protocol.cli._privacy import (
     Privacy,
@@ -156,6 +156,7 @@ def write_outputs(
 @pseudonymise_option
 @as_of_option
 @split_at_option
+@jobs_option
 def report_command(
     files: tuple[str, ...],
     start: str,
@@ -171,6 +172,7 @@ def report_command(
     pseudonymise_key: str | None,
     as_of: str | None,
     split_at: str | None,
+    jobs: int,
 ) -> None:
     """The period report for scrutiny: episodes and children in [--from, --to), by cohort.
 
@@ -206,6 +208,7 @@ def report_command(
         chosen_profile,
         moment,
         split_date(split_at, chosen_profile, period),
+        jobs=jobs,
     )
     emit(
         fmt,

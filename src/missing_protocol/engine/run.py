@@ -10,6 +10,7 @@ ordered by their key and are merged with heapq, so the output never depends on `
 
 from __future__ import annotations
 
+import array
 import concurrent.futures
 import datetime as dt
 import heapq
@@ -146,7 +147,9 @@ def _route(
     names: Sequence[str], count: int, folder: Path | None, progress: Callable[[int], None] | None
 ) -> _Routed:
     router = Router()
-    keys: list[str | None] = []
+    # Per line, the number of its key (-1: not JSON): 4 bytes a line, each key held once.
+    ids: dict[str, int] = {}
+    line_keys = array.array("l")
     kept: list[Line] = []
     rejected: list[EventError] = []
     for index, name in enumerate(names):
@@ -155,25 +158,32 @@ def _route(
                 obj = _line_object(raw, number, name)
                 if isinstance(obj, EventError):
                     rejected.append(obj)
-                    keys.append(None)
+                    line_keys.append(-1)
                     continue
-                keys.append(router.key(obj))
+                line_keys.append(ids.setdefault(router.key(obj), len(ids)))
                 if folder is None:
                     kept.append((index, number, raw))
-                if progress is not None and len(keys) % 10000 == 0:
-                    progress(len(keys))
+                if progress is not None and len(line_keys) % 10000 == 0:
+                    progress(len(line_keys))
+    # Each key's partition, once the whole log has joined the keys judged together.
+    where = array.array("l", (router.partition(key, count) for key in ids))
+    del ids
     if folder is None:
         memory: list[list[Line]] = [[] for _ in range(count)]
         lines = iter(kept)
-        for key in keys:
-            if key is not None:
-                memory[router.partition(key, count)].append(next(lines))
-        return _Routed(list(memory), rejected, len(keys))
-    return _Routed(_spill(names, keys, router, count, folder), rejected, len(keys))
+        for key_id in line_keys:
+            if key_id >= 0:
+                memory[where[key_id]].append(next(lines))
+        return _Routed(list(memory), rejected, len(line_keys))
+    return _Routed(_spill(names, line_keys, where, count, folder), rejected, len(line_keys))
 
 
 def _spill(
-    names: Sequence[str], keys: list[str | None], router: Router, count: int, folder: Path
+    names: Sequence[str],
+    line_keys: array.array[int],
+    where: array.array[int],
+    count: int,
+    folder: Path,
 ) -> list[list[Line] | str]:
     """Second pass: each routed line, framed by its file and line number, to its partition file."""
     paths = [str(folder / f"part-{i:04d}.lines") for i in range(count)]
@@ -183,11 +193,11 @@ def _spill(
         for index, name in enumerate(names):
             with open(name, "rb") as handle:
                 for number, raw in numbered_lines(handle):
-                    key = keys[position]
+                    key_id = line_keys[position]
                     position += 1
-                    if key is None:
+                    if key_id < 0:
                         continue
-                    out = outs[router.partition(key, count)]
+                    out = outs[where[key_id]]
                     out.write(b"%d %d\n" % (index, number))
                     out.write(raw if raw.endswith(b"\n") else raw + b"\n")
     finally:

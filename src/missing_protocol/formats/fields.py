@@ -201,25 +201,6 @@ def _first_problem(error: BaseException) -> tuple[str | None, str]:
 # ---- the fast path ------------------------------------------------------------------------------
 
 _GIVE_UP = object()
-FieldSpec = tuple[str, bool, Callable[[Any], Any]]
-
-
-def _fast_str(value: Any) -> Any:
-    # Only the plain shape: a non-blank str. Numbers and padded text go to the reference.
-    if value.__class__ is str:
-        text = value.strip()
-        if text:
-            return text
-    return _GIVE_UP
-
-
-def _fast_bool(value: Any) -> Any:
-    return value if value is True or value is False else _GIVE_UP
-
-
-def _fast_enum(cls: type[enum.Enum]) -> Callable[[Any], Any]:
-    members = {m.value: m for m in cls}
-    return lambda v: members.get(v, _GIVE_UP) if v.__class__ is str else _GIVE_UP
 
 
 def _fast_hook(hook: Callable[[Any, type], Any]) -> Callable[[Any], Any]:
@@ -232,61 +213,70 @@ def _fast_hook(hook: Callable[[Any, type], Any]) -> Callable[[Any], Any]:
     return convert
 
 
-_SPECS: dict[tuple[str, str | None], tuple[FieldSpec, ...]] = {}
-
-
-def _fast_specs(cls: type[Any], assume_tz: str | None) -> tuple[FieldSpec, ...]:
-    key = (cls.type, assume_tz)
-    specs = _SPECS.get(key)
-    if specs is None:
-        specs = _SPECS[key] = _specs_of(cls, assume_tz)
-    return specs
-
-
-def _specs_of(cls: type[Any], assume_tz: str | None) -> tuple[FieldSpec, ...]:
-    """Per field of `cls`: its name, whether it is required, and its fast converter."""
-    hooks = _hooks(assume_tz)
-    attrs.resolve_types(cls)
-    specs: list[FieldSpec] = []
-    for field in attrs.fields(cls):
-        if field.name == "origin":
-            continue
-        kind = field.type
-        required = field.default is attrs.NOTHING
-        plain = kind.__args__[0] if _is_optional(kind) else kind
-        convert: Callable[[Any], Any]
-        if plain is str:
-            convert = _fast_str
-        elif plain is bool:
-            convert = _fast_bool
-        elif isinstance(plain, type) and issubclass(plain, enum.Enum):
-            convert = _fast_enum(plain)
-        elif kind in hooks:
-            convert = _fast_hook(hooks[kind])
-        else:
-            convert = _fast_hook(hooks[plain])
-        specs.append((field.name, required, convert))
-    return tuple(specs)
-
-
 def _is_optional(kind: Any) -> bool:
     args: tuple[Any, ...] = getattr(kind, "__args__", ())
     return len(args) == 2 and args[1] is type(None) and kind != ApproxTime | None
 
 
+# One line of generated code per shape of field: each takes `v` (the raw value, None when absent)
+# and sets `a{i}`, or returns None so that the reference decides. `{d}` is the field's default.
+_REQUIRED = "    if v is None:\n        return None\n"
+_OPTIONAL = "    if v is None:\n        a{i} = D{i}\n    else:\n"
+_SHAPES = {
+    "str": "if v.__class__ is not str:\n    return None\na{i} = v.strip()\nif not a{i}:\n    return None\n",
+    "bool": "if v is not True and v is not False:\n    return None\na{i} = v\n",
+    "enum": "a{i} = C{i}.get(v) if v.__class__ is str else None\nif a{i} is None:\n    return None\n",
+    "instant": "a{i} = instant(v) if v.__class__ is str else None\nif a{i} is None:\n    return None\n",
+    "hook": "a{i} = C{i}(v)\nif a{i} is GIVE_UP:\n    return None\n",
+}
+
+
+def _builder(cls: type[Any], assume_tz: str | None) -> Callable[[Mapping[str, Any], Source], Any]:
+    """Generate the fast builder of `cls` from its attrs fields (as cattrs generates its own)."""
+    attrs.resolve_types(cls)
+    hooks = _hooks(assume_tz)
+    scope: dict[str, Any] = {"cls": cls, "GIVE_UP": _GIVE_UP, "instant": clock.instant_or_none}
+    lines = ["def build(obj, origin):", "    get = obj.get"]
+    names = []
+    for i, field in enumerate(a for a in attrs.fields(cls) if a.name != "origin"):
+        kind = field.type
+        plain = kind.__args__[0] if _is_optional(kind) else kind
+        if plain is str:
+            shape = "str"
+        elif plain is bool:
+            shape = "bool"
+        elif isinstance(plain, type) and issubclass(plain, enum.Enum):
+            shape, scope[f"C{i}"] = "enum", {m.value: m for m in plain}
+        elif plain is dt.datetime and assume_tz is None:
+            shape = "instant"  # with --assume-tz a naive time is read by the reference path
+        else:
+            shape, scope[f"C{i}"] = "hook", _fast_hook(hooks[kind if kind in hooks else plain])
+        lines.append(f"    v = get({field.name!r})")
+        body = _SHAPES[shape].format(i=i)
+        if field.default is attrs.NOTHING:
+            lines.append(_REQUIRED.rstrip("\n"))
+            indent = "    "
+        else:
+            scope[f"D{i}"] = field.default
+            lines.append(_OPTIONAL.format(i=i).rstrip("\n"))
+            indent = "        "
+        lines += [indent + line for line in body.rstrip("\n").split("\n")]
+        names.append(f"a{i}")
+    lines.append(f"    return cls({', '.join(names)}, origin=origin)")
+    exec("\n".join(lines), scope)
+    build: Callable[[Mapping[str, Any], Source], Any] = scope["build"]
+    return build
+
+
+_BUILDERS: dict[tuple[str, str | None], Callable[[Mapping[str, Any], Source], Any]] = {}
+
+
 def _fast(cls: type[Any], obj: Mapping[str, Any], origin: Source, assume_tz: str | None) -> Any:
-    values: dict[str, Any] = {}
-    for name, required, convert in _fast_specs(cls, assume_tz):
-        raw = obj.get(name)
-        if raw is None:
-            if required:
-                return None
-            continue
-        value = convert(raw)
-        if value is _GIVE_UP:
-            return None
-        values[name] = value
-    return cls(**values, origin=origin)
+    key = (cls.type, assume_tz)
+    build = _BUILDERS.get(key)
+    if build is None:
+        build = _BUILDERS[key] = _builder(cls, assume_tz)
+    return build(obj, origin)
 
 
 def _known(cls: type[Any]) -> frozenset[str]:
@@ -304,7 +294,18 @@ def parse_object(
     obj: Any, line: int, file: str | None = None, assume_tz: str | None = None
 ) -> Parsed:
     """One JSON value -> a typed event, or the error that rejects it."""
+    # The common case first, with no closure, abc check or set built (once per line read).
+    if obj.__class__ is dict:
+        etype = obj.get("type")
+        cls = EVENT_TYPES.get(etype) if etype.__class__ is str else None
+        if cls is not None and obj.keys() <= KNOWN_FIELDS[cls.type]:
+            event = _fast(cls, obj, Source(line, file), assume_tz)
+            if event is not None:
+                return event  # type: ignore[no-any-return]
+    return _checked_object(obj, line, file, assume_tz)
 
+
+def _checked_object(obj: Any, line: int, file: str | None, assume_tz: str | None) -> Parsed:
     def fail(field: str | None, message: str) -> EventError:
         return EventError(line=line, field=field, message=message, file=file)
 

@@ -50,6 +50,13 @@ def _span(start: dt.datetime, end: dt.datetime) -> str:
     return f"{hours:.0f} h" if hours < 72 else f"{hours / 24:.1f} days"
 
 
+# What a rule gives for a finding whose status the check does not keep (`Context.keep`): the
+# status alone, which `evaluate` reads to drop it.
+_UNWANTED = {
+    status: Finding(status.value, status, None, None, None, None, None, "", "") for status in Status
+}
+
+
 def finding(
     rule_id: str,
     episode: Episode,
@@ -61,6 +68,8 @@ def finding(
     due: dt.datetime | None = None,
     done: dt.datetime | None = None,
 ) -> Finding:
+    if not ctx.wanted(status):
+        return _UNWANTED[status]  # judged, but not part of the answer: nothing to build
     return Finding(
         rule=rule_id,
         status=status,

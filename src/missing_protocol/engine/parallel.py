@@ -1,0 +1,65 @@
+"""Judging an assembly that is already in memory in several processes (`report --jobs`).
+
+The report needs the whole assembly for its figures, so it is assembled once; the rules are
+then judged for groups of whole children in forked workers, which inherit the assembly instead
+of receiving a copy, and the keyed findings are merged back into `evaluate`'s own order.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import heapq
+import multiprocessing
+import zlib
+
+from missing_protocol.check import FindingKey, evaluate, evaluate_keyed
+from missing_protocol.episode import Assembly, Episode
+from missing_protocol.profiles import Profile
+from missing_protocol.rules import Finding
+
+# What the forked workers read: set just before the pool forks them, cleared after.
+_SHARED: dict[str, object] = {}
+
+
+def _group(child_id: str, jobs: int) -> int:
+    return zlib.crc32(child_id.encode("utf-8", "surrogatepass")) % jobs
+
+
+def _judge_group(index: int, jobs: int) -> list[tuple[FindingKey, Finding]]:
+    assembly = _SHARED["assembly"]
+    assert isinstance(assembly, Assembly)
+    episodes: list[Episode] = [e for e in assembly.episodes if _group(e.child_id, jobs) == index]
+    return list(
+        evaluate_keyed(
+            assembly,
+            _SHARED["as_of"],  # type: ignore[arg-type]
+            _SHARED["profile"],  # type: ignore[arg-type]
+            include_intelligence=bool(_SHARED["intelligence"]) and index == 0,
+            episodes=episodes,
+        )
+    )
+
+
+def evaluate_jobs(
+    assembly: Assembly,
+    as_of: dt.datetime,
+    profile: Profile,
+    *,
+    jobs: int = 1,
+    include_intelligence: bool = False,
+) -> tuple[Finding, ...]:
+    """`check.evaluate` judged in `jobs` processes; the same findings in the same order."""
+    if jobs <= 1:
+        return evaluate(assembly, as_of, profile, include_intelligence=include_intelligence)
+    _SHARED.update(
+        assembly=assembly, as_of=as_of, profile=profile, intelligence=include_intelligence
+    )
+    try:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            parts = list(pool.map(_judge_group, range(jobs), [jobs] * jobs))
+    finally:
+        _SHARED.clear()
+    merged = heapq.merge(*parts, key=lambda pair: pair[0])
+    return tuple(found for _, found in merged)
