@@ -116,10 +116,12 @@ def test_STRAT_LONG_met() -> None:
     assert f.responsible == LA
 
 
-def test_STRAT_LONG_applies_when_found_exactly_at_the_threshold() -> None:
-    """STRAT-LONG: 'found before the threshold' is strict: found at reported + 72 h still needs it."""
+def test_STRAT_LONG_not_required_when_found_exactly_at_the_threshold() -> None:
+    """STRAT-LONG (PROTOCOL.md edge cases): the episode must be open *after* the threshold, so a
+    child found at reported + 72 h exactly does not need it."""
     events = [reported("E1", REPORTED), found("E1", THRESHOLD)]
-    assert finding(check(events, as_of=AS_OF_LATER), "STRAT-LONG").status.value == "overdue"
+    f = finding(check(events, as_of=AS_OF_LATER), "STRAT-LONG")
+    assert f.status.value == "not_required"
 
 
 def test_STRAT_LONG_late() -> None:

@@ -141,7 +141,15 @@ def evaluate(
 
 
 def parse_as_of(value: str | dt.datetime | None, assume_tz: str | None = None) -> dt.datetime:
-    """`as_of`: now by default; a date means the end of that day in London; naive is London."""
+    """`as_of`: now by default; a date means the end of that day in London; naive is London.
+
+    TimeError outside the accepted years (clock.EARLIEST_YEAR to LATEST_YEAR)."""
+    moment = _as_of(value, assume_tz)
+    clock.check_year(moment, "as of")
+    return moment
+
+
+def _as_of(value: str | dt.datetime | None, assume_tz: str | None) -> dt.datetime:
     if value is None:
         return clock.now()
     if isinstance(value, dt.datetime):

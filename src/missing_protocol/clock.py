@@ -37,6 +37,22 @@ class TimeError(ValueError):
     """A time value that cannot be used: malformed, naive without a policy, or non-existent."""
 
 
+def check_year(value: dt.date, what: str) -> None:
+    """TimeError unless `value` (a date, or an instant both in UTC and as written) lies within
+    EARLIEST_YEAR..LATEST_YEAR: for options such as --as-of, --from, --to (docs/contract.md)."""
+    years = {value.year}
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        try:
+            years.add(value.astimezone(dt.UTC).year)
+        except OverflowError:
+            years.add(dt.MAXYEAR + 1 if value.year > EARLIEST_YEAR else dt.MINYEAR - 1)
+    if not all(EARLIEST_YEAR <= year <= LATEST_YEAR for year in years):
+        raise TimeError(
+            f"{what} {value.isoformat()} is outside the accepted years "
+            f"{EARLIEST_YEAR}-{LATEST_YEAR}"
+        )
+
+
 def in_range(moment: dt.datetime) -> bool:
     """Whether an aware instant lies within the accepted years (EARLIEST_YEAR..LATEST_YEAR)."""
     return _EARLIEST <= moment < _LATEST
@@ -291,10 +307,10 @@ MAX_DURATION_DAYS = 100 * 366
 
 
 _ISO_DURATION = re.compile(
-    r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+    r"^P(?:(?P<weeks>\d{1,15})W)?(?:(?P<days>\d{1,15})D)?"
+    r"(?:T(?:(?P<hours>\d{1,15})H)?(?:(?P<minutes>\d{1,15})M)?(?:(?P<seconds>\d{1,15})S)?)?$"
 )
-_WORKING_DAYS = re.compile(r"^(?P<n>\d+)\s*(?:working days?|WD)$", re.IGNORECASE)
+_WORKING_DAYS = re.compile(r"^(?P<n>\d{1,15})\s*(?:working days?|WD)$", re.IGNORECASE)
 
 
 def parse_duration(text: str) -> Duration:

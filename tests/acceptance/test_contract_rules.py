@@ -599,11 +599,11 @@ def test_authority_codes_need_no_fixed_list(tmp_path: Path) -> None:
     assert finding(result, "NOTIFY-IRO", "E2")["responsible"] == "309"
 
 
-def test_cancelled_report_keeps_its_notification_duties(tmp_path: Path) -> None:
-    """PROTOCOL: 'report cancelled' is a not-required case of RHI-OFFER and RHI-72H only; the
-    notifications and STRAT-HIGH-RISK run from `reported.at` (docs/contract.md findings table),
-    so a cancelled report of a child placed out of area still owes them. (Contract silent:
-    current documented behaviour.)"""
+def test_cancelled_report_ends_the_duties_not_yet_due(tmp_path: Path) -> None:
+    """PROTOCOL.md "Decisions on edge cases" (cancelled report): a report cancelled before a duty
+    falls due ends it (`not_required`, "report cancelled before the deadline"); one already due
+    when cancelled keeps its status. NOTIFY-*, STRAT-HIGH-RISK and STRAT-LONG alike."""
+    duties = ("NOTIFY-HOST", "NOTIFY-RESPONSIBLE", "NOTIFY-IRO", "STRAT-HIGH-RISK")
     events = [
         reported("E1", missing_from="care", host_authority="308", risk="high"),
         cancelled("E1"),
@@ -612,5 +612,13 @@ def test_cancelled_report_keeps_its_notification_duties(tmp_path: Path) -> None:
     assert finding(result, "RHI-72H", "E1")["status"] == "not_required"
     assert finding(result, "RHI-INDEPENDENT", "E1")["status"] == "not_required"
     assert finding(result, "STRAT-LONG", "E1")["status"] == "not_required"
-    for rule in ("NOTIFY-HOST", "NOTIFY-RESPONSIBLE", "NOTIFY-IRO", "STRAT-HIGH-RISK"):
+    for rule in duties:
+        f = finding(result, rule, "E1")
+        assert (f["status"], f["message"]) == (
+            "not_required",
+            "report cancelled before the deadline",
+        )
+    events[1] = cancelled("E1", at="2026-03-09T10:00:00Z")  # a week on: every deadline passed
+    _, result = check_events(tmp_path, events)
+    for rule in duties:
         assert finding(result, rule, "E1")["status"] == "overdue"

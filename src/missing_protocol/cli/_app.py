@@ -6,6 +6,8 @@ import importlib
 
 import click
 
+from missing_protocol.cli._output import echo
+
 # CONTRACT §3 exit codes; click itself exits 2 on usage errors.
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -23,7 +25,7 @@ def app() -> None:
 
 def usage_error(message: str) -> click.exceptions.Exit:
     """Print a usage problem on stderr and return the exit to raise (code 2)."""
-    click.echo(f"missing-protocol: error: {message}", err=True)
+    echo(f"missing-protocol: error: {message}", err=True)
     return click.exceptions.Exit(EXIT_USAGE)
 
 

@@ -54,6 +54,9 @@ def parse_period(
 ) -> Period:
     """--from and --to as a Period; a bad one raises `error` with a message naming it."""
     try:
-        return Period(clock.parse_date(start), clock.parse_date(end))
+        first, after = clock.parse_date(start), clock.parse_date(end)
+        clock.check_year(first, "--from")
+        clock.check_year(after, "--to")
+        return Period(first, after)
     except ValueError as problem:  # TimeError is a ValueError too
         raise error(f"bad period: {problem}") from None

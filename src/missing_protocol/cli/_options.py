@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from missing_protocol import profiles
+from missing_protocol.cli._output import echo
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
 from missing_protocol.profiles import Profile
 
@@ -97,13 +98,13 @@ def open_inputs(
             conversion = ssd.read_episodes_ssd(files, authority=authority)
     except UnreadableFile as problem:
         raise click.UsageError(f"cannot read {problem}") from None
-    click.echo(
+    echo(
         f"{input_format}: rows = converted + rejected: "
         f"{conversion.rows} = {conversion.converted} + {conversion.rejected}",
         err=True,
     )
     for loss in conversion.losses:
-        click.echo(f"  not carried: {loss.message}", err=True)
+        echo(f"  not carried: {loss.message}", err=True)
     return iter(conversion.parsed)
 
 

@@ -1,19 +1,22 @@
 """Options for restricted intelligence and pseudonymised output, shared by every command.
 
 `--include-intelligence` adds person and self-report detail (never shown by default);
-`--pseudonymise-key FILE` replaces child and person ids in the whole output with keyed hashes.
+`--pseudonymise-key FILE` replaces child and person ids in the parsed events, before anything
+is computed, so every output (text, JSON, CSV, HTML) holds only pseudonyms.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import attrs
 import click
 
-from missing_protocol.intelligence.pseudonymise import PseudonymKeyError, Scrubber, load_key
+from missing_protocol.cli._output import echo
+from missing_protocol.formats.events import Parsed
+from missing_protocol.privacy import Pseudonymiser, PseudonymKeyError, load_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,45 +36,41 @@ def pseudonymise_option(func: F) -> F:
         "pseudonymise_key",
         default=None,
         type=click.Path(dir_okay=False),
-        help="Replace child and person ids in the output with an HMAC-SHA256 keyed hash (key file).",
+        help="Replace child and person ids with an HMAC-SHA256 keyed hash (key file) before "
+        "anything is computed.",
     )(func)
 
 
 @attrs.frozen
 class Privacy:
-    """What the output must hide: nothing, or the ids seen while reading (filled as it streams)."""
+    """Whether ids are replaced: the key is read (and a bad one refused) when this is made."""
 
     key_file: str | None
-    seen: set[str] = attrs.field(factory=set)
+    pseudonymiser: Pseudonymiser | None = attrs.field(init=False)
 
-    @property
-    def active(self) -> bool:
-        return self.key_file is not None
-
-    def scrubber(self, extra: Iterable[str] = ()) -> Scrubber | None:
+    @pseudonymiser.default
+    def _load(self) -> Pseudonymiser | None:
         if self.key_file is None:
             return None
         try:
-            pseudonymiser = load_key(self.key_file)
+            return load_key(self.key_file)
         except PseudonymKeyError as problem:
             raise click.UsageError(f"--pseudonymise-key: {problem}") from None
-        return pseudonymiser.scrubber({*self.seen, *extra})
 
-    def check_key(self) -> None:
-        """Fail on a bad key before any work is done (usage error, exit 2)."""
-        self.scrubber()
+    @property
+    def active(self) -> bool:
+        return self.pseudonymiser is not None
 
-    def text(self, value: str) -> str:
-        scrub = self.scrubber()
-        return value if scrub is None else scrub.text(value)
+    def apply(self, parsed: Iterable[Parsed]) -> Iterator[Parsed]:
+        """The parsed events with ids replaced (unchanged without a key)."""
+        if self.pseudonymiser is None:
+            return iter(parsed)
+        return self.pseudonymiser.parsed(parsed)
 
-    def data(self, value: Any) -> Any:
-        scrub = self.scrubber()
-        return value if scrub is None else scrub.data(value)
 
-    def emit(self, fmt: str, data: dict[str, Any], text: str) -> None:
-        """The output on standard output: JSON (indented, UTF-8 as is) or the text, ids hidden."""
-        if fmt == "json":
-            click.echo(json.dumps(self.data(data), indent=2, ensure_ascii=False))
-        else:
-            click.echo(self.text(text), nl=False)
+def emit(fmt: str, data: dict[str, Any], text: str) -> None:
+    """The output on standard output: JSON (indented, UTF-8 as is) or the text."""
+    if fmt == "json":
+        echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        echo(text, nl=False)

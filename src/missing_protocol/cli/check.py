@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import click
 
@@ -22,12 +22,12 @@ from missing_protocol.cli._options import (
     open_inputs,
     progress_on_terminal,
 )
+from missing_protocol.cli._output import echo
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.cli._return903 import check_903_return, row_findings_text
 from missing_protocol.engine import Options, Outcome
 from missing_protocol.episode import Episode
 from missing_protocol.formats.events import UnreadableFile
-from missing_protocol.intelligence.pseudonymise import collecting
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import REGISTRY, Finding, Status
 
@@ -47,7 +47,10 @@ def _run(
 ) -> CheckResult:
     chosen = load_profile(profile)
     if collection_year is not None:
-        result = check_903_return(
+        if privacy is not None and privacy.active:
+            # Pseudonyms are applied to parsed events; a return is validated on its own rows.
+            raise click.UsageError("--pseudonymise-key does not apply to --collection-year")
+        return check_903_return(
             files,
             collection_year,
             input_format=input_format,
@@ -55,20 +58,13 @@ def _run(
             as_of=as_of,
             profile=chosen,
         )
-        if privacy is not None and privacy.active:
-            privacy.check_key()
-            privacy.seen.update(f.child_id for f in result.findings if f.child_id)
-            privacy.seen.update(result.assembly.child_ids)
-            privacy.seen.update(e.episode_id for e in result.assembly.episodes)
-        return result
     try:
         moment = parse_as_of(as_of)
     except clock.TimeError as problem:
         raise click.UsageError(f"--as-of: {problem}") from None
     parsed = open_inputs(files, assume_tz, input_format, authority)
-    if privacy is not None and privacy.active:
-        privacy.check_key()
-        parsed = collecting(parsed, privacy.seen)
+    if privacy is not None:
+        parsed = privacy.apply(parsed)
     with progress_on_terminal(fmt == "text") as progress:
         return check_parsed(
             parsed,
@@ -218,9 +214,9 @@ def check_command(
     )
     if fmt == "json":
         payload = result.to_dict(only_problems=only_problems)
-        click.echo(json.dumps(privacy.data(payload), indent=2))
+        echo(json.dumps(payload, indent=2))
     else:
-        click.echo(privacy.text(render_text(result, show_all=show_all and not only_problems)))
+        echo(render_text(result, show_all=show_all and not only_problems))
     sys.exit(result.exit_code)
 
 
@@ -237,6 +233,14 @@ def due_within(
     soon = [f for f in findings if f.status is Status.PENDING and f.due and f.due <= horizon]
     order = list(REGISTRY)
     return sorted(soon, key=lambda f: (f.due, order.index(f.rule), f.episode_id or ""))
+
+
+def _due(worklist: Callable[[], list[Finding]]) -> list[Finding]:
+    """The worklist; a window whose end falls past the accepted years is a usage error."""
+    try:
+        return worklist()
+    except clock.TimeError as problem:
+        raise click.UsageError(f"--within: {problem}") from None
 
 
 @app.command("due")
@@ -278,7 +282,7 @@ def due_command(
             privacy=privacy,
         )
         moment, profile_name, counts = result.as_of, result.profile, result.counts
-        duties, errors = due_soon(result, window), result.errors
+        duties, errors = _due(lambda: due_soon(result, window)), result.errors
     else:
         # The engine: only pending duties are kept from each partition (`--jobs` as for check).
         outcome, moment, chosen = _engine(
@@ -291,7 +295,7 @@ def due_command(
             keep=frozenset({Status.PENDING}),
             include_intelligence=include_intelligence,
         )
-        duties = due_within(outcome.findings, moment, window)
+        duties = _due(lambda: due_within(outcome.findings, moment, window))
         profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
     if fmt == "json":
         payload = {
@@ -302,7 +306,7 @@ def due_command(
             "due": [f.to_dict() for f in duties],
             "errors": [error_dict(e) for e in errors],
         }
-        click.echo(json.dumps(privacy.data(payload), indent=2))
+        echo(json.dumps(payload, indent=2))
         return
     lines = [
         f"{_short(f.due):<22} {f.responsible or '-':<8} {f.rule:<18} {f.episode_id or 'self-report'} ({f.child_id})  {f.message}"
@@ -312,4 +316,4 @@ def due_command(
         f"{len(duties)} duties due within {window} of {clock.iso(moment)}"
         + (f"; {len(errors)} rejected events" if errors else "")
     )
-    click.echo(privacy.text("\n".join(lines)))
+    echo("\n".join(lines))

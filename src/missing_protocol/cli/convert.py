@@ -20,6 +20,7 @@ import pendulum
 
 from missing_protocol import clock, ssd, ssda903
 from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
+from missing_protocol.cli._output import ENCODING, ERRORS, echo
 from missing_protocol.cli._return903 import row_findings_text
 from missing_protocol.episode import Assembly, assemble
 from missing_protocol.formats.events import (
@@ -79,9 +80,13 @@ class Written:
 
 def _open_out(out: str) -> IO[str]:
     if out == "-":
+        # An unpaired surrogate the reader kept is written as its escape (cli/_output.py).
+        reconfigure = getattr(sys.stdout, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors=ERRORS)
         return sys.stdout
     try:
-        return open(out, "w", encoding="utf-8", newline="")
+        return open(out, "w", encoding=ENCODING, errors=ERRORS, newline="")
     except OSError as problem:
         raise usage_error(f"cannot write {out}: {problem.strerror or problem}") from None
 
@@ -219,28 +224,34 @@ def _report(
     written: Written,
     errors: list[EventError],
     err: bool,
+    per_event: bool = False,
 ) -> int:
-    rejected = conversion.rejected_rows | {(e.file, e.line) for e in assembly.errors}
-    converted = conversion.rows - len(rejected)
+    # An event log's row is an event (a JSON array may hold several on one line); a table's
+    # row is a line, which may give several events and so several errors.
+    if per_event:
+        rejected = len(conversion.errors) + len(assembly.errors)
+    else:
+        rejected = len(conversion.rejected_rows | {(e.file, e.line) for e in assembly.errors})
+    converted = conversion.rows - rejected
     for path, count in written.files:
         if path != "-":
-            click.echo(f"wrote {path} ({count} row{'' if count == 1 else 's'})", err=err)
+            echo(f"wrote {path} ({count} row{'' if count == 1 else 's'})", err=err)
     if errors:
-        click.echo("rejected:", err=err)
+        echo("rejected:", err=err)
         for e in errors:
             where = f"{e.file}:{e.line}" if e.file else f"row {e.line}"
-            click.echo(f"  {where}  {e.field or '-'}: {e.message}", err=err)
+            echo(f"  {where}  {e.field or '-'}: {e.message}", err=err)
     losses = [*conversion.losses, *written.losses]
     if losses:
-        click.echo("conversion losses:", err=err)
+        echo("conversion losses:", err=err)
         for loss in losses:
-            click.echo(f"  - {loss.message}", err=err)
+            echo(f"  - {loss.message}", err=err)
     if written.validation is not None:
-        click.echo(f"903 validation: {len(written.validation) or 'no'} problems", err=err)
+        echo(f"903 validation: {len(written.validation) or 'no'} problems", err=err)
         for message in written.validation:
-            click.echo(f"  {message}", err=err)
+            echo(f"  {message}", err=err)
     total = conversion.rows
-    click.echo(f"rows = converted + rejected: {total} = {converted} + {len(rejected)}", err=err)
+    echo(f"rows = converted + rejected: {total} = {converted} + {rejected}", err=err)
     return EXIT_PROBLEMS if rejected or written.validation else EXIT_OK
 
 
@@ -307,6 +318,8 @@ def convert_command(
     if collection_year is not None:
         try:
             year = CollectionYear.parse(collection_year)
+            clock.check_year(year.start, "--collection-year starting")
+            clock.check_year(year.end, "--collection-year ending")
         except ValueError as problem:
             raise usage_error(f"--collection-year: {problem}") from None
     policy = _policy(start_time, end_time, assume_tz)
@@ -320,5 +333,7 @@ def convert_command(
     assembly = assemble(conversion.events)
     errors = sorted([*conversion.errors, *assembly.errors], key=lambda e: (e.file or "", e.line))
     written = _write(target, assembly, conversion.away, out, policy, year, authority)
-    code = _report(conversion, assembly, written, errors, err=out == "-")
+    code = _report(
+        conversion, assembly, written, errors, err=out == "-", per_event=source == "events"
+    )
     sys.exit(code)

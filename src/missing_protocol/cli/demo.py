@@ -13,6 +13,7 @@ from missing_protocol import profiles, synth
 from missing_protocol.check import parse_as_of
 from missing_protocol.cli._app import app, require_extra
 from missing_protocol.cli._compliance import compliance_sections
+from missing_protocol.cli._output import echo
 from missing_protocol.cli.report import build_report, write_outputs
 from missing_protocol.common.suppression import PUBLISHED
 from missing_protocol.formats.events import Parsed, read_file
@@ -136,22 +137,22 @@ def demo_command(out_dir: str) -> None:
     # What interviews told us, also under Harryford's profile: its chart marks the relaunch.
     told = learned(log.assembly, synth.PERIOD, synth.AUTHORITY, harryford)
     figures = attrs.evolve(figures, learned=told)
-    click.echo(
+    echo(
         f"Example year: {synth.AUTHORITY_NAME} ({synth.AUTHORITY}), {w.period_text(figures)} "
         "(invented data)"
     )
-    click.echo("")
+    echo("")
     for line in check_summary(parsed):
-        click.echo(line)
-    click.echo("")
-    click.echo("Report for scrutiny:")
+        echo(line)
+    echo("")
+    echo("Report for scrutiny:")
     for line in w.headline(figures, PUBLISHED):
-        click.echo(f"  {line}")
-    click.echo(f"  {partnership_line(part)}")
-    click.echo(f"  {relaunch_line(sections['split'], harryford.name)}")
+        echo(f"  {line}")
+    echo(f"  {partnership_line(part)}")
+    echo(f"  {relaunch_line(sections['split'], harryford.name)}")
     if figures.learned is not None:
-        click.echo(f"  {interviews_line(interviews.shown(figures.learned, PUBLISHED))}")
+        echo(f"  {interviews_line(interviews.shown(figures.learned, PUBLISHED))}")
     html = Path(out_dir) / "report.html"
     write_outputs(figures, PUBLISHED, str(html), None, part, sections=sections)
-    click.echo("")
-    click.echo(f"HTML report: {html.resolve()}")
+    echo("")
+    echo(f"HTML report: {html.resolve()}")

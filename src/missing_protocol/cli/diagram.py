@@ -6,6 +6,7 @@ import click
 
 from missing_protocol import diagram
 from missing_protocol.cli._app import app
+from missing_protocol.cli._output import echo
 
 
 @app.command("diagram")
@@ -19,4 +20,4 @@ from missing_protocol.cli._app import app
 )
 def diagram_command(fmt: str) -> None:
     """Print the episode lifecycle (states and transitions) as mermaid or Graphviz dot."""
-    click.echo(diagram.FORMATS[fmt](), nl=False)
+    echo(diagram.FORMATS[fmt](), nl=False)

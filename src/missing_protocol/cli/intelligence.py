@@ -23,13 +23,18 @@ from missing_protocol.cli._figures import (
     period_options,
 )
 from missing_protocol.cli._options import assume_tz_option, format_option, load_profile, open_logs
-from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
+from missing_protocol.cli._output import echo
+from missing_protocol.cli._privacy import (
+    Privacy,
+    emit,
+    include_intelligence_option,
+    pseudonymise_option,
+)
 from missing_protocol.common.period import Period
 from missing_protocol.episode import Assembly
 from missing_protocol.intelligence import render, render_text
 from missing_protocol.intelligence.hotspots import DEFAULT_RESOLUTION, hotspots
 from missing_protocol.intelligence.persons import persons_of_concern
-from missing_protocol.intelligence.pseudonymise import collecting, identifiers
 from missing_protocol.intelligence.self_reports import self_reports
 from missing_protocol.report import assemble_parsed
 
@@ -70,10 +75,8 @@ class _Log:
 
 
 def _read(files: tuple[str, ...], assume_tz: str | None, privacy: Privacy) -> _Log:
-    privacy.check_key()
-    log = assemble_parsed(collecting(open_logs(files, assume_tz), privacy.seen))
+    log = assemble_parsed(privacy.apply(open_logs(files, assume_tz)))
     assembly = log.assembly
-    privacy.seen.update(identifiers(assembly))
     counts = Counts(
         events=log.events,
         accepted=assembly.accepted,
@@ -82,7 +85,7 @@ def _read(files: tuple[str, ...], assume_tz: str | None, privacy: Privacy) -> _L
         children=len(assembly.child_ids),
     )
     if counts.rejected:
-        click.echo(
+        echo(
             f"missing-protocol: {counts.rejected} rejected events not counted "
             "(run `missing-protocol check` to list them)",
             err=True,
@@ -125,7 +128,7 @@ def hotspots_command(
     spots = hotspots(log.assembly, period, resolution)
     d, limit = disclosure(no_suppress), top or None
     data = render.hotspots_dict(spots, d, counts=log.counts, top=limit)
-    privacy.emit(fmt, data, render_text.hotspots_text(spots, d, top=limit))
+    emit(fmt, data, render_text.hotspots_text(spots, d, top=limit))
 
 
 @app.command("persons")
@@ -148,7 +151,7 @@ def persons_command(
     found = persons_of_concern(log.assembly, period)
     d = disclosure(no_suppress)
     data = render.persons_dict(found, d, detail=include_intelligence, counts=log.counts)
-    privacy.emit(fmt, data, render_text.persons_text(found, d, detail=include_intelligence))
+    emit(fmt, data, render_text.persons_text(found, d, detail=include_intelligence))
 
 
 @app.command("self-reports")
@@ -191,4 +194,4 @@ def self_reports_command(
         found, d, as_of=moment, profile=name, detail=detail, counts=log.counts
     )
     text = render_text.self_reports_text(found, d, as_of=moment, profile=name, detail=detail)
-    privacy.emit(fmt, data, text)
+    emit(fmt, data, text)

@@ -26,11 +26,16 @@ from missing_protocol.cli._figures import (
     period_options,
 )
 from missing_protocol.cli._options import assume_tz_option, format_option, jobs_option, load_profile
-from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
+from missing_protocol.cli._output import ENCODING, ERRORS, echo
+from missing_protocol.cli._privacy import (
+    Privacy,
+    emit,
+    include_intelligence_option,
+    pseudonymise_option,
+)
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import Disclosure
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
-from missing_protocol.intelligence.pseudonymise import collecting, identifiers
 from missing_protocol.model import Reported
 from missing_protocol.profiles import Profile
 from missing_protocol.report import (
@@ -102,7 +107,6 @@ def write_outputs(
     html_out: str | None,
     csv_dir: str | None,
     part: Partnership | None = None,
-    privacy: Privacy | None = None,
     sections: Sections | None = None,
 ) -> list[str]:
     """Write the HTML page and CSV tables asked for; returns what was written, for the user."""
@@ -112,22 +116,15 @@ def write_outputs(
 
         path = Path(html_out)
         page = render_html.render(figures, disclosure, part, **(sections or {}))
-        if privacy is not None:
-            page = privacy.text(page)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(page, encoding="utf-8")
+            path.write_text(page, encoding=ENCODING, errors=ERRORS)
         except OSError as problem:
             raise usage_error(f"cannot write {path}: {problem.strerror or problem}") from None
         notes.append(f"HTML report written to {path}")
     if csv_dir:
-        # One scrubber for every table: building it compiles a pattern of all the log's ids.
-        scrubber = None if privacy is None else privacy.scrubber()
-        scrub = None if scrubber is None else scrubber.text
         try:
-            written = render_csv.write(
-                figures, csv_dir, disclosure, part, scrub=scrub, **(sections or {})
-            )
+            written = render_csv.write(figures, csv_dir, disclosure, part, **(sections or {}))
         except OSError as problem:
             raise usage_error(
                 f"cannot write CSV to {csv_dir}: {problem.strerror or problem}"
@@ -195,16 +192,14 @@ def report_command(
     check_zone(assume_tz)
     chosen_profile = load_profile(profile)
     privacy = Privacy(pseudonymise_key)
-    privacy.check_key()
-    parsed = list(collecting(read_all(files, assume_tz), privacy.seen))
+    parsed = list(privacy.apply(read_all(files, assume_tz)))
     chosen = authority or busiest_authority(parsed)
     if chosen is None:
         raise usage_error("no reports in the log, so no authority to report for: pass --authority")
     if authority is None:
-        click.echo(f"missing-protocol: reporting for {chosen} (most reports in the log)", err=True)
+        echo(f"missing-protocol: reporting for {chosen} (most reports in the log)", err=True)
     shown = disclosure(no_suppress)
     log = assemble_parsed(parsed)
-    privacy.seen.update(identifiers(log.assembly))
     figures, part = build_report(
         log, period, chosen, shown, chosen_profile, include_intelligence=include_intelligence
     )
@@ -218,15 +213,15 @@ def report_command(
         split_date(split_at, chosen_profile, period),
         jobs=jobs,
     )
-    privacy.emit(
+    emit(
         fmt,
         render_json.to_dict(figures, shown, part, **sections),
         render_text.render(figures, shown, part, **sections),
     )
-    for note in write_outputs(figures, shown, html_out, csv_dir, part, privacy, sections):
-        click.echo(f"missing-protocol: {note}", err=True)
+    for note in write_outputs(figures, shown, html_out, csv_dir, part, sections=sections):
+        echo(f"missing-protocol: {note}", err=True)
     if figures.rejected_events:
-        click.echo(
+        echo(
             f"missing-protocol: {figures.rejected_events} rejected events not counted "
             "(run `missing-protocol check` to list them)",
             err=True,

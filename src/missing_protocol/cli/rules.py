@@ -10,6 +10,7 @@ from missing_protocol import clock
 from missing_protocol.check import parse_as_of
 from missing_protocol.cli._app import app
 from missing_protocol.cli._options import load_profile
+from missing_protocol.cli._output import echo
 from missing_protocol.cli._profile_diff import print_diff
 from missing_protocol.rules.catalogue import render_rules_page, rules_document
 
@@ -50,18 +51,18 @@ def rules_command(
     except clock.TimeError as problem:
         raise click.UsageError(f"--as-of: {problem}") from None
     if fmt == "markdown":
-        click.echo(render_rules_page(chosen), nl=False)
+        echo(render_rules_page(chosen), nl=False)
         return
     params = chosen.at(moment)
     document = rules_document(chosen, params)
     if fmt == "json":
-        click.echo(json.dumps(document, indent=2))
+        echo(json.dumps(document, indent=2))
         return
     entries = document["rules"]
-    click.echo(f"profile {chosen.name}: {chosen.description}")
+    echo(f"profile {chosen.name}: {chosen.description}")
     for e in entries:
-        click.echo(f"\n{e['id']}  {e['title']}\n  source: {e['source']}; owner: {e['owner']}")
+        echo(f"\n{e['id']}  {e['title']}\n  source: {e['source']}; owner: {e['owner']}")
         if e["summary"]:
-            click.echo(f"  {e['summary']}")
+            echo(f"  {e['summary']}")
         for name, value in e["parameters"].items():
-            click.echo(f"  {name} = {value}")
+            echo(f"  {name} = {value}")

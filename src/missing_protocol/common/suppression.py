@@ -3,14 +3,36 @@
 Counts from 1 to 5 are shown as `c`, and a percentage whose count is hidden is hidden too.
 Totals (episodes, children, found episodes, a month's episodes) always stay. This is primary
 suppression only: no second cell is hidden to stop a hidden one being worked out from a total.
+
+Suppression is applied to the figures before a renderer sees them where order or selection
+could depend on a count: `shown_places` gives the places table already ranked, hidden places
+after the shown ones and by name, each count shown or `c`, so no renderer holds the number.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import attrs
+
+if TYPE_CHECKING:
+    from missing_protocol.report.figures import Hotspot
 
 SUPPRESSED = "c"
 Shown = int | str
+# Rows in a places table: the first N after ranking (hidden ones can only fill the tail).
+TOP_PLACES = 10
+
+
+@attrs.frozen
+class ShownPlace:
+    """A row of a places table after disclosure control: its count, or `c`."""
+
+    place: str
+    episodes: Shown
+    lat: float | None = None
+    lon: float | None = None
 
 
 @attrs.frozen
@@ -46,6 +68,22 @@ class Disclosure:
                 f"'{SUPPRESSED}', with their percentages; totals are shown in full."
             )
         return "NOT SUPPRESSED: small counts are shown in full. For internal use only, not for publication."
+
+
+def shown_places(
+    spots: Sequence[Hotspot], disclosure: Disclosure, top: int | None = TOP_PLACES
+) -> tuple[ShownPlace, ...]:
+    """Places by shown count (largest first), then the hidden ones by name; the first `top`.
+
+    Neither the order nor which places make the cut depends on a hidden count.
+    """
+    shown = [s for s in spots if not disclosure.hides(s.episodes)]
+    hidden = [s for s in spots if disclosure.hides(s.episodes)]
+    ranked = sorted(shown, key=lambda s: (-s.episodes, s.place.casefold(), s.place))
+    ranked += sorted(hidden, key=lambda s: (s.place.casefold(), s.place))
+    return tuple(
+        ShownPlace(s.place, disclosure.count(s.episodes), s.lat, s.lon) for s in ranked[:top]
+    )
 
 
 PUBLISHED = Disclosure()

@@ -41,7 +41,7 @@ def report_section(
     """`{"hotspots": …, "self_reports": …}` (+ `"persons"` when intelligence is included).
 
     `hotspots` has the shape of schemas/hotspots.schema.json; `self_reports` and `persons` that
-    of the other two schemas. Ids are plain: pseudonymise the whole page if it is to be shared.
+    of the other two schemas. Ids are as the events give them (pseudonyms with a key: `privacy`).
     """
     chosen = profiles.load(profile)
     as_of = period.end_at

@@ -33,6 +33,7 @@ MUTED = "#666666"
 # Typed loosely: matplotlib's stubs list every rc key as a Literal, which a dict[str, ...] fails.
 _RC: dict[Any, Any] = {
     "svg.fonttype": "none",  # text stays text: selectable, searchable, small
+    "text.parse_math": False,  # labels hold text from the log: `$...$` is text, not mathtext
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],  # shipped with matplotlib, so layout is the same anywhere
     "font.size": 10,
@@ -96,10 +97,20 @@ def _hbars(
     axes.tick_params(axis="y", length=0)
 
 
-def _mark_hidden(axes: Axes, xs: Sequence[float], y: float) -> None:
-    """A `c` where each hidden bar would stand."""
+def _mark_hidden(axes: Axes, xs: Sequence[float]) -> None:
+    """A `c` where each hidden bar would stand, at a fixed height on the axes (not in data
+    units), so its position says nothing about any count, hidden or shown."""
     for x in xs:
-        axes.text(x, y, SUPPRESSED, ha="center", va="bottom", fontsize=8, color=MUTED)
+        axes.text(
+            x,
+            0.01,
+            SUPPRESSED,
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color=MUTED,
+            transform=axes.get_xaxis_transform(),
+        )
 
 
 def by_month(figures: PeriodFigures, disclosure: Disclosure) -> str:
@@ -108,7 +119,6 @@ def by_month(figures: PeriodFigures, disclosure: Disclosure) -> str:
         axes = figure.add_subplot()
         months = [w.month_label(m.month) for m in figures.by_month]
         width = 0.27
-        peak = max((m.episodes[c] for m in figures.by_month for c in Cohort), default=0)
         for k, cohort in enumerate(Cohort):
             xs = [i + (k - 1) * width for i in range(len(months))]
             values = [m.episodes[cohort] for m in figures.by_month]
@@ -121,7 +131,7 @@ def by_month(figures: PeriodFigures, disclosure: Disclosure) -> str:
                 label=cohort.label(figures.authority),
             )
             hidden = [x for x, v in zip(xs, values, strict=True) if disclosure.hides(v)]
-            _mark_hidden(axes, hidden, peak * 0.01)
+            _mark_hidden(axes, hidden)
         axes.set_xticks(range(len(months)), months, rotation=0, fontsize=8)
         axes.set_ylabel("Episodes")
         axes.legend(

@@ -27,7 +27,6 @@ if TYPE_CHECKING:  # report.interviews builds on this module's Cohort and Period
 
 RHI_WITHIN_DEFAULT: clock.Duration = clock.Elapsed(72 * 3600)
 REPEAT_THRESHOLD = 3
-TOP_PLACES = 10
 
 # A child with no child record, or a record without ethnicity, is counted here.
 UNKNOWN_ETHNICITY = "Unknown"
@@ -176,7 +175,6 @@ def compute(
     rhi_within: clock.Duration | None = None,
     profile: Profile | None = None,
     rejected_events: int | None = None,
-    top: int = TOP_PLACES,
 ) -> PeriodFigures:
     """The period's figures. `rejected_events` defaults to the assembly's own rejections.
 
@@ -212,8 +210,8 @@ def compute(
             MonthCount(m, CohortCounts.tally(c))
             for m, c in zip(period.months(), months, strict=True)
         ),
-        missing_from=_hotspots((ep.reported.location for ep in episodes), top),
-        found_at=_hotspots((ep.found.location for ep in episodes if ep.found), top),
+        missing_from=_hotspots(ep.reported.location for ep in episodes),
+        found_at=_hotspots(ep.found.location for ep in episodes if ep.found),
         cancelled_reports=cancelled,
         rejected_events=len(assembly.errors) if rejected_events is None else rejected_events,
         profile=None if profile is None else profile.name,
@@ -292,7 +290,8 @@ def _median(ordered: list[dt.timedelta]) -> dt.timedelta | None:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def _hotspots(places: Iterable[Location | None], top: int) -> tuple[Hotspot, ...]:
+def _hotspots(places: Iterable[Location | None]) -> tuple[Hotspot, ...]:
+    # Every place: which are shown, and in what order, is decided by suppression.shown_places.
     counts: Counter[str] = Counter()
     where: dict[str, Location] = {}
     for place in places:
@@ -303,5 +302,5 @@ def _hotspots(places: Iterable[Location | None], top: int) -> tuple[Hotspot, ...
         # The first record with coordinates gives the place's position.
         if known is None or (known.lat is None and place.lat is not None):
             where[place.name] = place
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return tuple(Hotspot(n, c, where[n].lat, where[n].lon) for n, c in ranked)

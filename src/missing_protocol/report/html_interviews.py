@@ -48,7 +48,7 @@ def chart(s: t.Section) -> str:
                 label=label,
             )
             hidden = [x for x, v in zip(xs, values, strict=True) if v == SUPPRESSED]
-            charts._mark_hidden(axes, hidden, peak * 0.02)
+            charts._mark_hidden(axes, hidden)
         # Marked as on the compliance chart: a dashed line on the day each version starts.
         for version in s["versions"]:
             at = dt.date.fromisoformat(version)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from missing_protocol.common.period import Cohort
-from missing_protocol.common.suppression import PUBLISHED, Disclosure
+from missing_protocol.common.suppression import PUBLISHED, Disclosure, shown_places
 from missing_protocol.intelligence.hotspots import PlaceKind
 from missing_protocol.report import compliance_render, interviews, interviews_tables, split_render
 from missing_protocol.report import wording as w
@@ -33,7 +33,7 @@ LIST_SEPARATOR = "; "
 
 def _places(spots: tuple[Hotspot, ...], d: Disclosure) -> Table:
     rows: Table = [["place", "episodes", "lat", "lon"]]
-    rows += [[s.place, d.count(s.episodes), s.lat, s.lon] for s in spots]
+    rows += [[s.place, s.episodes, s.lat, s.lon] for s in shown_places(spots, d)]
     return rows
 
 
@@ -137,13 +137,13 @@ def write(
     disclosure: Disclosure = PUBLISHED,
     partnership: Partnership | None = None,
     *,
-    scrub: Callable[[str], str] | None = None,
     compliance: dict[str, Any] | None = None,
     split: dict[str, Any] | None = None,
 ) -> list[Path]:
     """Write every table into `directory` (created if needed); returns the paths written.
 
-    `scrub` rewrites each file's text (pseudonymised ids). Restricted tables and split.csv left
+    Text from the log is quoted by the csv module; an unpaired surrogate it may hold is written
+    as its backslash escape. Restricted tables and split.csv left
     in the directory by an earlier run with them are removed when this one has none, so the
     directory never holds more than this report.
     """
@@ -154,7 +154,7 @@ def write(
     for name, rows in chosen.items():
         path = folder / name
         text = render(rows)
-        path.write_text(text if scrub is None else scrub(text), encoding="utf-8")
+        path.write_text(text, encoding="utf-8", errors="backslashreplace")
         written.append(path)
     for name in (*RESTRICTED_TABLES, "split.csv"):
         if name not in chosen:

@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from missing_protocol import clock
-from missing_protocol.common.suppression import PUBLISHED, Disclosure
+from missing_protocol.common.suppression import PUBLISHED, Disclosure, shown_places
 from missing_protocol.report import (
     charts,
     compliance_render,
@@ -67,7 +67,9 @@ figure { margin: 0; }
 def _places(spots: tuple[Hotspot, ...], d: Disclosure) -> str:
     if not spots:
         return "<p>No places recorded.</p>"
-    return table(["Place", "Episodes"], [[s.place, w.count(d, s.episodes)] for s in spots])
+    return table(
+        ["Place", "Episodes"], [[s.place, str(s.episodes)] for s in shown_places(spots, d)]
+    )
 
 
 def _places_section(f: PeriodFigures, d: Disclosure) -> str:

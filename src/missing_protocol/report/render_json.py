@@ -7,7 +7,7 @@ from typing import Any
 
 from missing_protocol import clock
 from missing_protocol.common.period import Cohort
-from missing_protocol.common.suppression import PUBLISHED, Disclosure
+from missing_protocol.common.suppression import PUBLISHED, Disclosure, shown_places
 from missing_protocol.report import interviews
 from missing_protocol.report.figures import CohortCounts, Hotspot, PeriodFigures, Share
 from missing_protocol.report.partnership import Partnership
@@ -33,8 +33,8 @@ def _shares(shares: tuple[Share, ...], base: int, disclosure: Disclosure) -> dic
 
 def _places(spots: tuple[Hotspot, ...], disclosure: Disclosure) -> list[dict[str, Any]]:
     out = []
-    for spot in spots:
-        row: dict[str, Any] = {"place": spot.place, "episodes": disclosure.count(spot.episodes)}
+    for spot in shown_places(spots, disclosure):
+        row: dict[str, Any] = {"place": spot.place, "episodes": spot.episodes}
         if spot.lat is not None:
             row |= {"lat": spot.lat, "lon": spot.lon}
         out.append(row)

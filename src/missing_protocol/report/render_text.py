@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from missing_protocol import clock
-from missing_protocol.common.suppression import PUBLISHED, Disclosure
+from missing_protocol.common.suppression import PUBLISHED, Disclosure, shown_places
 from missing_protocol.common.texttable import table
 from missing_protocol.report import (
     compliance_render,
@@ -28,7 +28,7 @@ def _places(title: str, spots: tuple[Hotspot, ...], d: Disclosure) -> list[str]:
         return [*_section(title), "  (no places recorded)"]
     return [
         *_section(title),
-        *table(["Place", "Episodes"], [[s.place, w.count(d, s.episodes)] for s in spots]),
+        *table(["Place", "Episodes"], [[s.place, str(s.episodes)] for s in shown_places(spots, d)]),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from missing_protocol.episode import Episode
 from missing_protocol.model import Party
 from missing_protocol.responsibility import host_authority, responsible_authority
+from missing_protocol.rules.cancellation import ended_by_cancellation
 from missing_protocol.rules.judge import Context, deadline_finding, finding
 from missing_protocol.rules.registry import Finding, Status, rule
 
@@ -13,14 +14,12 @@ def _notify(
     rule_id: str, episode: Episode, ctx: Context, party: Party, within: str, owner: str, who: str
 ) -> Finding:
     duration = getattr(ctx.parameters(episode), within)
+    due, done = duration.after(episode.reported_at), episode.notified_at(party)
+    ended = ended_by_cancellation(rule_id, episode, ctx, due=due, done=done, responsible=owner)
+    if ended is not None:
+        return ended
     return deadline_finding(
-        rule_id,
-        episode,
-        ctx,
-        what=f"{who} notified",
-        due=duration.after(episode.reported_at),
-        done=episode.notified_at(party),
-        responsible=owner,
+        rule_id, episode, ctx, what=f"{who} notified", due=due, done=done, responsible=owner
     )
 
 

@@ -107,12 +107,14 @@ def rhi_72h(episode: Episode, ctx: Context) -> Finding | None:
     title="Return interview carried out by someone independent",
     source="DfE-2014",
     owner="RHI owner",
-    parameters=("rhi_owner_out_of_area",),
+    parameters=("max_age", "rhi_owner_out_of_area"),
 )
 def rhi_independent(episode: Episode, ctx: Context) -> Finding | None:
     """A completed return interview must be independent of the child's care."""
     if episode.is_cancelled:
         return _not_required("RHI-INDEPENDENT", episode, ctx, "report cancelled: no interview")
+    if episode.found is not None and _too_old(episode, ctx):
+        return _not_required("RHI-INDEPENDENT", episode, ctx, "18 or over at return")
     if episode.declined is not None:
         return _not_required("RHI-INDEPENDENT", episode, ctx, "interview declined: no interview")
     if episode.completed is None:

@@ -11,6 +11,7 @@ import datetime as dt
 from missing_protocol.episode import Episode
 from missing_protocol.model import Risk
 from missing_protocol.responsibility import responsible_authority
+from missing_protocol.rules.cancellation import ended_by_cancellation
 from missing_protocol.rules.judge import Context, deadline_finding, finding, first_at_or_after
 from missing_protocol.rules.registry import Finding, Status, rule
 
@@ -31,15 +32,22 @@ def strategy_high_risk(episode: Episode, ctx: Context) -> Finding | None:
     """A report graded high risk needs a strategy discussion within `strategy_high_risk_within`."""
     if episode.reported.risk is not Risk.HIGH:
         return None
-    start = episode.reported_at
+    start, owner = episode.reported_at, responsible_authority(episode)
+    due = ctx.parameters(episode).strategy_high_risk_within.after(start)
+    done = _discussion_after(episode, ctx, start)
+    ended = ended_by_cancellation(
+        "STRAT-HIGH-RISK", episode, ctx, due=due, done=done, responsible=owner
+    )
+    if ended is not None:
+        return ended
     return deadline_finding(
         "STRAT-HIGH-RISK",
         episode,
         ctx,
         what="strategy discussion (high risk)",
-        due=ctx.parameters(episode).strategy_high_risk_within.after(start),
-        done=_discussion_after(episode, ctx, start),
-        responsible=responsible_authority(episode),
+        due=due,
+        done=done,
+        responsible=owner,
     )
 
 
@@ -51,10 +59,13 @@ def strategy_high_risk(episode: Episode, ctx: Context) -> Finding | None:
     parameters=("long_missing_after", "strategy_long_within"),
 )
 def strategy_long(episode: Episode, ctx: Context) -> Finding | None:
-    """An episode still open `long_missing_after` its report needs a strategy discussion."""
+    """An episode still open after `long_missing_after` from its report needs a strategy discussion.
+
+    Found (or cancelled) at or before the threshold: not required (PROTOCOL.md edge cases).
+    """
     params = ctx.parameters(episode)
     threshold = params.long_missing_after.after(episode.reported_at)
-    if episode.ended_at is not None and episode.ended_at < threshold:
+    if episode.ended_at is not None and episode.ended_at <= threshold:
         how = "found" if episode.found else "report cancelled"
         return finding(
             "STRAT-LONG",
@@ -64,15 +75,23 @@ def strategy_long(episode: Episode, ctx: Context) -> Finding | None:
             responsible=responsible_authority(episode),
             message=f"{how} before {params.long_missing_after} had passed",
         )
+    due, done = (
+        params.strategy_long_within.after(threshold),
+        _discussion_after(episode, ctx, threshold),
+    )
+    owner = responsible_authority(episode)
+    ended = ended_by_cancellation("STRAT-LONG", episode, ctx, due=due, done=done, responsible=owner)
+    if ended is not None:
+        return ended
     # While the episode is open the duty is shown ahead of time, so later checks only age it.
     return deadline_finding(
         "STRAT-LONG",
         episode,
         ctx,
         what="strategy discussion (long missing)",
-        due=params.strategy_long_within.after(threshold),
-        done=_discussion_after(episode, ctx, threshold),
-        responsible=responsible_authority(episode),
+        due=due,
+        done=done,
+        responsible=owner,
     )
 
 

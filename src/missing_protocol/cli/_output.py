@@ -1,0 +1,27 @@
+"""The output edge: any string the reader accepted can be printed or written.
+
+JSON allows an unpaired surrogate escape (`"\\ud800"`), and the reader keeps it as it is; UTF-8
+cannot encode it. At the edge it is written as its escape (`\\ud800`), so a text line shows it,
+and in JSON output it reads back as the same string.
+"""
+
+from __future__ import annotations
+
+import click
+
+# How every output file is written: UTF-8, an unpaired surrogate as its backslash escape.
+ENCODING = "utf-8"
+ERRORS = "backslashreplace"
+
+
+def printable(text: str) -> str:
+    """`text` with each unpaired surrogate replaced by its backslash escape."""
+    try:
+        text.encode(ENCODING)
+    except UnicodeEncodeError:
+        return text.encode(ENCODING, ERRORS).decode(ENCODING)
+    return text
+
+
+def echo(text: str, *, nl: bool = True, err: bool = False) -> None:
+    click.echo(printable(text), nl=nl, err=err)

@@ -1,0 +1,201 @@
+"""Issue 15 point 3: no traceback on any input or option; each reproducer of the issue.
+
+Options and profile durations outside the accepted range (docs/contract.md "Accepted range":
+years clock.EARLIEST_YEAR to LATEST_YEAR, durations up to clock.MAX_DURATION_DAYS) are usage errors (exit
+2, CONTRACT §3); text from the log is never interpreted by a renderer; any string the reader
+accepted can be printed and written; convert counts an event log's rows per event.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from builders import found, reported
+from missing_protocol import clock
+from missing_protocol.cli import app
+from missing_protocol.cli._output import echo, printable
+
+MARCH = ["--from", "2026-03-01", "--to", "2026-04-01"]
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def write(path: Path, events: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> Path:
+    return write(
+        tmp_path / "log.jsonl",
+        [reported("E1", "2026-03-02T20:00:00+00:00"), found("E1", "2026-03-03T08:00:00+00:00")],
+    )
+
+
+def test_the_accepted_range_is_1900_to_2200() -> None:
+    assert (clock.EARLIEST_YEAR, clock.LATEST_YEAR) == (1900, 2200)
+
+
+@pytest.mark.parametrize("command", ["check", "due", "report", "self-reports"])
+def test_a_profile_duration_past_the_range_is_a_profile_error(
+    tmp_path: Path, log: Path, command: str
+) -> None:
+    # Issue 15: `P4000000D` was accepted, then crashed on the first deadline past year 9999.
+    profile = tmp_path / "long.toml"
+    profile.write_text('[parameters]\nrhi_within = "P4000000D"\n', encoding="utf-8")
+    extra = MARCH if command == "report" else ["--as-of", "2026-04-30"]
+    result = run(command, log, *extra, "--profile", profile)
+    assert result.exit_code == 2, result.output
+    assert "longer than 36600 days" in result.output
+    assert run("rules", "--profile", profile).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--as-of", "9999-12-31T23:59:59-12:00"],
+        ["due", "--as-of", "9999-12-31T23:59:59-12:00"],
+        ["self-reports", "--as-of", "9999-12-31T23:59:59-12:00"],
+        ["check", "--as-of", "0001-01-01T00:00:00+14:00"],
+        ["due", "--as-of", "9990-01-01", "--within", "P3650D"],
+        ["due", "--as-of", "2026-04-30", "--within", "P40000D"],
+        ["due", "--as-of", "2026-04-30", "--within", "999999WD"],
+        ["due", "--as-of", "2026-04-30", "--within", "P" + "9" * 5000 + "D"],
+        ["report", "--from", "0001-01-01", "--to", "2026-01-01"],
+        ["report", "--from", "9999-12-01", "--to", "9999-12-31"],
+        ["hotspots", "--from", "2026-01-01", "--to", "9999-12-31"],
+        ["persons", "--from", "1066-10-14", "--to", "2026-01-01"],
+    ],
+)
+def test_options_outside_the_range_are_usage_errors(log: Path, args: list[str]) -> None:
+    result = run(args[0], log, *args[1:])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_due_within_ten_years_near_the_end_of_the_range(log: Path) -> None:
+    # Issue 15: `due --within P3650D` near the end of the calendar crashed. A window may run past
+    # the accepted years (deadlines stay representable): an empty worklist, no traceback.
+    result = run("due", log, "--as-of", "2200-12-31T23:00:00Z", "--within", "P3650D")
+    assert result.exit_code == 0, result.output
+    assert "0 duties due within P3650D" in result.output
+
+
+def test_a_collection_year_past_the_range_is_a_usage_error(tmp_path: Path, log: Path) -> None:
+    # Issue 15: `--collection-year 9999/00` ended in year 10000.
+    out = tmp_path / "out"
+    result = run(
+        "convert", "--from", "events", "--to", "903", log, out, "--collection-year", "9999/00"
+    )
+    assert result.exit_code == 2, result.output
+    assert "--collection-year" in result.output
+
+
+def test_convert_counts_a_json_array_per_event_not_per_line(tmp_path: Path) -> None:
+    # Issue 15: objects sharing a line were counted by (file, line): 4 = 3 + 1, not 4 = 2 + 2.
+    events = [
+        reported("E1", "2026-03-02T20:00:00+00:00"),
+        found("E1", "2026-03-03T08:00:00+00:00"),
+        found("E9", "2026-03-03T08:00:00+00:00"),  # unknown episode: rejected at assembly
+        found("E8", "yesterday"),  # rejected by the reader
+    ]
+    array = tmp_path / "log.json"
+    array.write_text("[" + ", ".join(json.dumps(e) for e in events) + "]\n", encoding="utf-8")
+    result = run("convert", "--from", "events", "--to", "events", array, tmp_path / "o.jsonl")
+    assert result.exit_code == 1, result.output
+    assert "rows = converted + rejected: 4 = 2 + 2" in result.output
+    assert len((tmp_path / "o.jsonl").read_text("utf-8").splitlines()) == 2
+
+
+MATH = "$\\frac{x}{$"  # an invalid mathtext expression: matplotlib raised on it
+
+
+def test_mathtext_in_log_text_is_drawn_as_text(tmp_path: Path) -> None:
+    # Issue 15: a self-report reason or an authority code holding `$...$` crashed report --html.
+    events = [
+        reported("E1", "2026-03-02T20:00:00+00:00", responsible=MATH),
+        found("E1", "2026-03-03T08:00:00+00:00"),
+        {
+            "type": "self_report",
+            "report_id": "R1",
+            "child_id": "C1",
+            "at": "2026-03-10T10:00:00Z",
+            "away_from": "2026-03-07",
+            "away_to": "2026-03-08",
+            "reasons": [MATH],
+        },
+    ]
+    path = write(tmp_path / "log.jsonl", events)
+    page = tmp_path / "page.html"
+    result = run("report", path, *MARCH, "--no-suppress", "--html", page)
+    assert result.exit_code == 0, result.output
+    assert "\\frac{x}{" in page.read_text("utf-8")
+
+
+LONE = "\ud800"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--as-of", "2026-04-30"],
+        ["check", "--as-of", "2026-04-30", "--format", "json"],
+        ["due", "--as-of", "2026-03-02T21:00:00Z", "--within", "P30D"],
+        ["report", *MARCH, "--authority", "309", "--include-intelligence"],
+        ["report", *MARCH, "--authority", "309", "--format", "json", "--include-intelligence"],
+        ["hotspots", *MARCH],
+        ["persons", "--include-intelligence"],
+        ["self-reports", "--include-intelligence", "--as-of", "2026-04-30"],
+    ],
+)
+def test_a_lone_surrogate_from_the_log_is_printed_as_its_escape(
+    tmp_path: Path, args: list[str]
+) -> None:
+    # Issue 15: "\ud800" is valid JSON; printing or writing it as UTF-8 raised. The reader now
+    # rejects it (line and field); no command may fail on it.
+    event = reported("E1", "2026-03-02T20:00:00+00:00", child_id="C" + LONE)
+    event["location"] = {"name": "Park" + LONE}
+    events = [
+        event,
+        {
+            "type": "found",
+            "episode_id": "E1",
+            "at": "2026-03-03T08:00:00Z",
+            "location": "Sq" + LONE,
+        },
+        {
+            "type": "person_linked",
+            "episode_id": "E1",
+            "person_id": "P" + LONE,
+            "at": "2026-03-04T10:00:00Z",
+            "role": "suspected_exploiter",
+        },
+    ]
+    path = tmp_path / "log.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    extra = []
+    if args[0] == "report":
+        extra = ["--html", str(tmp_path / "p.html"), "--csv", str(tmp_path / "csv")]
+    result = run(args[0], path, *args[1:], *extra)
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    if args[0] == "check" and "json" in args:
+        # The reader rejects an unpaired surrogate, one rejected event a line (CONTRACT §1 errors).
+        errors = json.loads(result.stdout)["errors"]
+        assert [e["line"] for e in errors] == [1, 2, 3]
+
+
+def test_the_output_edge_writes_an_unpaired_surrogate_as_its_escape() -> None:
+    # Defence behind the reader: whatever string reaches an output can be printed.
+    assert printable("Park" + LONE) == "Park\\ud800"
+    assert printable("Park é") == "Park é"
+    result = CliRunner().invoke(click.Command("x", callback=lambda: echo("a" + LONE)))
+    assert result.exit_code == 0 and result.stdout == "a\\ud800\n"
