@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from missing_protocol.report.suppression import PUBLISHED, shown_places
 
 from missing_protocol.cli import app
 from missing_protocol.report.figures import Hotspot
-from missing_protocol.report.suppression import PUBLISHED, shown_places
 
 LA, OTHER = "309", "316"
 MONTHS = ("2026-01", "2026-02", "2026-03")

@@ -9,7 +9,6 @@ from missing_protocol.common.texttable import table as text_table
 from missing_protocol.report import wording as w
 from missing_protocol.report.compliance_render import share
 from missing_protocol.report.html_parts import table as html_table
-from missing_protocol.report.render_html import STYLE
 from missing_protocol.rules import Status
 
 Shown = dict[str, Any]
@@ -105,6 +104,9 @@ def text(c: Shown) -> str:
 
 
 def html(c: Shown) -> str:
+    # The report's page style; render_html draws charts, so it loads only for an HTML page.
+    from missing_protocol.report.render_html import STYLE
+
     title = _title(c)
     notice = "notice" if c["suppressed"] else "notice internal"
     restricted = "episodes_changed" in c
