@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from missing_protocol.report.suppression import PUBLISHED, shown_places
 
 from missing_protocol.cli import app
+from missing_protocol.common.suppression import PUBLISHED, shown_places
 from missing_protocol.report.figures import Hotspot
 
 LA, OTHER = "309", "316"

@@ -17,11 +17,10 @@ import pytest
 
 from missing_protocol import check, profiles, synth
 from missing_protocol.cli.demo import example_events
+from missing_protocol.common.period import Period
+from missing_protocol.common.suppression import INTERNAL, PUBLISHED
 from missing_protocol.formats.events import read_objects
 from missing_protocol.report import (
-    INTERNAL,
-    PUBLISHED,
-    Period,
     PeriodFigures,
     period_report,
     render_csv,

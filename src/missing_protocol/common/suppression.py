@@ -12,12 +12,23 @@ after the shown ones and by name, each count shown or `c`, so no renderer holds 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import attrs
 
-if TYPE_CHECKING:
-    from missing_protocol.report.figures import Hotspot
+
+class Place(Protocol):
+    """A counted place, as the report's hotspots are (common ground names no report type)."""
+
+    @property
+    def place(self) -> str: ...
+    @property
+    def episodes(self) -> int: ...
+    @property
+    def lat(self) -> float | None: ...
+    @property
+    def lon(self) -> float | None: ...
+
 
 SUPPRESSED = "c"
 Shown = int | str
@@ -71,7 +82,7 @@ class Disclosure:
 
 
 def shown_places(
-    spots: Sequence[Hotspot], disclosure: Disclosure, top: int | None = TOP_PLACES
+    spots: Sequence[Place], disclosure: Disclosure, top: int | None = TOP_PLACES
 ) -> tuple[ShownPlace, ...]:
     """Places by shown count (largest first), then the hidden ones by name; the first `top`.
 
