@@ -27,6 +27,7 @@ PARTS = {
     "profiles": "core",
     "rules": "core",
     "diagram": "core",
+    "privacy": "core",  # pseudonyms put into parsed events, before anything is computed
     "check": "check",
     "engine": "check",  # the batch path of check, derived from the core's rules
     "workflow": "check",  # one-event validation: the reader, fold and rules reused
