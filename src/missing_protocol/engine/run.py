@@ -25,7 +25,7 @@ from typing import IO, Any
 import attrs
 import orjson
 
-from missing_protocol.check import Counts, FindingKey, Judged, error_order, judge
+from missing_protocol.check import Counts, FindingKey, Judged, error_order, judge, paused_gc
 from missing_protocol.engine.routing import Router
 from missing_protocol.formats.events import (
     UnreadableFile,
@@ -106,7 +106,8 @@ def run(
     # The folder lives until the merged findings have been streamed (or is removed at exit).
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
     try:
-        routed = _route(names, count, Path(folder.name) if spill else None, progress)
+        with paused_gc():  # the routing pass allocates a key per line: nothing cyclic
+            routed = _route(names, count, Path(folder.name) if spill else None, progress)
         parts = _judge_all(routed.partitions, names, options, jobs, spill)
     except BaseException:
         folder.cleanup()
