@@ -25,8 +25,8 @@ def _field(key: str, value: Any) -> str:
     return "  " + _dumps(key) + ": " + _dumps(value).replace("\n", "\n  ")
 
 
-def _items(stream: TextIO, key: str, items: Iterable[dict[str, Any]]) -> bool:
-    """Write `"key": [...]` as json.dumps(indent=2) would; True when any item was written."""
+def _items(stream: TextIO, items: Iterable[dict[str, Any]]) -> bool:
+    """Write the items of a `[...]` as json.dumps(indent=2) would; True when any item was written."""
     any_item = False
     for item in items:
         text = _dumps(item).replace("\n", "\n    ")
@@ -52,11 +52,11 @@ def write_check_json(stream: TextIO, outcome: Outcome, as_of: dt.datetime, profi
             problems = problems or found.status.is_problem
             yield found.to_dict()
 
-    _items(stream, "findings", rows(outcome.findings))
+    _items(stream, rows(outcome.findings))
     stream.write(',\n  "errors": [')
-    _items(stream, "errors", (error_dict(e) for e in outcome.errors))
+    _items(stream, (error_dict(e) for e in outcome.errors))
     if outcome.warnings:  # an optional key (CONTRACT §3), left out when empty
         stream.write(',\n  "warnings": [')
-        _items(stream, "warnings", (error_dict(w) for w in outcome.warnings))
+        _items(stream, (error_dict(w) for w in outcome.warnings))
     stream.write("\n}\n")
     return problems
