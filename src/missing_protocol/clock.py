@@ -179,6 +179,8 @@ def now() -> dt.datetime:
 
 def as_utc(moment: dt.datetime) -> dt.datetime:
     """An aware instant as a stdlib datetime in UTC (pendulum values from the edges included)."""
+    if moment.tzinfo is UTC and moment.__class__ is dt.datetime:
+        return moment  # what the reader gives: nothing to convert (the engine's common case)
     if moment.__class__ is not dt.datetime:
         # pendulum's own arithmetic is slow and its astimezone returns pendulum: rebuild first.
         moment = dt.datetime(

@@ -61,6 +61,9 @@ class Episode:
     child_id: str = attrs.field(init=False, eq=False, repr=False)
     reported_at: dt.datetime = attrs.field(init=False, eq=False, repr=False)
 
+    # Four rules ask the age at return of every episode: worked out once, when it is folded.
+    _age: int | None = attrs.field(init=False, eq=False, repr=False)
+
     @episode_id.default
     def _episode_id(self) -> str:
         return self.reported.episode_id
@@ -113,13 +116,17 @@ class Episode:
     def is_cancelled(self) -> bool:
         return self.cancelled is not None
 
-    def age_at_return(self) -> int | None:
-        """Whole years at the moment of return (or of report while still missing)."""
+    @_age.default
+    def _age_default(self) -> int | None:
         if self.child is None or self.child.born is None:
             return None
         moment = clock.london_date(self.found.at if self.found else self.reported.at)
         born = self.child.born
         return moment.year - born.year - ((moment.month, moment.day) < (born.month, born.day))
+
+    def age_at_return(self) -> int | None:
+        """Whole years at the moment of return (or of report while still missing)."""
+        return self._age
 
     def notified_at(self, party: str) -> dt.datetime | None:
         """The first notification of `party`, if any."""
@@ -193,9 +200,11 @@ def _time_order(event: Event) -> tuple[float, int, str, int]:
 
 def _ordered(events: Iterable[E]) -> list[E]:
     """Time order, lifecycle order at one instant, then content: never the order of the input."""
-    keyed = sorted(((_time_order(e), e) for e in events), key=lambda pair: pair[0])
+    keyed = sorted(((_time_order(e), e) for e in events), key=_first)
     ordered = [e for _, e in keyed]
     instants = [key[:2] for key, _ in keyed]
+    if len(set(instants)) == len(instants):
+        return ordered  # the common case: no two events share an instant and a rank
     i = 0
     while i < len(ordered):
         j = i + 1
@@ -206,6 +215,10 @@ def _ordered(events: Iterable[E]) -> list[E]:
             ordered[i:j] = sorted(ordered[i:j], key=lambda e: (e.type, repr(e)))
         i = j
     return ordered
+
+
+def _first(pair: tuple[tuple[float, int, str, int], object]) -> tuple[float, int, str, int]:
+    return pair[0]
 
 
 _SLOT = {
@@ -222,7 +235,7 @@ def _fold(
     episode_id: str, events: list[Event], errors: list[EventError], children: dict[str, Child]
 ) -> tuple[Episode | None, list[Event]]:
     """Apply one episode's events in time order; returns the episode and the events it took."""
-    if not any(isinstance(e, Reported) for e in events):
+    if not any(e.type == "reported" for e in events):
         for event in events:
             errors.append(error_for(event, "episode_id", f"unknown episode {episode_id!r}"))
         return None, []
@@ -249,12 +262,13 @@ def _fold(
                 errors.append(error_for(event, "type", str(problem)))
             continue
         taken.append(event)
-        if isinstance(event, Notified):
-            notifications.append(event)
-        elif isinstance(event, ActionCompleted):
-            done.append(event)
-        elif event.type in _SLOT:
-            slots[_SLOT[event.type]] = event
+        kind = event.type  # one string per class: cheaper than a chain of isinstance checks
+        if kind == "notified":
+            notifications.append(event)  # type: ignore[arg-type]
+        elif kind == "action_completed":
+            done.append(event)  # type: ignore[arg-type]
+        elif kind in _SLOT:
+            slots[_SLOT[kind]] = event
     report = taken[0]
     assert isinstance(report, Reported)  # only a report leaves the initial state
     episode = Episode(
@@ -284,6 +298,13 @@ def _merge_child(known: Child, extra: Child) -> Child | str:
     return attrs.evolve(known, **merged)
 
 
+# Event types kept beside the episodes rather than folded into one.
+_BESIDE_EPISODES = frozenset(
+    kind.type
+    for kind in (Child, StrategyDiscussion, PersonLinked, Disruption, Prosecution, SelfReport)
+)
+
+
 def assemble(events: Iterable[Event]) -> Assembly:
     """Fold typed events into episodes. Rejections are returned, never raised."""
     errors: list[EventError] = []
@@ -294,9 +315,12 @@ def assemble(events: Iterable[Event]) -> Assembly:
     accepted = 0
     events = list(events)
     # Child records merge in content order, so a conflict rejects the same record whatever the input order.
-    records = sorted((e for e in events if isinstance(e, Child)), key=repr)
-    for event in [*records, *(e for e in events if not isinstance(e, Child))]:
-        if isinstance(event, Child):
+    records = sorted((e for e in events if e.type == "child"), key=repr)
+    for event in [*records, *(e for e in events if e.type != "child")]:
+        kind = event.type  # one string per class: cheaper than a chain of isinstance checks
+        if kind not in _BESIDE_EPISODES:
+            by_episode[event.episode_id].append(event)  # type: ignore[union-attr,index]
+        elif isinstance(event, Child):
             if event.child_id not in children:
                 children[event.child_id] = event
                 accepted += 1
@@ -310,10 +334,8 @@ def assemble(events: Iterable[Event]) -> Assembly:
                 accepted += 1
         elif isinstance(event, StrategyDiscussion):
             discussions.append(event)
-        elif isinstance(event, PersonLinked | Disruption | Prosecution | SelfReport):
-            intelligence.append(event)
         else:
-            by_episode[event.episode_id].append(event)
+            intelligence.append(event)  # type: ignore[arg-type]
 
     folded: list[tuple[Episode, list[Event]]] = []
     for episode_id, group in by_episode.items():

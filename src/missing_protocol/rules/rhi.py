@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from missing_protocol import clock
 from missing_protocol.episode import Episode
 from missing_protocol.responsibility import rhi_owner
 from missing_protocol.rules.judge import Context, deadline_finding, finding
@@ -55,14 +56,19 @@ def _covering_interview(episode: Episode, ctx: Context, due: dt.datetime) -> dt.
     """An interview after a later return of the same child that falls within this deadline."""
     if not ctx.parameters(episode).one_interview_covers_open_episodes or episode.found is None:
         return None
-    times = [
-        later.completed.at
-        for later in ctx.assembly.episodes_of(episode.child_id)
-        if later.completed is not None
-        and later.reported_at > episode.reported_at
-        and episode.found.at <= later.completed.at <= due
-    ]
+    interviews = ctx.memo(("interviews", episode.child_id), lambda: _interviews(episode, ctx))
+    reported, found = clock.as_utc(episode.reported_at), clock.as_utc(episode.found.at)
+    times = [done for at, done in interviews if at > reported and found <= done <= due]
     return min(times) if times else None
+
+
+def _interviews(episode: Episode, ctx: Context) -> list[tuple[dt.datetime, dt.datetime]]:
+    """(report, interview) times of the child's episodes with a completed interview, in UTC."""
+    return [
+        (clock.as_utc(other.reported_at), clock.as_utc(other.completed.at))
+        for other in ctx.assembly.episodes_of(episode.child_id)
+        if other.completed is not None
+    ]
 
 
 @rule(

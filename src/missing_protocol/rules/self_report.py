@@ -16,7 +16,7 @@ import datetime as dt
 
 from missing_protocol.matching import Match, MatchClass, classify
 from missing_protocol.model import SelfReport
-from missing_protocol.rules.judge import Context, deadline_message, first_at_or_after, status_of
+from missing_protocol.rules.judge import Context, deadline_message, status_of
 from missing_protocol.rules.registry import REGISTRY, Finding, Status, Subject, rule
 
 RULE_ID = "SELF-REPORT-FOLLOW-UP"
@@ -74,8 +74,7 @@ def self_report_follow_up(report: SelfReport, ctx: Context) -> Finding:
         message = f"self-report {report.report_id} matches recorded episode {which}"
         return _finding(report, ctx, Status.NOT_REQUIRED, message)
     due = ctx.profile.at(report.at).self_report_follow_up_within.after(report.at)
-    talks = ctx.assembly.strategy_discussions.get(report.child_id, ())
-    done = first_at_or_after([t.at for t in talks], report.at)
+    done = ctx.discussion_at_or_after(report.child_id, report.at)
     status = status_of(due, done, ctx.as_of)
     what = f"follow-up of self-report {report.report_id} ({match.verdict.value.replace('_', ' ')})"
     return _finding(report, ctx, status, deadline_message(what, status, due, done), due, done)

@@ -6,19 +6,20 @@ it, so one discussion serves every trigger it follows.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
+from missing_protocol import clock
 from missing_protocol.episode import Episode
 from missing_protocol.model import Risk
 from missing_protocol.responsibility import responsible_authority
 from missing_protocol.rules.cancellation import ended_by_cancellation
-from missing_protocol.rules.judge import Context, deadline_finding, finding, first_at_or_after
+from missing_protocol.rules.judge import Context, deadline_finding, finding
 from missing_protocol.rules.registry import Finding, Status, rule
 
 
 def _discussion_after(episode: Episode, ctx: Context, start: dt.datetime) -> dt.datetime | None:
-    talks = ctx.assembly.strategy_discussions.get(episode.child_id, ())
-    return first_at_or_after([t.at for t in talks], start)
+    return ctx.discussion_at_or_after(episode.child_id, start)
 
 
 @rule(
@@ -95,6 +96,12 @@ def strategy_long(episode: Episode, ctx: Context) -> Finding | None:
     )
 
 
+def _report_times(episode: Episode, ctx: Context) -> list[dt.datetime]:
+    """The child's reports that count (not cancelled), in UTC, earliest first."""
+    episodes = ctx.assembly.episodes_of(episode.child_id)
+    return [clock.as_utc(o.reported_at) for o in episodes if not o.is_cancelled]
+
+
 def _repeat_trigger(episode: Episode, ctx: Context) -> bool:
     """True when this report is the child's `repeat_count`-th within `repeat_window`.
 
@@ -103,15 +110,13 @@ def _repeat_trigger(episode: Episode, ctx: Context) -> bool:
     params = ctx.parameters(episode)
     if episode.is_cancelled:
         return False  # the child was not in fact missing: not a report that counts
-    earlier = [
-        o
-        for o in ctx.assembly.episodes_of(episode.child_id)
-        if o.reported_at <= episode.reported_at and not o.is_cancelled
-    ]
+    times = ctx.memo(("reports", episode.child_id), lambda: _report_times(episode, ctx))
+    reported_at = clock.as_utc(episode.reported_at)
     count = 0
-    # Latest first: an earlier report counts while its window still covers this one.
-    for other in reversed(earlier):
-        if params.repeat_window.after(other.reported_at) <= episode.reported_at:
+    # Latest first from this report (and any at the same instant): an earlier report counts
+    # while its window still covers this one.
+    for index in range(bisect.bisect_right(times, reported_at) - 1, -1, -1):
+        if params.repeat_window.after(times[index]) <= reported_at:
             break
         count += 1
     return count == params.repeat_count
