@@ -96,14 +96,18 @@ def evaluate_keyed(
     include_intelligence: bool = False,
     keep: frozenset[Status] | None = None,
     episodes: Iterable[Episode] | None = None,
+    worded: bool = True,
 ) -> Iterator[tuple[FindingKey, Finding]]:
     """Every finding with the key that orders it in the output (pure).
 
     Episodes in report order, each episode's rules in catalogue order, then self-reports in
     time order: the key lets findings judged apart (per child, in parallel) merge back into
-    exactly the order one whole check gives. `keep` limits the findings to those statuses.
+    exactly the order one whole check gives. `keep` limits the findings to those statuses;
+    `worded=False` leaves deadline findings' messages empty (for figures that never show them).
     """
-    ctx = Context(as_of=clock.as_utc(as_of), profile=profile, assembly=assembly, keep=keep)
+    ctx = Context(
+        as_of=clock.as_utc(as_of), profile=profile, assembly=assembly, keep=keep, worded=worded
+    )
     protocol = rules_of("protocol", Subject.EPISODE)
     for episode in assembly.episodes if episodes is None else episodes:
         for index, rule in enumerate(protocol):
@@ -129,6 +133,7 @@ def evaluate(
     *,
     include_intelligence: bool = False,
     episodes: Iterable[Episode] | None = None,
+    worded: bool = True,
 ) -> tuple[Finding, ...]:
     """Every protocol rule on every episode, as of `as_of` (pure).
 
@@ -137,7 +142,12 @@ def evaluate(
     service asks about), the whole assembly still being what the rules read.
     """
     keyed = evaluate_keyed(
-        assembly, as_of, profile, include_intelligence=include_intelligence, episodes=episodes
+        assembly,
+        as_of,
+        profile,
+        include_intelligence=include_intelligence,
+        episodes=episodes,
+        worded=worded,
     )
     return tuple(found for _, found in keyed)
 

@@ -6,6 +6,7 @@ import importlib
 
 import click
 
+from missing_protocol.check import paused_gc
 from missing_protocol.cli._output import echo
 
 # CONTRACT §3 exit codes; click itself exits 2 on usage errors.
@@ -19,8 +20,14 @@ EXIT_USAGE = 2
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(package_name="missing-protocol")
-def app() -> None:
+@click.pass_context
+def app(ctx: click.Context) -> None:
     """Check, report on and drive the protocol for children missing from home or care."""
+    # A command runs once over a log of frozen values (no cycles to find), so the cyclic GC
+    # is paused while it runs: its passes over a large heap cost more than reading (measured:
+    # report on 10k episodes 5.1 -> 3.6 s). Not for `serve`, which runs for as long as it is up.
+    if ctx.invoked_subcommand != "serve":
+        ctx.with_resource(paused_gc())
 
 
 def usage_error(message: str) -> click.exceptions.Exit:

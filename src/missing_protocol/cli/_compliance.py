@@ -80,7 +80,8 @@ def compliance_sections(
     """The compliance section and, with a split date, the before-and-after one, suppressed.
 
     The rules are judged in `jobs` processes (the findings are the same for any number)."""
-    findings = evaluate_jobs(log.assembly, as_of, profile, jobs=jobs)
+    # Compliance counts statuses and times: the findings' messages are never shown.
+    findings = evaluate_jobs(log.assembly, as_of, profile, jobs=jobs, worded=False)
     judged = compliance(log.assembly, findings, period, authority, profile=profile, as_of=as_of)
     out: Sections = {"compliance": shown_compliance.section(judged, disclosure)}
     if split_at is not None:

@@ -48,6 +48,10 @@ class Period:
     # The bounds as instants, worked out once: `contains` runs for every episode.
     start_at: pendulum.DateTime = attrs.field(init=False, eq=False, repr=False)
     end_at: pendulum.DateTime = attrs.field(init=False, eq=False, repr=False)
+    # The same bounds as stdlib UTC values, which `contains` compares about 10x faster than
+    # pendulum's (it runs for every episode and event of a report).
+    _start_utc: dt.datetime = attrs.field(init=False, eq=False, repr=False)
+    _end_utc: dt.datetime = attrs.field(init=False, eq=False, repr=False)
 
     @end.validator
     def _after_start(self, _: attrs.Attribute[pendulum.Date], end: pendulum.Date) -> None:
@@ -62,12 +66,20 @@ class Period:
     def _end_at(self) -> pendulum.DateTime:
         return _midnight(self.end)
 
+    @_start_utc.default
+    def _start_as_utc(self) -> dt.datetime:
+        return clock.as_utc(self.start_at)
+
+    @_end_utc.default
+    def _end_as_utc(self) -> dt.datetime:
+        return clock.as_utc(self.end_at)
+
     @property
     def last_day(self) -> pendulum.Date:
         return self.end.subtract(days=1)
 
     def contains(self, moment: dt.datetime) -> bool:
-        return self.start_at <= moment < self.end_at
+        return self._start_utc <= moment < self._end_utc
 
     def months(self) -> tuple[str, ...]:
         """Every calendar month the period touches, as YYYY-MM."""

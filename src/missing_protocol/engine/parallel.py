@@ -37,6 +37,7 @@ def _judge_group(index: int, jobs: int) -> list[tuple[FindingKey, Finding]]:
             _SHARED["profile"],  # type: ignore[arg-type]
             include_intelligence=bool(_SHARED["intelligence"]) and index == 0,
             episodes=episodes,
+            worded=bool(_SHARED["worded"]),
         )
     )
 
@@ -48,12 +49,19 @@ def evaluate_jobs(
     *,
     jobs: int = 1,
     include_intelligence: bool = False,
+    worded: bool = True,
 ) -> tuple[Finding, ...]:
     """`check.evaluate` judged in `jobs` processes; the same findings in the same order."""
     if jobs <= 1:
-        return evaluate(assembly, as_of, profile, include_intelligence=include_intelligence)
+        return evaluate(
+            assembly, as_of, profile, include_intelligence=include_intelligence, worded=worded
+        )
     _SHARED.update(
-        assembly=assembly, as_of=as_of, profile=profile, intelligence=include_intelligence
+        assembly=assembly,
+        as_of=as_of,
+        profile=profile,
+        intelligence=include_intelligence,
+        worded=worded,
     )
     try:
         context = multiprocessing.get_context("fork")

@@ -27,6 +27,9 @@ class Context:
     # The statuses whose findings are wanted (None: all). Others are judged but not worded,
     # e.g. `check --only-problems` never formats the message of a finding it will not show.
     keep: frozenset[Status] | None = None
+    # Whether deadline findings are worded: figures that read only statuses and times (the
+    # report's compliance section) skip formatting a message per finding.
+    worded: bool = True
     _sources: dict[str, str] = attrs.field(factory=dict, eq=False, repr=False)
     # What rules derive once per child and read per episode (e.g. sorted discussion times):
     # without it a child with n episodes costs n² (measured: STRAT-REPEAT was 40% of a check).
@@ -129,7 +132,9 @@ def deadline_finding(
         ctx,
         status=status,
         responsible=responsible,
-        message=deadline_message(what, status, due, done) if ctx.wanted(status) else "",
+        message=deadline_message(what, status, due, done)
+        if ctx.worded and ctx.wanted(status)
+        else "",
         due=due,
         done=done,
     )
