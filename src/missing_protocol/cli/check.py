@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 
+import attrs
 import click
 
 from missing_protocol import clock, engine
@@ -30,6 +31,18 @@ from missing_protocol.episode import Episode
 from missing_protocol.formats.events import UnreadableFile
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import REGISTRY, Finding, Status
+
+
+@attrs.frozen
+class LogArgs:
+    """What `check` and `due` are told about the log to judge (the `log_options`)."""
+
+    files: tuple[str, ...]
+    as_of: str | None
+    profile: str
+    assume_tz: str | None
+    fmt: str
+    include_intelligence: bool = False
 
 
 def _run(
@@ -76,26 +89,18 @@ def _run(
 
 
 def _engine(
-    files: tuple[str, ...],
-    as_of: str | None,
-    profile: str,
-    assume_tz: str | None,
-    fmt: str,
-    jobs: int,
-    *,
-    keep: frozenset[Status] | None,
-    include_intelligence: bool = False,
+    log: LogArgs, jobs: int, keep: frozenset[Status] | None
 ) -> tuple[Outcome, dt.datetime, Profile]:
-    chosen = load_profile(profile)
+    chosen = load_profile(log.profile)
     try:
-        moment = parse_as_of(as_of)
+        moment = parse_as_of(log.as_of)
     except clock.TimeError as problem:
         raise click.UsageError(f"--as-of: {problem}") from None
-    check_assume_tz(assume_tz)
-    options = Options(moment, chosen, assume_tz, include_intelligence, keep)
+    check_assume_tz(log.assume_tz)
+    options = Options(moment, chosen, log.assume_tz, log.include_intelligence, keep)
     try:
-        with progress_on_terminal(fmt == "text") as progress:
-            return engine.run(files, options, jobs=jobs, progress=progress), moment, chosen
+        with progress_on_terminal(log.fmt == "text") as progress:
+            return engine.run(log.files, options, jobs=jobs, progress=progress), moment, chosen
     except UnreadableFile as problem:
         raise click.UsageError(f"cannot read {problem}") from None
 
@@ -188,16 +193,8 @@ def check_command(
     if fmt == "json" and input_format == "events" and not privacy.active:
         # The engine: routed by child, judged in `jobs` processes, streamed in bounded memory.
         keep = frozenset(s for s in Status if s.is_problem) if only_problems else None
-        outcome, moment, chosen = _engine(
-            files,
-            as_of,
-            profile,
-            assume_tz,
-            fmt,
-            jobs,
-            keep=keep,
-            include_intelligence=include_intelligence,
-        )
+        log = LogArgs(files, as_of, profile, assume_tz, fmt, include_intelligence)
+        outcome, moment, chosen = _engine(log, jobs, keep)
         problems = write_check_json(sys.stdout, outcome, moment, chosen.name)
         sys.exit(1 if problems or outcome.errors else 0)
     result = _run(
@@ -285,16 +282,8 @@ def due_command(
         duties, errors = _due(lambda: due_soon(result, window)), result.errors
     else:
         # The engine: only pending duties are kept from each partition (`--jobs` as for check).
-        outcome, moment, chosen = _engine(
-            files,
-            as_of,
-            profile,
-            assume_tz,
-            fmt,
-            jobs,
-            keep=frozenset({Status.PENDING}),
-            include_intelligence=include_intelligence,
-        )
+        log = LogArgs(files, as_of, profile, assume_tz, fmt, include_intelligence)
+        outcome, moment, chosen = _engine(log, jobs, frozenset({Status.PENDING}))
         duties = _due(lambda: due_within(outcome.findings, moment, window))
         profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
     if fmt == "json":
