@@ -18,6 +18,7 @@ from missing_protocol.report import ParsedLog
 from missing_protocol.report import compliance_section as shown_compliance
 from missing_protocol.report import split as splitting
 from missing_protocol.report.compliance import compliance
+from missing_protocol.report.figures import in_scope
 
 # Keyword arguments for the renderers: `compliance` and, with --split-at, `split`.
 Sections = dict[str, dict[str, Any]]
@@ -80,8 +81,10 @@ def compliance_sections(
     """The compliance section and, with a split date, the before-and-after one, suppressed.
 
     The rules are judged in `jobs` processes (the findings are the same for any number)."""
-    # Compliance counts statuses and times: the findings' messages are never shown.
-    findings = evaluate_jobs(log.assembly, as_of, profile, jobs=jobs, worded=False)
+    # Compliance tallies the findings of the period's episodes (a split's parts lie inside
+    # it): only those are judged, and unworded, since it counts statuses and never shows a message.
+    scoped = [episode for episode, _ in in_scope(log.assembly, period, authority)[0]]
+    findings = evaluate_jobs(log.assembly, as_of, profile, jobs=jobs, worded=False, episodes=scoped)
     judged = compliance(log.assembly, findings, period, authority, profile=profile, as_of=as_of)
     out: Sections = {"compliance": shown_compliance.section(judged, disclosure)}
     if split_at is not None:

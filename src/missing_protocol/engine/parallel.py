@@ -12,6 +12,7 @@ import datetime as dt
 import heapq
 import multiprocessing
 import zlib
+from collections.abc import Sequence
 
 from missing_protocol.check import FindingKey, evaluate, evaluate_keyed
 from missing_protocol.episode import Assembly, Episode
@@ -29,7 +30,8 @@ def _group(child_id: str, jobs: int) -> int:
 def _judge_group(index: int, jobs: int) -> list[tuple[FindingKey, Finding]]:
     assembly = _SHARED["assembly"]
     assert isinstance(assembly, Assembly)
-    episodes: list[Episode] = [e for e in assembly.episodes if _group(e.child_id, jobs) == index]
+    judged: Sequence[Episode] = _SHARED["episodes"] or assembly.episodes  # type: ignore[assignment]
+    episodes = [e for e in judged if _group(e.child_id, jobs) == index]
     return list(
         evaluate_keyed(
             assembly,
@@ -50,11 +52,19 @@ def evaluate_jobs(
     jobs: int = 1,
     include_intelligence: bool = False,
     worded: bool = True,
+    episodes: Sequence[Episode] | None = None,
 ) -> tuple[Finding, ...]:
-    """`check.evaluate` judged in `jobs` processes; the same findings in the same order."""
+    """`check.evaluate` judged in `jobs` processes; the same findings in the same order.
+
+    `episodes` judges only those (in assembly order), as `evaluate` does."""
     if jobs <= 1:
         return evaluate(
-            assembly, as_of, profile, include_intelligence=include_intelligence, worded=worded
+            assembly,
+            as_of,
+            profile,
+            include_intelligence=include_intelligence,
+            worded=worded,
+            episodes=episodes,
         )
     _SHARED.update(
         assembly=assembly,
@@ -62,6 +72,7 @@ def evaluate_jobs(
         profile=profile,
         intelligence=include_intelligence,
         worded=worded,
+        episodes=episodes,
     )
     try:
         context = multiprocessing.get_context("fork")
