@@ -6,7 +6,8 @@
 
 For each size, on the same generated file (the shipped example year copied with fresh ids until
 it holds that many episodes), it prints: the orjson parse floor; `check --format json
---only-problems` through the console script (with --jobs 1 and 2) and through the Python API;
+--only-problems` through the console script (with --jobs 1 and 2) and through the Python API
+(`check()`, which returns the whole answer, and the streaming `engine.run`);
 `report --format json`; and a naive replay that drives one python-statemachine EpisodeLifecycle
 per episode (timed on a sample, scaled). Each as seconds, episodes per second, the ratio to the
 floor, and peak RSS. Figures to read, not a test: nothing here asserts a time.
@@ -88,6 +89,19 @@ API = (
     "sys.stdout.write(json.dumps(result.to_dict(only_problems=True), indent=2))\n"
 )
 
+# The same check through the streaming engine API (docs/scale.md): bounded memory, like the CLI.
+STREAMED = (
+    "import json, sys\n"
+    "from missing_protocol import engine, profiles\n"
+    "from missing_protocol.check import parse_as_of\n"
+    "from missing_protocol.rules import Status\n"
+    "options = engine.Options(parse_as_of(sys.argv[2]), profiles.load('statutory'),\n"
+    "                         keep=frozenset(s for s in Status if s.is_problem))\n"
+    "outcome = engine.run([sys.argv[1]], options)\n"
+    "for finding in outcome.findings:\n"
+    "    sys.stdout.write(json.dumps(finding.to_dict()) + '\\n')\n"
+)
+
 
 def naive_replay(path: Path, sample: int) -> tuple[float, int]:
     """Seconds per episode to drive one EpisodeLifecycle per episode, over a sample of episodes."""
@@ -118,6 +132,8 @@ def run(episodes: int, folder: Path, with_report: bool) -> list[tuple[str, float
     rows.append(("check CLI --jobs 1", *timed(check)))
     rows.append(("check CLI --jobs 2", *timed([*check, "--jobs", "2"])))
     rows.append(("check Python API", *timed([sys.executable, "-c", API, str(path), AS_OF])))
+    streamed = [sys.executable, "-c", STREAMED, str(path), AS_OF]
+    rows.append(("engine.run Python API (streamed)", *timed(streamed)))
     if with_report:
         report = [*CLI, "report", str(path), "--from", "2025-04-01", "--to", "2026-04-01"]
         rows.append(("report --format json", *timed([*report, "--format", "json"])))
