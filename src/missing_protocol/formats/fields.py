@@ -86,7 +86,22 @@ def _enum_hook(value: Any, cls: type[_E]) -> _E:
         raise ValueError(f"{_shown(value)} is not one of: {allowed}") from None
 
 
+# Place names recur across a log (a home, a station): each is made once and shared (frozen
+# values), which saves a Location per line and its memory. Bounded: cleared when full.
+_PLACES: dict[str, Location] = {}
+_PLACES_HELD = 4096
+
+
 def _location(value: Any, _: type) -> Location:
+    if value.__class__ is str:
+        place = _PLACES.get(value)
+        if place is not None:
+            return place
+        if value.strip():
+            if len(_PLACES) >= _PLACES_HELD:
+                _PLACES.clear()
+            place = _PLACES[value] = Location(value.strip())
+            return place
     if isinstance(value, str) and value.strip():
         return Location(value.strip())
     if isinstance(value, Mapping) and isinstance(value.get("name"), str):
