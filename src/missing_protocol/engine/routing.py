@@ -23,6 +23,8 @@ UNROUTED = "~"
 
 def _id(value: Any) -> str | None:
     # The reader's own reading of an id: a string or a whole number, trimmed, not blank.
+    if value.__class__ is str:
+        return value.strip() or None  # the common case first: one class check per line
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
     text = str(value).strip()
@@ -53,7 +55,7 @@ class Router:
 
     def key(self, obj: Any) -> str:
         """The routing key of one parsed line (its own key; `partition` resolves joins)."""
-        if not isinstance(obj, Mapping):
+        if obj.__class__ is not dict and not isinstance(obj, Mapping):
             return UNROUTED
         kind = obj.get("type")
         if kind in _BY_PERSON:
