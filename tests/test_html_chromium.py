@@ -18,6 +18,7 @@ import pytest
 from missing_protocol import synth
 from missing_protocol.common.suppression import PUBLISHED
 from missing_protocol.report import assemble_parsed, compute, render_html
+from missing_protocol.report.disclosed import disclose
 from missing_protocol.report.partnership import partnership
 
 DOCS_SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "img" / "report.png"
@@ -64,7 +65,7 @@ def test_the_report_renders_with_charts_and_headline_figures(browser: str, tmp_p
     figures = compute(log.assembly, synth.PERIOD, synth.AUTHORITY, rejected_events=log.rejected)
     part = partnership(log.assembly, synth.PERIOD, PUBLISHED, authority=synth.AUTHORITY)
     page = tmp_path / "report.html"
-    page.write_text(render_html.render(figures, PUBLISHED, part), encoding="utf-8")
+    page.write_text(render_html.render(disclose(figures), part), encoding="utf-8")
     url = page.as_uri()
 
     shot = tmp_path / "report.png"
@@ -103,7 +104,7 @@ def test_the_compliance_chart_renders_with_the_relaunch_marked(
         parse_as_of(synth.EXAMPLE_AS_OF), harryford.versions[1].effective_from,
     )  # fmt: skip
     page = tmp_path / "report.html"
-    page.write_text(render_html.render(figures, PUBLISHED, None, **sections), encoding="utf-8")
+    page.write_text(render_html.render(disclose(figures), None, **sections), encoding="utf-8")
     url = page.as_uri()
 
     shot = tmp_path / "report.png"

@@ -130,6 +130,6 @@ def test_top_limits_each_list(spots: Hotspots) -> None:
 
 
 def test_text(spots: Hotspots) -> None:
-    text = hotspots_text(spots, INTERNAL)
+    text = hotspots_text(hotspots_dict(spots, INTERNAL))
     assert "Station Road Park" in text and "+2" in text and "H3 resolution 8" in text
-    assert "Disclosure control" in hotspots_text(spots, PUBLISHED)
+    assert "Disclosure control" in hotspots_text(hotspots_dict(spots, PUBLISHED))

@@ -104,6 +104,8 @@ def test_figures_and_restricted_detail(found: Persons) -> None:
     p1 = next(p for p in detail["persons"] if p["person_id"] == "P1")
     assert p1["flags"] == ["linked_to_multiple_children", "links_after_disruption"]
     assert p1["links_after_disruption"] == ["E2", "E3"]
-    text = persons_text(found, INTERNAL)
+    text = persons_text(persons_dict(found, INTERNAL))
     assert "P1" not in text and "--include-intelligence" in text
-    assert "group 1: children C1, C2, C3, C5" in persons_text(found, INTERNAL, detail=True)
+    assert "group 1: children C1, C2, C3, C5" in persons_text(
+        persons_dict(found, INTERNAL, detail=True)
+    )

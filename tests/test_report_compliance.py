@@ -31,6 +31,7 @@ from missing_protocol.report.compliance import (
     protocol_rule_ids,
 )
 from missing_protocol.report.compliance_section import section, shown_tally
+from missing_protocol.report.disclosed import disclose
 from relaunch_log import AS_OF, QUARTER, events, write_profile
 
 RULE_IDS = protocol_rule_ids()
@@ -145,8 +146,8 @@ def test_the_report_renderers_carry_the_section(relaunched: Profile, tmp_path: P
     log = assemble_parsed(read_objects(events()))
     figures = compute(log.assembly, QUARTER, LA)
     shown = section(judged(relaunched), PUBLISHED)
-    assert "Compliance over time" in render_text.render(figures, PUBLISHED, compliance=shown)
-    written = render_csv.write(figures, tmp_path, PUBLISHED, compliance=shown)
+    assert "Compliance over time" in render_text.render(disclose(figures), compliance=shown)
+    written = render_csv.write(disclose(figures), tmp_path, compliance=shown)
     assert tmp_path / "compliance.csv" in written
 
 

@@ -22,6 +22,7 @@ from missing_protocol.cli import app
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import INTERNAL, PUBLISHED, Disclosure
 from missing_protocol.report import compute, render_csv
+from missing_protocol.report.disclosed import disclose
 from missing_protocol.report.partnership import partnership
 
 MARCH = Period(pendulum.date(2026, 3, 1), pendulum.date(2026, 4, 1))
@@ -55,7 +56,7 @@ def tables(
     )
     return {
         name: list(csv.reader(io.StringIO(render_csv.render(rows))))
-        for name, rows in render_csv.tables(figures, disclosure, part).items()
+        for name, rows in render_csv.tables(disclose(figures, disclosure), part).items()
     }
 
 

@@ -1,9 +1,12 @@
-"""Disclosure control by construction (issue 15 point 2; docs/report.md "Disclosure control").
+"""Disclosure control by construction, end to end (issue 15 point 2; docs/report.md).
+
+test_disclosed_figures.py varies every hidden figure of the report; this runs the commands.
 
 Property: two logs whose suppressed figures are equal give byte-identical outputs: report text,
-JSON, every CSV table and the HTML page (charts' SVG included), and the hotspots command. The
-pairs move hidden counts between places while every shown figure and total stays; the by-month
-chart is checked with hidden counts moved between months and cohorts.
+JSON, every CSV table and the HTML page (charts' SVG included), and the hotspots, persons and
+self-reports commands. The pairs move hidden counts between places while every shown figure
+and total stays; the by-month chart is checked with hidden counts moved between months and
+cohorts.
 """
 
 from __future__ import annotations
@@ -68,6 +71,10 @@ def outputs(events: list[dict[str, object]], folder: Path) -> dict[str, str]:
         out[f"report {fmt}"] = result.stdout
         spots = runner.invoke(app, ["hotspots", str(path), *period, "--format", fmt])
         out[f"hotspots {fmt}"] = spots.stdout
+        persons = runner.invoke(app, ["persons", str(path), *period, "--format", fmt])
+        out[f"persons {fmt}"] = persons.stdout
+        told = ["self-reports", str(path), *period, "--format", fmt, "--as-of", "2026-04-30"]
+        out[f"self-reports {fmt}"] = runner.invoke(app, told).stdout
     out["html"] = (folder / "page.html").read_text("utf-8")
     for table in sorted((folder / "csv").iterdir()):
         out[table.name] = table.read_text("utf-8")

@@ -28,6 +28,7 @@ from missing_protocol.report import (
     render_json,
     render_text,
 )
+from missing_protocol.report.disclosed import disclose
 from test_html_chromium import chromium, headless
 
 MARCH = Period(pendulum.Date(2026, 3, 1), pendulum.Date(2026, 4, 1))
@@ -143,7 +144,7 @@ def report(period: Period = MARCH, log: list[dict[str, Any]] = LOG, **kw: Any) -
 
 
 def section(figures: PeriodFigures, disclosure: Any = INTERNAL) -> dict[str, Any]:
-    data = render_json.to_dict(figures, disclosure)
+    data = render_json.to_dict(disclose(figures, disclosure))
     jsonschema.validate(data, SCHEMA)
     told: dict[str, Any] = data["interviews_told_us"]
     return told
@@ -270,7 +271,7 @@ def test_a_shown_reason_stays_and_a_rare_one_is_pooled_with_its_count_kept_when_
 
 
 def test_the_text_report_has_the_section() -> None:
-    text = render_text.render(report(), INTERNAL)
+    text = render_text.render(disclose(report(), INTERNAL))
     assert "What interviews told us" in text
     lines = text.splitlines()
     row = next(line for line in lines if line.strip().startswith("boredom"))
@@ -280,7 +281,7 @@ def test_the_text_report_has_the_section() -> None:
 
 
 def test_the_csv_tables_hold_the_section(tmp_path: Path) -> None:
-    render_csv.write(report(), tmp_path, PUBLISHED)
+    render_csv.write(disclose(report(), PUBLISHED), tmp_path)
 
     def rows(name: str) -> list[list[str]]:
         with (tmp_path / name).open(encoding="utf-8") as handle:
@@ -299,7 +300,7 @@ def test_the_csv_tables_hold_the_section(tmp_path: Path) -> None:
 
 
 def test_the_html_report_has_the_section_and_its_chart() -> None:
-    page = render_html.render(report(), INTERNAL)
+    page = render_html.render(disclose(report(), INTERNAL))
     assert 'id="interviews-told-us"' in page and "What interviews told us" in page
     assert 'aria-label="Plans made by month, with family network"' in page
     assert "Referral to mental-health services" in page
@@ -310,7 +311,7 @@ def test_a_log_with_no_interviews_still_has_a_valid_section(disclosure: Any) -> 
     log = [e for e in LOG if e["type"] not in ("interview_completed", "plan_made")]
     s = section(report(log=log), disclosure)
     assert (s["interviews"], s["reasons"], s["risks"], s["plans"]["by_owner"]) == (0, [], [], [])
-    assert "What interviews told us" in render_text.render(report(log=log), disclosure)
+    assert "What interviews told us" in render_text.render(disclose(report(log=log), disclosure))
 
 
 def test_the_section_renders_in_headless_chromium(tmp_path: Path) -> None:
@@ -329,7 +330,7 @@ def test_the_section_renders_in_headless_chromium(tmp_path: Path) -> None:
     )
     page = tmp_path / "report.html"
     figures = report(SPRING, profile=profiles.load(toml))
-    page.write_text(render_html.render(figures, INTERNAL), encoding="utf-8")
+    page.write_text(render_html.render(disclose(figures, INTERNAL)), encoding="utf-8")
     dom = headless(found, tmp_path / "profile", "--dump-dom", page.as_uri()).stdout
     assert 'id="interviews-told-us"' in dom
     assert "Support from the wider family network" in dom

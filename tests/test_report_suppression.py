@@ -16,6 +16,7 @@ from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import INTERNAL, PUBLISHED, Disclosure
 from missing_protocol.formats.events import read_objects
 from missing_protocol.report import period_report, render_csv, render_html, render_json, render_text
+from missing_protocol.report.disclosed import disclose
 from missing_protocol.report.figures import PeriodFigures
 
 YEAR = Period(pendulum.Date(2025, 4, 1), pendulum.Date(2026, 4, 1))
@@ -60,14 +61,14 @@ def test_a_percentage_is_hidden_with_its_count_and_absent_without_a_base() -> No
 def test_totals_are_never_hidden() -> None:
     assert PUBLISHED.total(3) == 3
     f = small_year(own=3, home=7)
-    data = render_json.to_dict(f)
+    data = render_json.to_dict(disclose(f))
     assert (data["episodes"], data["children"]) == (10, 10)
     assert data["interviews"]["found_episodes"] == 0
     assert data["by_month"][1]["total"] == 10
 
 
 def test_json_is_suppressed_by_default_and_says_so() -> None:
-    data = render_json.to_dict(small_year(own=3, home=7))
+    data = render_json.to_dict(disclose(small_year(own=3, home=7)))
     jsonschema.validate(data, SCHEMA)
     assert data["suppressed"] is True
     assert data["cohorts"] == {"own_looked_after": "c", "placed_here_by_others": 0, "from_home": 7}
@@ -76,7 +77,7 @@ def test_json_is_suppressed_by_default_and_says_so() -> None:
 
 
 def test_json_without_suppression_shows_everything_and_says_so() -> None:
-    data = render_json.to_dict(small_year(own=3, home=7), INTERNAL)
+    data = render_json.to_dict(disclose(small_year(own=3, home=7), INTERNAL))
     jsonschema.validate(data, SCHEMA)
     assert data["suppressed"] is False
     assert data["cohorts"]["own_looked_after"] == 3
@@ -84,7 +85,7 @@ def test_json_without_suppression_shows_everything_and_says_so() -> None:
 
 def test_shares_hide_small_groups_and_their_percent() -> None:
     f = small_year(own=2, home=8)
-    assert render_json.to_dict(f)["sex"]["male"] == {"children": 10, "percent": 100.0}
+    assert render_json.to_dict(disclose(f))["sex"]["male"] == {"children": 10, "percent": 100.0}
     mixed = period_report(
         read_objects(
             [
@@ -105,13 +106,13 @@ def test_shares_hide_small_groups_and_their_percent() -> None:
         YEAR,
         "HRY",
     )
-    sex = render_json.to_dict(mixed)["sex"]
+    sex = render_json.to_dict(disclose(mixed))["sex"]
     assert sex["female"] == {"children": "c", "percent": "c"}
     assert sex["unknown"] == {"children": 7, "percent": 87.5}
 
 
 def test_text_hides_small_counts_keeps_totals_and_states_the_policy() -> None:
-    text = render_text.render(small_year(own=3, home=7))
+    text = render_text.render(disclose(small_year(own=3, home=7)))
     assert "Disclosure control: counts from 1 to 5 are shown as 'c'" in text
     assert "3 were looked after by HRY" not in text
     assert "c were looked after by HRY" in text
@@ -122,17 +123,19 @@ def test_text_hides_small_counts_keeps_totals_and_states_the_policy() -> None:
 
 def test_no_suppress_is_stated_on_every_output() -> None:
     f = small_year(own=3, home=7)
-    assert "NOT SUPPRESSED" in render_text.render(f, INTERNAL)
-    assert "NOT SUPPRESSED" in render_html.render(f, INTERNAL)
-    summary = dict(render_csv.tables(f, INTERNAL)["summary.csv"])  # type: ignore[arg-type]
+    assert "NOT SUPPRESSED" in render_text.render(disclose(f, INTERNAL))
+    assert "NOT SUPPRESSED" in render_html.render(disclose(f, INTERNAL))
+    summary = dict(render_csv.tables(disclose(f, INTERNAL))["summary.csv"])  # type: ignore[arg-type]
     assert summary["suppressed"] == "false"
     assert "NOT SUPPRESSED" in str(summary["notice"])
-    assert "3 were looked after by HRY" in render_text.render(f, INTERNAL)
+    assert "3 were looked after by HRY" in render_text.render(disclose(f, INTERNAL))
 
 
 def test_csv_tables_are_suppressed() -> None:
     f = small_year(own=3, home=7)
-    cohorts = list(csv.reader(io.StringIO(render_csv.render(render_csv.tables(f)["cohorts.csv"]))))
+    cohorts = list(
+        csv.reader(io.StringIO(render_csv.render(render_csv.tables(disclose(f))["cohorts.csv"])))
+    )
     assert cohorts[0] == ["cohort", "children", "percent"]
     assert cohorts[1] == ["own_looked_after", "c", "c"]
     assert cohorts[3] == ["from_home", "7", "70.0"]
@@ -140,7 +143,7 @@ def test_csv_tables_are_suppressed() -> None:
 
 
 def test_html_hides_small_counts_in_tables() -> None:
-    page = render_html.render(small_year(own=3, home=7))
+    page = render_html.render(disclose(small_year(own=3, home=7)))
     assert '<td>Looked after by HRY</td><td class="n">c</td><td class="n">c</td>' in page
     assert "Disclosure control" in page
 

@@ -18,11 +18,12 @@ from missing_protocol.cli.report import build_report, write_outputs
 from missing_protocol.common.suppression import PUBLISHED
 from missing_protocol.formats.events import Parsed, read_file
 from missing_protocol.profiles import Profile
-from missing_protocol.report import assemble_parsed, interviews, interviews_tables
+from missing_protocol.report import assemble_parsed, interviews_tables
 from missing_protocol.report import wording as w
 from missing_protocol.report.compliance import CHARTED, Family
 from missing_protocol.report.compliance_render import share
 from missing_protocol.report.compliance_section import family_label
+from missing_protocol.report.disclosed import disclose
 from missing_protocol.report.interviews import learned
 from missing_protocol.report.partnership import Partnership
 from missing_protocol.report.split import first_version
@@ -136,9 +137,9 @@ def demo_command(out_dir: str) -> None:
     )
     # What interviews told us, also under Harryford's profile: its chart marks the relaunch.
     told = learned(log.assembly, synth.PERIOD, synth.AUTHORITY, harryford)
-    figures = attrs.evolve(figures, learned=told)
+    published = disclose(attrs.evolve(figures, learned=told), PUBLISHED)
     echo(
-        f"Example year: {synth.AUTHORITY_NAME} ({synth.AUTHORITY}), {w.period_text(figures)} "
+        f"Example year: {synth.AUTHORITY_NAME} ({synth.AUTHORITY}), {w.period_text(published)} "
         "(invented data)"
     )
     echo("")
@@ -146,13 +147,13 @@ def demo_command(out_dir: str) -> None:
         echo(line)
     echo("")
     echo("Report for scrutiny:")
-    for line in w.headline(figures, PUBLISHED):
+    for line in w.headline(published):
         echo(f"  {line}")
     echo(f"  {partnership_line(part)}")
     echo(f"  {relaunch_line(sections['split'], harryford.name)}")
-    if figures.learned is not None:
-        echo(f"  {interviews_line(interviews.shown(figures.learned, PUBLISHED))}")
+    if published.learned is not None:
+        echo(f"  {interviews_line(published.learned)}")
     html = Path(out_dir) / "report.html"
-    write_outputs(figures, PUBLISHED, str(html), None, part, sections=sections)
+    write_outputs(published, str(html), None, part, sections=sections)
     echo("")
     echo(f"HTML report: {html.resolve()}")

@@ -128,7 +128,7 @@ def hotspots_command(
     spots = hotspots(log.assembly, period, resolution)
     d, limit = disclosure(no_suppress), top or None
     data = render.hotspots_dict(spots, d, counts=log.counts, top=limit)
-    emit(fmt, data, render_text.hotspots_text(spots, d, top=limit))
+    emit(fmt, data, render_text.hotspots_text(data))
 
 
 @app.command("persons")
@@ -151,7 +151,7 @@ def persons_command(
     found = persons_of_concern(log.assembly, period)
     d = disclosure(no_suppress)
     data = render.persons_dict(found, d, detail=include_intelligence, counts=log.counts)
-    emit(fmt, data, render_text.persons_text(found, d, detail=include_intelligence))
+    emit(fmt, data, render_text.persons_text(data))
 
 
 @app.command("self-reports")
@@ -193,5 +193,4 @@ def self_reports_command(
     data = render.self_reports_dict(
         found, d, as_of=moment, profile=name, detail=detail, counts=log.counts
     )
-    text = render_text.self_reports_text(found, d, as_of=moment, profile=name, detail=detail)
-    emit(fmt, data, text)
+    emit(fmt, data, render_text.self_reports_text(data))

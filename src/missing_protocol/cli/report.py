@@ -47,6 +47,7 @@ from missing_protocol.report import (
     render_json,
     render_text,
 )
+from missing_protocol.report.disclosed import Disclosed, disclose
 from missing_protocol.report.interviews import learned
 from missing_protocol.report.partnership import Partnership, partnership
 
@@ -102,8 +103,7 @@ def build_report(
 
 
 def write_outputs(
-    figures: PeriodFigures,
-    disclosure: Disclosure,
+    figures: Disclosed,
     html_out: str | None,
     csv_dir: str | None,
     part: Partnership | None = None,
@@ -115,7 +115,7 @@ def write_outputs(
         from missing_protocol.report import render_html  # matplotlib loads only when needed
 
         path = Path(html_out)
-        page = render_html.render(figures, disclosure, part, **(sections or {}))
+        page = render_html.render(figures, part, **(sections or {}))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(page, encoding=ENCODING, errors=ERRORS)
@@ -124,7 +124,7 @@ def write_outputs(
         notes.append(f"HTML report written to {path}")
     if csv_dir:
         try:
-            written = render_csv.write(figures, csv_dir, disclosure, part, **(sections or {}))
+            written = render_csv.write(figures, csv_dir, part, **(sections or {}))
         except OSError as problem:
             raise usage_error(
                 f"cannot write CSV to {csv_dir}: {problem.strerror or problem}"
@@ -213,12 +213,14 @@ def report_command(
         split_date(split_at, chosen_profile, period),
         jobs=jobs,
     )
+    # Disclosure control before any renderer: they get `c`, never a hidden number.
+    published = disclose(figures, shown)
     emit(
         fmt,
-        render_json.to_dict(figures, shown, part, **sections),
-        render_text.render(figures, shown, part, **sections),
+        render_json.to_dict(published, part, **sections),
+        render_text.render(published, part, **sections),
     )
-    for note in write_outputs(figures, shown, html_out, csv_dir, part, sections=sections):
+    for note in write_outputs(published, html_out, csv_dir, part, sections=sections):
         echo(f"missing-protocol: {note}", err=True)
     if figures.rejected_events:
         echo(

@@ -4,13 +4,15 @@ Counts from 1 to 5 are shown as `c`, and a percentage whose count is hidden is h
 Totals (episodes, children, found episodes, a month's episodes) always stay. This is primary
 suppression only: no second cell is hidden to stop a hidden one being worked out from a total.
 
-Suppression is applied to the figures before a renderer sees them where order or selection
-could depend on a count: `shown_places` gives the places table already ranked, hidden places
-after the shown ones and by name, each count shown or `c`, so no renderer holds the number.
+Suppression is applied to the figures before any renderer sees them (issue 15 point 2): a
+hidden count becomes the marker `HIDDEN`, never the number, so a renderer can neither show it
+nor order, scale or derive anything by it. `shown_places` gives the places table already ranked,
+hidden places after the shown ones and by name; `report.disclosed` does the rest of the report.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -30,8 +32,19 @@ class Place(Protocol):
     def lon(self) -> float | None: ...
 
 
-SUPPRESSED = "c"
-Shown = int | str
+class Hidden(enum.StrEnum):
+    """A hidden count: the only value a renderer gets in its place (a str, so it prints as `c`)."""
+
+    CELL = "c"
+
+
+HIDDEN = Hidden.CELL
+SUPPRESSED = HIDDEN  # the older name, kept for the JSON-ready sections that compare with "c"
+# A count as published: the number, or the marker.
+Shown = int | Hidden
+# A percentage as published: unrounded (each renderer rounds), hidden with its count, None
+# without a base.
+Ratio = float | Hidden | None
 # Rows in a places table: the first N after ranking (hidden ones can only fill the tail).
 TOP_PLACES = 10
 
@@ -63,13 +76,17 @@ class Disclosure:
     def total(self, count: int) -> Shown:
         return count
 
-    def percent(self, count: int, base: int, digits: int = 1) -> float | str | None:
-        """`count` as a percentage of `base`, hidden with its count; None when base is 0."""
+    def ratio(self, count: int, base: int) -> Ratio:
+        """`count` as an unrounded percentage of `base` (a total), hidden with its count."""
         if self.hides(count):
-            return SUPPRESSED
+            return HIDDEN
         if base == 0:
             return None
-        return round(100 * count / base, digits)
+        return 100 * count / base
+
+    def percent(self, count: int, base: int, digits: int = 1) -> float | Hidden | None:
+        """`count` as a percentage of `base`, hidden with its count; None when base is 0."""
+        return rounded(self.ratio(count, base), digits)
 
     @property
     def notice(self) -> str:
@@ -79,6 +96,11 @@ class Disclosure:
                 f"'{SUPPRESSED}', with their percentages; totals are shown in full."
             )
         return "NOT SUPPRESSED: small counts are shown in full. For internal use only, not for publication."
+
+
+def rounded(value: Ratio, digits: int = 1) -> float | Hidden | None:
+    """A published percentage rounded for display; the marker and None pass through."""
+    return round(value, digits) if isinstance(value, float) else value
 
 
 def shown_places(

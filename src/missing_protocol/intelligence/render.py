@@ -70,11 +70,12 @@ def _change(spot: Hotspot, d: Disclosure) -> Shown:
 
 
 def _ordered(spots: Sequence[Hotspot], d: Disclosure, top: int | None) -> list[Hotspot]:
-    def key(s: Hotspot) -> tuple[bool, int, int, str]:
+    def key(s: Hotspot) -> tuple[bool, int, int, str, str, str]:
+        # Only shown counts rank; ties and hidden rows by name (then key: never by input order).
         hidden = d.hides(s.current.episodes)
         n = 0 if hidden else s.current.episodes
         kids = 0 if hidden or d.hides(s.current.children) else s.current.children
-        return (hidden, -n, -kids, s.label.casefold())
+        return (hidden, -n, -kids, s.label.casefold(), s.label, s.key)
 
     ranked = sorted(spots, key=key)
     return ranked if top is None else ranked[:top]

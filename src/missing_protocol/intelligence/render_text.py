@@ -1,21 +1,18 @@
 """Intelligence outputs as plain text (pure): the JSON-ready values of `render` laid out.
 
-Whatever the JSON hides under disclosure control, or leaves out as restricted detail, the text
-hides and leaves out too: it is built from the same values.
+Each function takes only those values (disclosure control applied, `c` in place of a hidden
+count), never the raw figures: whatever the JSON hides, or leaves out as restricted detail, the
+text cannot show.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from typing import Any
 
-from missing_protocol.common.suppression import Disclosure, Shown
+from missing_protocol.common.suppression import Shown
 from missing_protocol.common.texttable import table
-from missing_protocol.intelligence.hotspots import Hotspots, PlaceKind
-from missing_protocol.intelligence.persons import Persons
-from missing_protocol.intelligence.render import hotspots_dict, persons_dict, self_reports_dict
-from missing_protocol.intelligence.self_reports import SelfReports
+from missing_protocol.intelligence.hotspots import PlaceKind
 
 _KIND_TITLES = {PlaceKind.MISSING_FROM: "Missing from", PlaceKind.FOUND_AT: "Found at"}
 
@@ -42,19 +39,19 @@ def _spot_table(title: str, rows: list[dict[str, Any]], *, cells: bool) -> list[
     return lines + table(header, body)
 
 
-def hotspots_text(h: Hotspots, disclosure: Disclosure, *, top: int | None = None) -> str:
-    data = hotspots_dict(h, disclosure, top=top)
+def hotspots_text(data: dict[str, Any]) -> str:
+    """The text of `render.hotspots_dict`'s value."""
     p, q = data["period"], data["previous_period"]
     lines = [
         f"Hotspots {p['from']} to {p['to']} (exclusive), against {q['from']} to {q['to']}; "
-        f"H3 resolution {h.resolution}",
-        disclosure.notice,
+        f"H3 resolution {data['resolution']}",
+        data["notice"],
     ]
-    t = h.totals
+    t = data["totals"]
     lines.append(
-        f"{t.episodes_reported} episodes reported ({t.missing_from_named} with a place), "
-        f"{t.episodes_found} found ({t.found_at_named} with a place), "
-        f"{t.with_coordinates} places with coordinates"
+        f"{t['episodes_reported']} episodes reported ({t['missing_from_named']} with a place), "
+        f"{t['episodes_found']} found ({t['found_at_named']} with a place), "
+        f"{t['with_coordinates']} places with coordinates"
     )
     for kind, cells in itertools.product(PlaceKind, (False, True)):
         title = f"{_KIND_TITLES[kind]}: {'H3 cells' if cells else 'places'}"
@@ -74,12 +71,12 @@ def _figure_lines(figures: dict[str, Any], indent: str = "  ") -> list[str]:
     return lines
 
 
-def persons_text(p: Persons, disclosure: Disclosure, *, detail: bool = False) -> str:
-    data = persons_dict(p, disclosure, detail=detail)
+def persons_text(data: dict[str, Any]) -> str:
+    """The text of `render.persons_dict`'s value (with its detail when that holds it)."""
     when = data["period"]
     title = "Persons of concern" + (f" {when['from']} to {when['to']} (exclusive)" if when else "")
-    lines = [title, disclosure.notice, *_figure_lines(data["figures"])]
-    if not detail:
+    lines = [title, data["notice"], *_figure_lines(data["figures"])]
+    if "persons" not in data:
         lines.append("(person and group detail is restricted: add --include-intelligence)")
         return "\n".join(lines) + "\n"
     for x in data["persons"]:
@@ -107,27 +104,20 @@ def persons_text(p: Persons, disclosure: Disclosure, *, detail: bool = False) ->
     return "\n".join(lines) + "\n"
 
 
-def self_reports_text(
-    s: SelfReports,
-    disclosure: Disclosure,
-    *,
-    as_of: dt.datetime,
-    profile: str,
-    detail: bool = False,
-) -> str:
-    data = self_reports_dict(s, disclosure, as_of=as_of, profile=profile, detail=detail)
+def self_reports_text(data: dict[str, Any]) -> str:
+    """The text of `render.self_reports_dict`'s value (with each report when it holds them)."""
     when = data["period"]
     title = "Self-reports" + (f" {when['from']} to {when['to']} (exclusive)" if when else "")
     figures = dict(data["figures"])
     reasons = figures.pop("reasons")
     lines = [
-        f"{title}; follow-up as of {data['as_of']} ({profile})",
-        disclosure.notice,
+        f"{title}; follow-up as of {data['as_of']} ({data['profile']})",
+        data["notice"],
         *_figure_lines(figures),
     ]
     lines.append("  reasons given:")
     lines += [f"    {r['reason']}: {r['self_reports']}" for r in reasons] or ["    (none)"]
-    if not detail:
+    if "self_reports" not in data:
         lines.append("(each self-report is restricted detail: add --include-intelligence)")
         return "\n".join(lines) + "\n"
     lines.append("")

@@ -2,7 +2,7 @@
 and the period are shared with intelligence in `missing_protocol.common`.
 
 figures = period_report(read_file("log.jsonl"), Period(start, end), "HRY")
-print(render_text.render(figures))
+print(render_text.render(disclose(figures)))  # report.disclosed: renderers see no hidden count
 """
 
 from __future__ import annotations

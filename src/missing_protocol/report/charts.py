@@ -1,6 +1,7 @@
 """Charts for the HTML report: matplotlib drawn straight to inline SVG (no network, no pyplot).
 
-A hidden (suppressed) count is never drawn as a bar: its place shows the letter `c` instead.
+Charts take only disclosed figures (`disclosed.Disclosed`): a hidden count is never drawn as a
+bar (its place shows the letter `c`), and no scale or position is worked out from one.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from missing_protocol.common.period import Cohort
-from missing_protocol.common.suppression import SUPPRESSED, Disclosure
+from missing_protocol.common.suppression import SUPPRESSED, Hidden, rounded
 from missing_protocol.report import wording as w
-from missing_protocol.report.figures import PeriodFigures, Share
+from missing_protocol.report.disclosed import Disclosed, ShownShare
 
 # Okabe-Ito colours: told apart by readers with colour-blindness and in greyscale print.
 COHORT_COLOURS = {
@@ -113,7 +114,7 @@ def _mark_hidden(axes: Axes, xs: Sequence[float]) -> None:
         )
 
 
-def by_month(figures: PeriodFigures, disclosure: Disclosure) -> str:
+def by_month(figures: Disclosed) -> str:
     with matplotlib.rc_context(_RC):
         figure = _figure(10, 3.6)
         axes = figure.add_subplot()
@@ -122,7 +123,7 @@ def by_month(figures: PeriodFigures, disclosure: Disclosure) -> str:
         for k, cohort in enumerate(Cohort):
             xs = [i + (k - 1) * width for i in range(len(months))]
             values = [m.episodes[cohort] for m in figures.by_month]
-            drawn = [0 if disclosure.hides(v) else v for v in values]
+            drawn = [v if isinstance(v, int) else 0 for v in values]
             axes.bar(
                 xs,
                 drawn,
@@ -130,7 +131,7 @@ def by_month(figures: PeriodFigures, disclosure: Disclosure) -> str:
                 color=COHORT_COLOURS[cohort],
                 label=cohort.label(figures.authority),
             )
-            hidden = [x for x, v in zip(xs, values, strict=True) if disclosure.hides(v)]
+            hidden = [x for x, v in zip(xs, values, strict=True) if isinstance(v, Hidden)]
             _mark_hidden(axes, hidden)
         axes.set_xticks(range(len(months)), months, rotation=0, fontsize=8)
         axes.set_ylabel("Episodes")
@@ -140,37 +141,37 @@ def by_month(figures: PeriodFigures, disclosure: Disclosure) -> str:
         return _svg(figure, "by_month", "Missing episodes by month and cohort")
 
 
-def interviews(figures: PeriodFigures, disclosure: Disclosure) -> str:
+def interviews(figures: Disclosed) -> str:
     rhi = figures.interviews
     stages = [
-        ("Found", rhi.found_episodes, True, BAR),
-        ("Offered an interview", rhi.offered, False, BAR),
-        ("Interview completed", rhi.completed, False, BAR),
-        (f"Completed within {w.rhi_deadline(rhi)}", rhi.completed_within_deadline, False, BAR),
-        ("Declined by the child", rhi.declined_by_child, False, DECLINED),
-        ("Declined by a parent", rhi.declined_by_parent, False, DECLINED),
+        ("Found", rhi.found_episodes, BAR),
+        ("Offered an interview", rhi.offered.count, BAR),
+        ("Interview completed", rhi.completed.count, BAR),
+        (f"Completed within {w.rhi_deadline(rhi)}", rhi.completed_within_deadline.count, BAR),
+        ("Declined by the child", rhi.declined_by_child.count, DECLINED),
+        ("Declined by a parent", rhi.declined_by_parent.count, DECLINED),
     ]
-    shown = [str(n if total else disclosure.count(n)) for _, n, total, _ in stages]
+    shown = [str(n) for _, n, _ in stages]
     with matplotlib.rc_context(_RC):
         figure = _figure(6.2, 3.0)
         axes = figure.add_subplot()
         _hbars(
             axes,
             [s[0] for s in stages],
-            [s[1] for s in stages],
+            [n if isinstance(n, int) else 0 for _, n, _ in stages],
             shown,
-            [s[3] for s in stages],
+            [s[2] for s in stages],
             float(rhi.found_episodes),
         )
         axes.set_xlabel("Found episodes")
         return _svg(figure, "interviews", "Return home interviews per found episode")
 
 
-def shares(name: str, title: str, items: Sequence[Share], base: int, disclosure: Disclosure) -> str:
+def shares(name: str, title: str, items: Sequence[ShownShare]) -> str:
     """Percentages of the period's children by group (ethnicity or sex)."""
     labels = [w.group_label(s) for s in items]
-    values = [round(100 * s.children / base, 1) if base else 0.0 for s in items]
-    shown = [w.percent(disclosure, s.children, base) for s in items]
+    values = [p if isinstance(p := rounded(s.children.percent), float) else 0.0 for s in items]
+    shown = [w.percent(s.children.percent) for s in items]
     with matplotlib.rc_context(_RC):
         figure = _figure(6.2, 0.5 + 0.36 * len(items))
         axes = figure.add_subplot()

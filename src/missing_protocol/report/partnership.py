@@ -5,7 +5,7 @@ figures are published with the report, under its disclosure control. Persons of 
 each self-report are restricted: they are here only when `include_intelligence` is set.
 
     part = partnership(assembly, period, PUBLISHED, authority="HRY", profile="statutory")
-    render_html.render(figures, PUBLISHED, part)
+    render_html.render(disclose(figures, PUBLISHED), part)
 """
 
 from __future__ import annotations

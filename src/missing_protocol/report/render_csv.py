@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from missing_protocol.common.period import Cohort
-from missing_protocol.common.suppression import PUBLISHED, Disclosure, shown_places
+from missing_protocol.common.suppression import ShownPlace, rounded
 from missing_protocol.intelligence.hotspots import PlaceKind
-from missing_protocol.report import compliance_render, interviews, interviews_tables, split_render
+from missing_protocol.report import compliance_render, disclosed, interviews_tables, split_render
 from missing_protocol.report import wording as w
-from missing_protocol.report.figures import Hotspot, PeriodFigures
+from missing_protocol.report.disclosed import Disclosed
 from missing_protocol.report.partnership import Partnership
 from missing_protocol.report.render_json import hours
 
@@ -31,90 +31,79 @@ RESTRICTED_TABLES = ("persons.csv", "person_actions.csv", "person_groups.csv", "
 LIST_SEPARATOR = "; "
 
 
-def _places(spots: tuple[Hotspot, ...], d: Disclosure) -> Table:
+def _places(spots: tuple[ShownPlace, ...]) -> Table:
     rows: Table = [["place", "episodes", "lat", "lon"]]
-    rows += [[s.place, s.episodes, s.lat, s.lon] for s in shown_places(spots, d)]
+    rows += [[s.place, s.episodes, s.lat, s.lon] for s in spots]
     return rows
 
 
+def _row(label: str, cell: disclosed.Cell) -> list[Cell]:
+    return [label, cell.count, rounded(cell.percent)]
+
+
 def tables(
-    figures: PeriodFigures,
-    disclosure: Disclosure = PUBLISHED,
+    figures: Disclosed,
     partnership: Partnership | None = None,
     compliance: dict[str, Any] | None = None,
     split: dict[str, Any] | None = None,
 ) -> dict[str, Table]:
-    """Each CSV file's name and rows (header first); with `partnership`, its tables too."""
-    f, d = figures, disclosure
+    """Each CSV file's name and rows (header first), from the disclosed figures; with
+    `partnership`, its tables too."""
+    f = figures
     rhi = f.interviews
     stages = [
-        ("found_episodes", rhi.found_episodes),
         ("offered", rhi.offered),
         ("declined_by_child", rhi.declined_by_child),
         ("declined_by_parent", rhi.declined_by_parent),
         ("completed", rhi.completed),
         ("completed_within_deadline", rhi.completed_within_deadline),
     ]
+    found = rhi.found_episodes
     out: dict[str, Table] = {
         "summary.csv": [
             ["figure", "value"],
             ["authority", f.authority],
             ["period_from", f.period.start.isoformat()],
             ["period_to_exclusive", f.period.end.isoformat()],
-            ["suppressed", str(d.suppress).lower()],
-            ["notice", d.notice],
+            ["suppressed", str(f.suppressed).lower()],
+            ["notice", f.notice],
             ["episodes", f.episodes],
             ["children", f.children],
-            ["repeat_children", d.count(f.repeat_children)],
+            ["repeat_children", f.repeat_children],
             ["median_hours_missing", hours(f.duration.median)],
             ["longest_hours_missing", hours(f.duration.longest)],
-            ["still_missing", d.count(f.duration.still_missing)],
-            ["cancelled_reports", d.count(f.cancelled_reports)],
+            ["still_missing", f.duration.still_missing],
+            ["cancelled_reports", f.cancelled_reports],
             ["rejected_events", f.rejected_events],
             ["rhi_deadline", str(rhi.deadline)],
         ],
         "cohorts.csv": [
             ["cohort", "children", "percent"],
-            *(
-                [c.value, d.count(f.cohorts[c]), d.percent(f.cohorts[c], f.children)]
-                for c in Cohort
-            ),
+            *(_row(c.value, cell) for c, cell in f.cohorts),
             ["total", f.children, 100.0 if f.children else None],
         ],
         "ethnicity.csv": [
             ["group", "children", "percent"],
-            *(
-                [s.group, d.count(s.children), d.percent(s.children, f.children)]
-                for s in f.ethnicity
-            ),
+            *(_row(s.group, s.children) for s in f.ethnicity),
         ],
         "sex.csv": [
             ["sex", "children", "percent"],
-            *([s.group, d.count(s.children), d.percent(s.children, f.children)] for s in f.sex),
+            *(_row(s.group, s.children) for s in f.sex),
         ],
         "interviews.csv": [
             ["stage", "episodes", "percent_of_found"],
-            *(
-                [
-                    name,
-                    d.total(n) if name == "found_episodes" else d.count(n),
-                    d.percent(n, rhi.found_episodes),
-                ]
-                for name, n in stages
-            ),
+            ["found_episodes", found, rounded(rhi.found_percent)],
+            *(_row(name, cell) for name, cell in stages),
         ],
         "by_month.csv": [
             ["month", *(c.value for c in Cohort), "total"],
-            *(
-                [m.month, *(d.count(m.episodes[c]) for c in Cohort), m.episodes.total]
-                for m in f.by_month
-            ),
+            *([m.month, *(m.episodes[c] for c in Cohort), m.episodes.total] for m in f.by_month),
         ],
-        "hotspots_missing_from.csv": _places(f.missing_from, d),
-        "hotspots_found_at.csv": _places(f.found_at, d),
+        "hotspots_missing_from.csv": _places(f.missing_from),
+        "hotspots_found_at.csv": _places(f.found_at),
     }
     if f.learned is not None:
-        out |= interviews_tables.csv_tables(interviews.shown(f.learned, d))
+        out |= interviews_tables.csv_tables(f.learned)
     if partnership is not None:
         out |= partnership_tables(partnership)
     if compliance is not None:
@@ -132,9 +121,8 @@ def render(rows: Table) -> str:
 
 
 def write(
-    figures: PeriodFigures,
+    figures: Disclosed,
     directory: str | Path,
-    disclosure: Disclosure = PUBLISHED,
     partnership: Partnership | None = None,
     *,
     compliance: dict[str, Any] | None = None,
@@ -150,7 +138,7 @@ def write(
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    chosen = tables(figures, disclosure, partnership, compliance, split)
+    chosen = tables(figures, partnership, compliance, split)
     for name, rows in chosen.items():
         path = folder / name
         text = render(rows)

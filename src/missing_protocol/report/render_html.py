@@ -9,18 +9,17 @@ from html import escape
 from typing import Any
 
 from missing_protocol import clock
-from missing_protocol.common.suppression import PUBLISHED, Disclosure, shown_places
+from missing_protocol.common.suppression import ShownPlace
 from missing_protocol.report import (
     charts,
     compliance_render,
     html_interviews,
     html_partnership,
-    interviews,
     split_render,
     tables,
 )
 from missing_protocol.report import wording as w
-from missing_protocol.report.figures import Hotspot, PeriodFigures
+from missing_protocol.report.disclosed import Disclosed
 from missing_protocol.report.html_parts import card, table
 from missing_protocol.report.partnership import Partnership
 
@@ -64,55 +63,52 @@ figure { margin: 0; }
 """
 
 
-def _places(spots: tuple[Hotspot, ...], d: Disclosure) -> str:
+def _places(spots: tuple[ShownPlace, ...]) -> str:
     if not spots:
         return "<p>No places recorded.</p>"
-    return table(
-        ["Place", "Episodes"], [[s.place, str(s.episodes)] for s in shown_places(spots, d)]
-    )
+    return table(["Place", "Episodes"], [[s.place, str(s.episodes)] for s in spots])
 
 
-def _places_section(f: PeriodFigures, d: Disclosure) -> str:
+def _places_section(f: Disclosed) -> str:
     """Issue 5's hotspots: places by episodes (used when no partnership section is given)."""
     return f"""<section>
 <h2>Hotspots</h2>
 <div class="grid">
-<div><h3>Most often missing from</h3>{_places(f.missing_from, d)}</div>
-<div><h3>Most often found at</h3>{_places(f.found_at, d)}</div>
+<div><h3>Most often missing from</h3>{_places(f.missing_from)}</div>
+<div><h3>Most often found at</h3>{_places(f.found_at)}</div>
 </div>
 </section>
 """
 
 
 def render(
-    figures: PeriodFigures,
-    disclosure: Disclosure = PUBLISHED,
+    figures: Disclosed,
     partnership: Partnership | None = None,
     compliance: dict[str, Any] | None = None,
     split: dict[str, Any] | None = None,
 ) -> str:
-    """The page; with `partnership`, its hotspots and self-reports (and restricted detail);
+    """The page from the disclosed figures (`disclosed.disclose`); with `partnership`, its hotspots and self-reports (and restricted detail);
     with `compliance` (compliance_section.section, already suppressed), compliance over time;
     with `split` (split.section, already suppressed), the two parts side by side."""
-    f, d = figures, disclosure
+    f = figures
     rhi = f.interviews
     title = f"Children missing from home and care: {f.authority}"
-    within = w.percent(d, rhi.completed_within_deadline, rhi.completed)
+    within = w.percent(rhi.within_of_completed)
     cards = "".join(
         [
             card(str(f.episodes), "missing episodes"),
             card(str(f.children), "children"),
-            card(w.count(d, f.repeat_children), "children missing 3 or more times"),
+            card(w.count(f.repeat_children), "children missing 3 or more times"),
             card(within, f"of interviews done within {w.rhi_deadline(rhi)}"),
         ]
     )
-    notice_class = "notice" if d.suppress else "notice internal"
+    notice_class = "notice" if f.suppressed else "notice internal"
     restricted_notice = (
         f'<p class="notice internal">{escape(w.RESTRICTED)}</p>\n'
         if partnership is not None and partnership.restricted
         else ""
     )
-    lead = "".join(f"<p>{escape(line)}</p>" for line in w.headline(f, d))
+    lead = "".join(f"<p>{escape(line)}</p>" for line in w.headline(f))
     rejected = (
         f"{f.rejected_events} events in the log were rejected and are not counted "
         "(run <code>missing-protocol check</code> to list them)."
@@ -131,7 +127,7 @@ def render(
 <header>
 <h1>{escape(title)}</h1>
 <p class="meta">{escape(w.period_text(f))} (dates in {clock.LONDON} time)</p>
-<p class="{notice_class}">{escape(d.notice)}</p>
+<p class="{notice_class}">{escape(f.notice)}</p>
 {restricted_notice}</header>
 <section class="headline">
 <div class="cards">{cards}</div>
@@ -140,12 +136,12 @@ def render(
 <section>
 <h2>Children by cohort</h2>
 <p class="meta">Each child counts once, in the cohort of their latest episode in the period.</p>
-{table(["Cohort", "Children", "%"], tables.cohorts(f, d), tables.cohort_total(f))}
+{table(["Cohort", "Children", "%"], tables.cohorts(f), tables.cohort_total(f))}
 </section>
 <section>
 <h2>Episodes by month and cohort</h2>
-<figure>{charts.by_month(f, d)}</figure>
-{table(tables.MONTH_HEADER, tables.months(f, d))}
+<figure>{charts.by_month(f)}</figure>
+{table(tables.MONTH_HEADER, tables.months(f))}
 </section>
 <section>
 <h2>Return home interviews</h2>
@@ -153,32 +149,32 @@ def render(
 Median time missing {escape(w.length(f.duration.median))}; longest
 {escape(w.length(f.duration.longest))}.</p>
 <div class="grid">
-<figure>{charts.interviews(f, d)}</figure>
-{table(["Stage", "Episodes", "% of found"], tables.interviews(f, d))}
+<figure>{charts.interviews(f)}</figure>
+{table(["Stage", "Episodes", "% of found"], tables.interviews(f))}
 </div>
 </section>
-{"" if f.learned is None else html_interviews.section(interviews.shown(f.learned, d))}\
+{"" if f.learned is None else html_interviews.section(f.learned)}\
 <section>
 <h2>Ethnicity and sex of the children</h2>
 <div class="grid">
 <div>
-<figure>{charts.shares("ethnicity", "Children by ethnic group", f.ethnicity, f.children, d)}</figure>
-{table(["Ethnic group (DfE)", "Children", "%"], tables.shares(f, f.ethnicity, d))}
+<figure>{charts.shares("ethnicity", "Children by ethnic group", f.ethnicity)}</figure>
+{table(["Ethnic group (DfE)", "Children", "%"], tables.shares(f.ethnicity))}
 </div>
 <div>
-<figure>{charts.shares("sex", "Children by sex", f.sex, f.children, d)}</figure>
-{table(["Sex", "Children", "%"], tables.shares(f, f.sex, d))}
+<figure>{charts.shares("sex", "Children by sex", f.sex)}</figure>
+{table(["Sex", "Children", "%"], tables.shares(f.sex))}
 </div>
 </div>
 </section>
-{_places_section(f, d) if partnership is None else html_partnership.hotspots(partnership)}\
+{_places_section(f) if partnership is None else html_partnership.hotspots(partnership)}\
 {"" if partnership is None else html_partnership.self_reports(partnership)}\
 {"" if partnership is None or not partnership.restricted else html_partnership.restricted(partnership)}\
 {"" if compliance is None else compliance_render.html(compliance)}\
 {"" if split is None else split_render.html(split)}\
 <footer>
 <p>{rejected} Cancelled reports (the child was not in fact missing) are not counted:
-{escape(w.count(d, f.cancelled_reports))}.</p>
+{escape(w.count(f.cancelled_reports))}.</p>
 <p>Made with missing-protocol. Episodes counted are those reported in the period for which
 {escape(f.authority)} is the responsible authority, or the host of a looked-after child placed
 here by another authority.</p>

@@ -7,9 +7,8 @@ from typing import Any
 
 from missing_protocol import clock
 from missing_protocol.common.period import Cohort
-from missing_protocol.common.suppression import PUBLISHED, Disclosure, shown_places
-from missing_protocol.report import interviews
-from missing_protocol.report.figures import CohortCounts, Hotspot, PeriodFigures, Share
+from missing_protocol.common.suppression import ShownPlace, rounded
+from missing_protocol.report.disclosed import Cell, Disclosed, ShownCohorts, ShownShare
 from missing_protocol.report.partnership import Partnership
 
 
@@ -17,23 +16,21 @@ def hours(length: dt.timedelta | None) -> float | None:
     return None if length is None else round(length.total_seconds() / 3600, 1)
 
 
-def _cohorts(counts: CohortCounts, disclosure: Disclosure) -> dict[str, Any]:
-    return {c.value: disclosure.count(counts[c]) for c in Cohort}
+def _cohorts(counts: ShownCohorts) -> dict[str, Any]:
+    return {c.value: counts[c] for c in Cohort}
 
 
-def _shares(shares: tuple[Share, ...], base: int, disclosure: Disclosure) -> dict[str, Any]:
-    return {
-        s.group: {
-            "children": disclosure.count(s.children),
-            "percent": disclosure.percent(s.children, base),
-        }
-        for s in shares
-    }
+def _shares(shares: tuple[ShownShare, ...]) -> dict[str, Any]:
+    return {s.group: _cell(s.children, "children") for s in shares}
 
 
-def _places(spots: tuple[Hotspot, ...], disclosure: Disclosure) -> list[dict[str, Any]]:
+def _cell(cell: Cell, name: str) -> dict[str, Any]:
+    return {name: cell.count, "percent": rounded(cell.percent)}
+
+
+def _places(spots: tuple[ShownPlace, ...]) -> list[dict[str, Any]]:
     out = []
-    for spot in shown_places(spots, disclosure):
+    for spot in spots:
         row: dict[str, Any] = {"place": spot.place, "episodes": spot.episodes}
         if spot.lat is not None:
             row |= {"lat": spot.lat, "lon": spot.lon}
@@ -42,16 +39,16 @@ def _places(spots: tuple[Hotspot, ...], disclosure: Disclosure) -> list[dict[str
 
 
 def to_dict(
-    figures: PeriodFigures,
-    disclosure: Disclosure = PUBLISHED,
+    figures: Disclosed,
     partnership: Partnership | None = None,
     compliance: dict[str, Any] | None = None,
     split: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The report's JSON. With `partnership`: `hotspot_figures` (places and H3 cells with
-    children and change) and `self_reports` (figures), plus the restricted `persons` and each
-    self-report when intelligence was included. Issue 5's keys are never renamed."""
-    f, d = figures, disclosure
+    """The report's JSON, from the disclosed figures (`disclosed.disclose`). With `partnership`:
+    `hotspot_figures` (places and H3 cells with children and change) and `self_reports`
+    (figures), plus the restricted `persons` and each self-report when intelligence was
+    included. Issue 5's keys are never renamed."""
+    f = figures
     rhi = f.interviews
     out: dict[str, Any] = {
         "period": {
@@ -60,43 +57,43 @@ def to_dict(
             "timezone": clock.LONDON,
         },
         "authority": f.authority,
-        "suppressed": d.suppress,
-        "episodes": d.total(f.episodes),
-        "children": d.total(f.children),
-        "cohorts": _cohorts(f.cohorts, d),
-        "ethnicity": _shares(f.ethnicity, f.children, d),
-        "sex": _shares(f.sex, f.children, d),
+        "suppressed": f.suppressed,
+        "episodes": f.episodes,
+        "children": f.children,
+        "cohorts": {c.value: cell.count for c, cell in f.cohorts},
+        "ethnicity": _shares(f.ethnicity),
+        "sex": _shares(f.sex),
         "interviews": {
-            "found_episodes": d.total(rhi.found_episodes),
-            "offered": d.count(rhi.offered),
-            "declined_by_child": d.count(rhi.declined_by_child),
-            "declined_by_parent": d.count(rhi.declined_by_parent),
-            "completed": d.count(rhi.completed),
-            "completed_within_deadline": d.count(rhi.completed_within_deadline),
+            "found_episodes": rhi.found_episodes,
+            "offered": rhi.offered.count,
+            "declined_by_child": rhi.declined_by_child.count,
+            "declined_by_parent": rhi.declined_by_parent.count,
+            "completed": rhi.completed.count,
+            "completed_within_deadline": rhi.completed_within_deadline.count,
             "deadline": str(rhi.deadline),
             "deadlines": [str(x) for x in rhi.deadlines],
         },
-        "repeat_children": d.count(f.repeat_children),
+        "repeat_children": f.repeat_children,
         "duration": {
-            "found_episodes": d.total(f.duration.found_episodes),
+            "found_episodes": f.duration.found_episodes,
             "median_hours": hours(f.duration.median),
             "longest_hours": hours(f.duration.longest),
-            "still_missing": d.count(f.duration.still_missing),
+            "still_missing": f.duration.still_missing,
         },
         "by_month": [
-            {"month": m.month, **_cohorts(m.episodes, d), "total": d.total(m.episodes.total)}
+            {"month": m.month, **_cohorts(m.episodes), "total": m.episodes.total}
             for m in f.by_month
         ],
         "hotspots": {
-            "missing_from": _places(f.missing_from, d),
-            "found_at": _places(f.found_at, d),
+            "missing_from": _places(f.missing_from),
+            "found_at": _places(f.found_at),
         },
-        "cancelled_reports": d.count(f.cancelled_reports),
+        "cancelled_reports": f.cancelled_reports,
         "rejected_events": f.rejected_events,
         "profile": f.profile,
     }
     if f.learned is not None:
-        out["interviews_told_us"] = interviews.shown(f.learned, d)
+        out["interviews_told_us"] = f.learned
     if partnership is not None:
         out["hotspot_figures"] = partnership.hotspots
         out["self_reports"] = partnership.self_reports

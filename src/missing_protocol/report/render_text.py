@@ -5,17 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from missing_protocol import clock
-from missing_protocol.common.suppression import PUBLISHED, Disclosure, shown_places
+from missing_protocol.common.suppression import ShownPlace
 from missing_protocol.common.texttable import table
-from missing_protocol.report import (
-    compliance_render,
-    interviews,
-    interviews_tables,
-    split_render,
-    tables,
-)
+from missing_protocol.report import compliance_render, interviews_tables, split_render, tables
 from missing_protocol.report import wording as w
-from missing_protocol.report.figures import Hotspot, PeriodFigures
+from missing_protocol.report.disclosed import Disclosed
 from missing_protocol.report.partnership import Partnership
 
 
@@ -23,12 +17,12 @@ def _section(title: str) -> list[str]:
     return ["", title, "=" * len(title)]
 
 
-def _places(title: str, spots: tuple[Hotspot, ...], d: Disclosure) -> list[str]:
+def _places(title: str, spots: tuple[ShownPlace, ...]) -> list[str]:
     if not spots:
         return [*_section(title), "  (no places recorded)"]
     return [
         *_section(title),
-        *table(["Place", "Episodes"], [[s.place, str(s.episodes)] for s in shown_places(spots, d)]),
+        *table(["Place", "Episodes"], [[s.place, str(s.episodes)] for s in spots]),
     ]
 
 
@@ -123,50 +117,49 @@ def _restricted(part: Partnership) -> list[str]:
 
 
 def render(
-    figures: PeriodFigures,
-    disclosure: Disclosure = PUBLISHED,
+    figures: Disclosed,
     partnership: Partnership | None = None,
     compliance: dict[str, Any] | None = None,
     split: dict[str, Any] | None = None,
 ) -> str:
-    """The text report; with `partnership`, its hotspots and self-reports (and restricted detail);
+    """The text report from the disclosed figures (`disclosed.disclose`); with `partnership`, its hotspots and self-reports (and restricted detail);
     with `compliance` (compliance_section.section, already suppressed), compliance over time;
     with `split` (split.section, already suppressed), the two parts side by side."""
-    f, d = figures, disclosure
+    f = figures
     restricted = partnership is not None and partnership.restricted
     out = [
         f"Children missing from home and care: {f.authority}",
         f"Period: {w.period_text(f)} ({clock.LONDON})",
-        d.notice,
+        f.notice,
         *([w.RESTRICTED] if restricted else []),
         "",
-        *w.headline(f, d),
+        *w.headline(f),
         *_section("Headline figures"),
         *table(
             ["Figure", "Value"],
             [
                 ["Missing episodes", str(f.episodes)],
                 ["Children", str(f.children)],
-                ["Children with 3 or more episodes", w.count(d, f.repeat_children)],
+                ["Children with 3 or more episodes", w.count(f.repeat_children)],
                 ["Median time missing", w.length(f.duration.median)],
                 ["Longest time missing", w.length(f.duration.longest)],
-                ["Still missing at the end of the log", w.count(d, f.duration.still_missing)],
+                ["Still missing at the end of the log", w.count(f.duration.still_missing)],
             ],
         ),
         *_section("Children by cohort (the cohort of each child's latest episode)"),
-        *table(["Cohort", "Children", "%"], [*tables.cohorts(f, d), tables.cohort_total(f)]),
+        *table(["Cohort", "Children", "%"], [*tables.cohorts(f), tables.cohort_total(f)]),
         *_section("Ethnicity (DfE major group)"),
-        *table(["Group", "Children", "%"], tables.shares(f, f.ethnicity, d)),
+        *table(["Group", "Children", "%"], tables.shares(f.ethnicity)),
         *_section("Sex"),
-        *table(["Sex", "Children", "%"], tables.shares(f, f.sex, d)),
+        *table(["Sex", "Children", "%"], tables.shares(f.sex)),
         *_section("Return home interviews (per found episode)"),
-        *table(["Stage", "Episodes", "% of found"], tables.interviews(f, d)),
+        *table(["Stage", "Episodes", "% of found"], tables.interviews(f)),
         *_section("Episodes by month and cohort"),
-        *table(tables.MONTH_HEADER, tables.months(f, d)),
-        *([] if f.learned is None else interviews_tables.text(interviews.shown(f.learned, d))),
+        *table(tables.MONTH_HEADER, tables.months(f)),
+        *([] if f.learned is None else interviews_tables.text(f.learned)),
         *(
-            _places("Places most often missing from", f.missing_from, d)
-            + _places("Places most often found at", f.found_at, d)
+            _places("Places most often missing from", f.missing_from)
+            + _places("Places most often found at", f.found_at)
             if partnership is None
             else _hotspots(partnership) + _self_reports(partnership)
         ),
@@ -174,7 +167,7 @@ def render(
         *(compliance_render.text(compliance) if compliance is not None else []),
         *(split_render.text(split) if split is not None else []),
         *_section("Data"),
-        f"  Cancelled reports (not in fact missing, not counted above): {w.count(d, f.cancelled_reports)}",
+        f"  Cancelled reports (not in fact missing, not counted above): {w.count(f.cancelled_reports)}",
         f"  Rejected events: {f.rejected_events}"
         + (
             " (not counted; run `missing-protocol check` to list them)" if f.rejected_events else ""

@@ -10,35 +10,32 @@ from collections.abc import Sequence
 from typing import Any
 
 from missing_protocol.common.period import Cohort
-from missing_protocol.common.suppression import Disclosure
 from missing_protocol.report import wording as w
-from missing_protocol.report.figures import PeriodFigures, Share
+from missing_protocol.report.disclosed import Cell, Disclosed, ShownShare
 from missing_protocol.report.partnership import Partnership
 
 Rows = list[list[str]]
 
 
-def cohorts(f: PeriodFigures, d: Disclosure) -> Rows:
+def _cells(cell: Cell) -> list[str]:
+    return [w.count(cell.count), w.percent(cell.percent)]
+
+
+def cohorts(f: Disclosed) -> Rows:
     """Children by cohort, with a percentage of the period's children (no total row)."""
-    return [
-        [c.label(f.authority), w.count(d, f.cohorts[c]), w.percent(d, f.cohorts[c], f.children)]
-        for c in Cohort
-    ]
+    return [[c.label(f.authority), *_cells(cell)] for c, cell in f.cohorts]
 
 
-def cohort_total(f: PeriodFigures) -> list[str]:
+def cohort_total(f: Disclosed) -> list[str]:
     return ["Total", str(f.children), ""]
 
 
-def shares(f: PeriodFigures, items: Sequence[Share], d: Disclosure) -> Rows:
+def shares(items: Sequence[ShownShare]) -> Rows:
     """Children by ethnic group or sex, with a percentage of the period's children."""
-    return [
-        [w.group_label(s), w.count(d, s.children), w.percent(d, s.children, f.children)]
-        for s in items
-    ]
+    return [[w.group_label(s), *_cells(s.children)] for s in items]
 
 
-def interviews(f: PeriodFigures, d: Disclosure) -> Rows:
+def interviews(f: Disclosed) -> Rows:
     """The found episodes (a total), then each stage with its percentage of them."""
     rhi = f.interviews
     stages = [
@@ -49,16 +46,16 @@ def interviews(f: PeriodFigures, d: Disclosure) -> Rows:
         (f"Completed within {w.rhi_deadline(rhi)}", rhi.completed_within_deadline),
     ]
     return [["Found episodes", str(rhi.found_episodes), ""]] + [
-        [label, w.count(d, n), w.percent(d, n, rhi.found_episodes)] for label, n in stages
+        [label, *_cells(cell)] for label, cell in stages
     ]
 
 
-def months(f: PeriodFigures, d: Disclosure) -> Rows:
+def months(f: Disclosed) -> Rows:
     """Episodes by month and cohort, each month's total in full."""
     return [
         [
             w.month_label(m.month),
-            *(w.count(d, m.episodes[c]) for c in Cohort),
+            *(w.count(m.episodes[c]) for c in Cohort),
             str(m.episodes.total),
         ]
         for m in f.by_month

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from missing_protocol import clock
-from missing_protocol.common.suppression import Disclosure
+from missing_protocol.common.period import Cohort
+from missing_protocol.common.suppression import Ratio, Shown, rounded
 from missing_protocol.model import EthnicGroup
-from missing_protocol.report.figures import Interviews, PeriodFigures, Share
+from missing_protocol.report.disclosed import Disclosed, ShownInterviews, ShownShare
 
 MAJOR_GROUPS = frozenset(
     g.value for g in EthnicGroup if g is not EthnicGroup.REFUSED_OR_NOT_OBTAINED
 )
+OWN, PLACED, HOME = Cohort.OWN_LOOKED_AFTER, Cohort.PLACED_HERE_BY_OTHERS, Cohort.FROM_HOME
 SEX_LABELS = {"male": "Male", "female": "Female", "other": "Other", "unknown": "Unknown"}
 
 
@@ -19,7 +21,7 @@ def day(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def period_text(figures: PeriodFigures) -> str:
+def period_text(figures: Disclosed) -> str:
     return f"{day(figures.period.start)} to {day(figures.period.last_day)}"
 
 
@@ -28,16 +30,16 @@ def month_label(month: str) -> str:
     return f"{dt.date(int(year), int(number), 1):%b %Y}"
 
 
-def count(disclosure: Disclosure, n: int) -> str:
-    return str(disclosure.count(n))
+def count(n: Shown) -> str:
+    return str(n)
 
 
-def percent(disclosure: Disclosure, n: int, base: int) -> str:
-    """A whole percentage of `base`, 'c' when its count is hidden, '-' when there is no base."""
-    value = disclosure.percent(n, base, digits=0)
+def percent(share: Ratio) -> str:
+    """A whole percentage, 'c' when its count is hidden, '-' when there is no base."""
+    value = rounded(share, 0)
     if value is None:
         return "-"
-    return value if isinstance(value, str) else f"{value:.0f}%"
+    return f"{value:.0f}%" if isinstance(value, float) else str(value)
 
 
 def deadline(duration: clock.Duration) -> str:
@@ -47,7 +49,7 @@ def deadline(duration: clock.Duration) -> str:
     return str(duration)
 
 
-def rhi_deadline(rhi: Interviews) -> str:
+def rhi_deadline(rhi: ShownInterviews) -> str:
     """The interview deadline in words; both (or all) when the profile changed in the period."""
     used = rhi.deadlines or (rhi.deadline,)
     if len(used) == 1:
@@ -64,41 +66,41 @@ def length(value: dt.timedelta | None) -> str:
     return f"{hours / 24:.1f} days"
 
 
-def group_label(share: Share) -> str:
+def group_label(share: ShownShare) -> str:
     return SEX_LABELS.get(share.group, share.group)
 
 
-def headline(figures: PeriodFigures, disclosure: Disclosure) -> list[str]:
+def headline(figures: Disclosed) -> list[str]:
     """The scrutiny-panel sentences: totals, cohorts, ethnicity and sex."""
-    f, d = figures, disclosure
-    c = f.cohorts
+    f = figures
+    c = {cohort: count(cell.count) for cohort, cell in f.cohorts}
+    own, placed, home = (c[x] for x in (OWN, PLACED, HOME))
     lines = [
         f"From {period_text(f)} there were {f.episodes} missing episodes involving "
-        f"{f.children} children: {count(d, c.own_looked_after)} were looked after by "
-        f"{f.authority}, {count(d, c.placed_here_by_others)} were looked after by other "
-        f"authorities but placed in {f.authority}, and {count(d, c.from_home)} went missing "
+        f"{f.children} children: {own} were looked after by "
+        f"{f.authority}, {placed} were looked after by other "
+        f"authorities but placed in {f.authority}, and {home} went missing "
         "from their family homes."
     ]
-    groups = sorted(
-        (
-            s
-            for s in f.ethnicity
-            if s.group in MAJOR_GROUPS and s.children and not d.hides(s.children)
-        ),
-        key=lambda s: (-s.children, s.group),
-    )
-    parts = [f"{percent(d, s.children, f.children)} {s.group}" for s in groups]
+    # Groups named are those with a shown, non-zero count, largest first: none is hidden.
+    named = [
+        (s.children.count, s)
+        for s in f.ethnicity
+        if s.group in MAJOR_GROUPS and isinstance(s.children.count, int) and s.children.count
+    ]
+    groups = [s for _, s in sorted(named, key=lambda ns: (-ns[0], ns[1].group))]
+    parts = [f"{percent(s.children.percent)} {s.group}" for s in groups]
     males = next(s.children for s in f.sex if s.group == "male")
     if parts:
         listed = ", ".join(parts).replace(" ", " were ", 1)
-        lines.append(f"Of the children, {listed}; {percent(d, males, f.children)} were male.")
+        lines.append(f"Of the children, {listed}; {percent(males.percent)} were male.")
     rhi = f.interviews
     lines.append(
-        f"Of {rhi.found_episodes} found episodes, {count(d, rhi.offered)} were offered a return "
-        f"interview; {count(d, rhi.completed)} took place "
-        f"({count(d, rhi.completed_within_deadline)} within {rhi_deadline(rhi)}), "
-        f"{count(d, rhi.declined_by_child)} were declined by the child and "
-        f"{count(d, rhi.declined_by_parent)} by a parent."
+        f"Of {rhi.found_episodes} found episodes, {count(rhi.offered.count)} were offered a return "
+        f"interview; {count(rhi.completed.count)} took place "
+        f"({count(rhi.completed_within_deadline.count)} within {rhi_deadline(rhi)}), "
+        f"{count(rhi.declined_by_child.count)} were declined by the child and "
+        f"{count(rhi.declined_by_parent.count)} by a parent."
     )
     return lines
 
