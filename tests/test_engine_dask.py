@@ -24,7 +24,12 @@ PAGE = Path(__file__).resolve().parent.parent / "docs" / "scale.md"
 
 
 def _page_code() -> dict[str, Any]:
-    (code,) = re.findall(r"```python\n(.*?)```", PAGE.read_text("utf-8"), flags=re.S)
+    # The page's Dask block (the one that imports dask; the page has other Python too).
+    (code,) = [
+        block
+        for block in re.findall(r"```python\n(.*?)```", PAGE.read_text("utf-8"), flags=re.S)
+        if "import dask" in block
+    ]
     namespace: dict[str, Any] = {}
     exec(compile(code, str(PAGE), "exec"), namespace)
     return namespace
