@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from missing_protocol import clock, profiles
-from missing_protocol.check import evaluate, parse_as_of
+from missing_protocol.check import evaluate, parse_as_of, paused_gc
 from missing_protocol.episode import Assembly, Episode, assemble
 from missing_protocol.formats.events import read_objects
 from missing_protocol.lifecycle import INITIAL, LifecycleError, next_state
@@ -43,6 +43,8 @@ from missing_protocol.rules import REGISTRY, Finding
 # Every event type is tried against the lifecycle's own `next_state`, so what it allows is
 # listed and nothing is kept here by hand.
 _CANDIDATES = tuple(sorted(EVENT_TYPES))
+# The typed events the reader passes through as they are.
+_EVENT_CLASSES = frozenset(EVENT_TYPES.values())
 _RULE_ORDER = {rule_id: index for index, rule_id in enumerate(REGISTRY)}
 # The proposed event's origin: its errors are told from the history's by this, whatever lines
 # typed history events carry from their files.
@@ -249,16 +251,45 @@ def validate(
     event types allowed next, and the episode's duties as of `as_of` (default now), soonest
     due first. Pure: nothing is stored, the state comes from the events.
     """
-    moment = parse_as_of(as_of)
+    moment = _as_of_text(as_of) if isinstance(as_of, str) else parse_as_of(as_of)
     chosen = profiles.load(profile)
+    with paused_gc():
+        known, history_errors, count = _read_history(history, assume_tz)
+        return _verdict(known, history_errors, count, proposed, moment, chosen, assume_tz)
+
+
+@functools.lru_cache(maxsize=64)  # a text names a fixed moment; a service asks of a few days
+def _as_of_text(text: str) -> dt.datetime:
+    return parse_as_of(text)
+
+
+def _read_history(
+    history: Iterable[Any], assume_tz: str | None
+) -> tuple[list[Event], list[EventError], int]:
+    """The history's typed events, its items the reader rejected, and how many items it read."""
+    items = list(history)
+    if all(type(item) in _EVENT_CLASSES for item in items):  # kept parsed: nothing to read
+        return items, [], len(items)
     known: list[Event] = []
-    history_errors: list[EventError] = []
+    rejected: list[EventError] = []
     count = 0
-    for count, item in enumerate(read_objects(history, assume_tz), start=1):  # noqa: B007
+    for count, item in enumerate(read_objects(items, assume_tz), start=1):  # noqa: B007
         if isinstance(item, EventError):
-            history_errors.append(item)
+            rejected.append(item)
         else:
             known.append(item)
+    return known, rejected, count
+
+
+def _verdict(
+    known: list[Event],
+    history_errors: list[EventError],
+    count: int,
+    proposed: Any,
+    moment: dt.datetime,
+    chosen: Profile,
+    assume_tz: str | None,
+) -> Verdict:
     before = assemble(known)
     history_errors.extend(before.errors)
     line = count + 1
