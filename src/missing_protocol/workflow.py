@@ -8,25 +8,43 @@ the reader (`read_objects`), the fold (`assemble`, which applies the lifecycle) 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from missing_protocol import clock, profiles
-from missing_protocol.check import evaluate, parse_as_of
+from missing_protocol.check import evaluate, parse_as_of, paused_gc
 from missing_protocol.episode import Assembly, Episode, assemble
 from missing_protocol.formats.events import read_objects
 from missing_protocol.lifecycle import INITIAL, LifecycleError, next_state
-from missing_protocol.model import EVENT_TYPES, Event, EventError, Source
+from missing_protocol.model import (
+    EVENT_TYPES,
+    ActionCompleted,
+    Event,
+    EventError,
+    Found,
+    InterviewCompleted,
+    InterviewDeclined,
+    InterviewOffered,
+    Notified,
+    PlanMade,
+    ReportCancelled,
+    Reported,
+    Source,
+)
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import REGISTRY, Finding
 
 # Every event type is tried against the lifecycle's own `next_state`, so what it allows is
 # listed and nothing is kept here by hand.
 _CANDIDATES = tuple(sorted(EVENT_TYPES))
+# The typed events the reader passes through as they are.
+_EVENT_CLASSES = frozenset(EVENT_TYPES.values())
 _RULE_ORDER = {rule_id: index for index, rule_id in enumerate(REGISTRY)}
 # The proposed event's origin: its errors are told from the history's by this, whatever lines
 # typed history events carry from their files.
@@ -78,6 +96,7 @@ class Verdict:
         }
 
 
+@functools.cache  # a handful of states; the answer derives from `next_state` alone
 def allowed_next(state: str) -> tuple[str, ...]:
     """The event types the lifecycle accepts for an episode in `state`, sorted by name."""
     allowed = []
@@ -145,6 +164,78 @@ def _displaced(before: Assembly, after: Assembly) -> list[Problem]:
     ]
 
 
+# Events folded into an episode by `assemble` (anything else takes the whole fold).
+_FOLDED = (
+    Reported,
+    Found,
+    ReportCancelled,
+    InterviewOffered,
+    InterviewDeclined,
+    InterviewCompleted,
+    PlanMade,
+    Notified,
+    ActionCompleted,
+)
+
+
+def assembly_after(before: Assembly, known: Sequence[Event], event: Event) -> Assembly | None:
+    """`assemble([*known, event])` from `before` (= `assemble(known)`), folding one episode again.
+
+    Only for a clean history (no rejected events) and an episode's event; None otherwise, or
+    when the event would push out an accepted one: the caller then folds the whole log.
+    `assemble` itself folds the episode, beside the report and end of the child's episodes just
+    before and after it (all the overlap rule reads), so the lifecycle stays one code.
+    """
+    if before.errors or not isinstance(event, _FOLDED):
+        return None
+    episode_id = event.episode_id
+    own = [e for e in known if isinstance(e, _FOLDED) and e.episode_id == episode_id]
+    if own and isinstance(event, Reported):
+        return None  # a second report of one episode: rare, left to the whole fold
+    current = _episode(before, episode_id)
+    # Only a report or an end moves what the overlap rule reads (an unknown episode's end is
+    # rejected by its fold alone).
+    start = current.reported if current else event
+    near: list[Event] = []
+    if isinstance(event, Reported | Found | ReportCancelled) and isinstance(start, Reported):
+        near = _neighbours(before.episodes_of(start.child_id), start)
+    part = assemble([*before.children.values(), *near, *own, event])
+    if any(e.file != _PROPOSED for e in part.errors):
+        return None  # history items pushed out: their full list comes from the whole fold
+    if part.errors:  # the event is rejected, the rest of the log unchanged
+        return attrs.evolve(before, errors=part.errors)
+    folded = _episode(part, episode_id)
+    assert folded is not None  # accepted without error, so its episode was taken
+    episodes = sorted(
+        (*(ep for ep in before.episodes if ep.episode_id != episode_id), folded),
+        key=_report_order,
+    )
+    return attrs.evolve(before, episodes=tuple(episodes), accepted=before.accepted + 1)
+
+
+def _report_order(episode: Episode) -> tuple[float, str]:
+    # `assemble`'s order of episodes (and of a child's, for the overlap rule).
+    return episode.reported_at.timestamp(), episode.episode_id
+
+
+def _neighbours(episodes: Sequence[Episode], report: Reported) -> list[Event]:
+    """The report and end of the episodes just before and after `report`'s, in report order.
+
+    In a clean history each episode ended before the next was reported, so whether `report`'s
+    episode overlaps, or makes the next one overlap, rests on these two alone.
+    """
+    others = [ep for ep in episodes if ep.episode_id != report.episode_id]
+    index = bisect.bisect_left(
+        [_report_order(ep) for ep in others], (report.at.timestamp(), report.episode_id)
+    )
+    return [
+        moment
+        for ep in others[max(index - 1, 0) : index + 1]
+        for moment in (ep.reported, ep.found, ep.cancelled)
+        if moment is not None
+    ]
+
+
 def validate(
     history: Iterable[Any],
     proposed: Any,
@@ -160,16 +251,45 @@ def validate(
     event types allowed next, and the episode's duties as of `as_of` (default now), soonest
     due first. Pure: nothing is stored, the state comes from the events.
     """
-    moment = parse_as_of(as_of)
+    moment = _as_of_text(as_of) if isinstance(as_of, str) else parse_as_of(as_of)
     chosen = profiles.load(profile)
+    with paused_gc():
+        known, history_errors, count = _read_history(history, assume_tz)
+        return _verdict(known, history_errors, count, proposed, moment, chosen, assume_tz)
+
+
+@functools.lru_cache(maxsize=64)  # a text names a fixed moment; a service asks of a few days
+def _as_of_text(text: str) -> dt.datetime:
+    return parse_as_of(text)
+
+
+def _read_history(
+    history: Iterable[Any], assume_tz: str | None
+) -> tuple[list[Event], list[EventError], int]:
+    """The history's typed events, its items the reader rejected, and how many items it read."""
+    items = list(history)
+    if all(type(item) in _EVENT_CLASSES for item in items):  # kept parsed: nothing to read
+        return items, [], len(items)
     known: list[Event] = []
-    history_errors: list[EventError] = []
+    rejected: list[EventError] = []
     count = 0
-    for count, item in enumerate(read_objects(history, assume_tz), start=1):  # noqa: B007
+    for count, item in enumerate(read_objects(items, assume_tz), start=1):  # noqa: B007
         if isinstance(item, EventError):
-            history_errors.append(item)
+            rejected.append(item)
         else:
             known.append(item)
+    return known, rejected, count
+
+
+def _verdict(
+    known: list[Event],
+    history_errors: list[EventError],
+    count: int,
+    proposed: Any,
+    moment: dt.datetime,
+    chosen: Profile,
+    assume_tz: str | None,
+) -> Verdict:
     before = assemble(known)
     history_errors.extend(before.errors)
     line = count + 1
@@ -184,7 +304,7 @@ def validate(
         after = before
     else:
         parsed = attrs.evolve(parsed, origin=Source(line=line, file=_PROPOSED))
-        after = assemble([*known, parsed])
+        after = assembly_after(before, known, parsed) or assemble([*known, parsed])
         errors = [Problem(e.field, e.message) for e in after.errors if e.file == _PROPOSED]
         errors += _displaced(before, after)
     accepted = not errors
