@@ -246,6 +246,37 @@ def _fast_hook(hook: Callable[[Any, type], Any]) -> Callable[[Any], Any]:
     return convert
 
 
+_ACTION_KINDS = {kind.value: kind for kind in ActionKind}
+
+
+def _plain_actions(value: Any) -> tuple[PlanAction, ...] | None:
+    """The common shape, `[{"kind": …, "owner": …}, …]` with known kinds and plain owners, read
+    directly (the fast path); None for anything else, which the hook reads and words."""
+    if value.__class__ is not list:
+        return None
+    actions = []
+    for item in value:
+        if item.__class__ is not dict or len(item) != 2:
+            return None
+        kind, owner = item.get("kind"), item.get("owner")
+        if kind.__class__ is not str or owner.__class__ is not str or kind not in _ACTION_KINDS:
+            return None
+        name = owner.strip()
+        if not name:
+            return None
+        actions.append(PlanAction(_ACTION_KINDS[kind], name, None, None))
+    return tuple(actions)
+
+
+def _fast_actions(hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    # A plan's actions in their common shape are read directly; any other, by the hook.
+    def convert(value: Any) -> Any:
+        plain = _plain_actions(value)
+        return hook(value) if plain is None else plain
+
+    return convert
+
+
 def _is_optional(kind: Any) -> bool:
     args: tuple[Any, ...] = getattr(kind, "__args__", ())
     return len(args) == 2 and args[1] is type(None) and kind != ApproxTime | None
@@ -282,6 +313,8 @@ def _builder(cls: type[Any], assume_tz: str | None) -> Callable[[Mapping[str, An
             shape, scope[f"C{i}"] = "enum", {m.value: m for m in plain}
         elif plain is dt.datetime and assume_tz is None:
             shape = "instant"  # with --assume-tz a naive time is read by the reference path
+        elif kind == tuple[PlanAction, ...]:
+            shape, scope[f"C{i}"] = "hook", _fast_actions(_fast_hook(hooks[kind]))
         else:
             shape, scope[f"C{i}"] = "hook", _fast_hook(hooks[kind if kind in hooks else plain])
         lines.append(f"    v = get({field.name!r})")
