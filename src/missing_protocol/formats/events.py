@@ -24,11 +24,11 @@ from missing_protocol import clock
 from missing_protocol.episode import Assembly
 from missing_protocol.formats.fields import (
     AWAY_FIELD,
-    FieldError,
     Parsed,
     converter,
     parse_object,
 )
+from missing_protocol.formats.hooks import FieldError
 from missing_protocol.model import (
     EVENT_TYPES,
     Ethnicity,
