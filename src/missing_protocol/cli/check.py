@@ -45,46 +45,45 @@ class LogArgs:
     include_intelligence: bool = False
 
 
+def _moment(as_of: str | None) -> dt.datetime:
+    try:
+        return parse_as_of(as_of)
+    except clock.TimeError as problem:
+        raise click.UsageError(f"--as-of: {problem}") from None
+
+
 def _run(
-    files: tuple[str, ...],
-    as_of: str | None,
-    profile: str,
-    assume_tz: str | None,
-    fmt: str,
+    log: LogArgs,
     *,
-    include_intelligence: bool = False,
     privacy: Privacy | None = None,
     input_format: str = "events",
     authority: str | None = None,
     collection_year: str | None = None,
 ) -> CheckResult:
-    chosen = load_profile(profile)
+    chosen = load_profile(log.profile)
     if collection_year is not None:
         if privacy is not None and privacy.active:
             # Pseudonyms are applied to parsed events; a return is validated on its own rows.
             raise click.UsageError("--pseudonymise-key does not apply to --collection-year")
         return check_903_return(
-            files,
+            log.files,
             collection_year,
             input_format=input_format,
             authority=authority,
-            as_of=as_of,
+            as_of=log.as_of,
             profile=chosen,
         )
-    try:
-        moment = parse_as_of(as_of)
-    except clock.TimeError as problem:
-        raise click.UsageError(f"--as-of: {problem}") from None
-    parsed = open_inputs(files, assume_tz, input_format, authority)
+    moment = _moment(log.as_of)
+    parsed = open_inputs(log.files, log.assume_tz, input_format, authority)
     if privacy is not None:
         parsed = privacy.apply(parsed)
-    with progress_on_terminal(fmt == "text") as progress:
+    with progress_on_terminal(log.fmt == "text") as progress:
         return check_parsed(
             parsed,
             as_of=moment,
             profile=chosen,
             progress=progress,
-            include_intelligence=include_intelligence,
+            include_intelligence=log.include_intelligence,
         )
 
 
@@ -92,10 +91,7 @@ def _engine(
     log: LogArgs, jobs: int, keep: frozenset[Status] | None
 ) -> tuple[Outcome, dt.datetime, Profile]:
     chosen = load_profile(log.profile)
-    try:
-        moment = parse_as_of(log.as_of)
-    except clock.TimeError as problem:
-        raise click.UsageError(f"--as-of: {problem}") from None
+    moment = _moment(log.as_of)
     check_assume_tz(log.assume_tz)
     options = Options(moment, chosen, log.assume_tz, log.include_intelligence, keep)
     try:
@@ -190,20 +186,15 @@ def check_command(
 ) -> None:
     """Check event logs against the protocol; exit 1 on any problem or rejected event."""
     privacy = Privacy(pseudonymise_key)
+    log = LogArgs(files, as_of, profile, assume_tz, fmt, include_intelligence)
     if fmt == "json" and input_format == "events" and not privacy.active:
         # The engine: routed by child, judged in `jobs` processes, streamed in bounded memory.
         keep = frozenset(s for s in Status if s.is_problem) if only_problems else None
-        log = LogArgs(files, as_of, profile, assume_tz, fmt, include_intelligence)
         outcome, moment, chosen = _engine(log, jobs, keep)
         problems = write_check_json(sys.stdout, outcome, moment, chosen.name)
         sys.exit(1 if problems or outcome.errors else 0)
     result = _run(
-        files,
-        as_of,
-        profile,
-        assume_tz,
-        fmt,
-        include_intelligence=include_intelligence,
+        log,
         privacy=privacy,
         input_format=input_format,
         authority=authority,
@@ -268,21 +259,13 @@ def due_command(
     except clock.TimeError as problem:
         raise click.UsageError(f"--within: {problem}") from None
     privacy = Privacy(pseudonymise_key)
+    log = LogArgs(files, as_of, profile, assume_tz, fmt, include_intelligence)
     if privacy.active:
-        result = _run(
-            files,
-            as_of,
-            profile,
-            assume_tz,
-            fmt,
-            include_intelligence=include_intelligence,
-            privacy=privacy,
-        )
+        result = _run(log, privacy=privacy)
         moment, profile_name, counts = result.as_of, result.profile, result.counts
         duties, errors = _due(lambda: due_soon(result, window)), result.errors
     else:
         # The engine: only pending duties are kept from each partition (`--jobs` as for check).
-        log = LogArgs(files, as_of, profile, assume_tz, fmt, include_intelligence)
         outcome, moment, chosen = _engine(log, jobs, frozenset({Status.PENDING}))
         duties = _due(lambda: due_within(outcome.findings, moment, window))
         profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
