@@ -16,9 +16,11 @@ import attrs
 from missing_protocol import clock
 from missing_protocol.lifecycle import INITIAL, LIFECYCLE_ORDER, LifecycleError, next_state
 from missing_protocol.model import (
+    EVENT_TYPES,
     ActionCompleted,
     Child,
     Disruption,
+    EpisodeEvent,
     Event,
     EventError,
     Found,
@@ -298,10 +300,9 @@ def _merge_child(known: Child, extra: Child) -> Child | str:
     return attrs.evolve(known, **merged)
 
 
-# Event types kept beside the episodes rather than folded into one.
-_BESIDE_EPISODES = frozenset(
-    kind.type
-    for kind in (Child, StrategyDiscussion, PersonLinked, Disruption, Prosecution, SelfReport)
+# The event types folded into an episode (model.EpisodeEvent); the others are kept beside.
+_FOLDED_TYPES = frozenset(
+    name for name, kind in EVENT_TYPES.items() if issubclass(kind, EpisodeEvent)
 )
 
 
@@ -318,7 +319,7 @@ def assemble(events: Iterable[Event]) -> Assembly:
     records = sorted((e for e in events if e.type == "child"), key=repr)
     for event in [*records, *(e for e in events if e.type != "child")]:
         kind = event.type  # one string per class: cheaper than a chain of isinstance checks
-        if kind not in _BESIDE_EPISODES:
+        if kind in _FOLDED_TYPES:
             by_episode[event.episode_id].append(event)  # type: ignore[union-attr,index]
         elif isinstance(event, Child):
             if event.child_id not in children:

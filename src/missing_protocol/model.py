@@ -407,6 +407,10 @@ EVENT_TYPES: dict[str, type[Event]] = {
 }
 
 
+# The typed event classes (what the readers pass through as they are).
+EVENT_CLASSES: frozenset[type[Event]] = frozenset(EVENT_TYPES.values())
+
+
 @attrs.frozen
 class EventError:
     """A rejected event: where it was, which field, and why (CONTRACT §1 error record)."""

@@ -23,16 +23,12 @@ from missing_protocol.episode import Assembly, Episode, assemble
 from missing_protocol.formats.events import read_objects
 from missing_protocol.lifecycle import INITIAL, LifecycleError, next_state
 from missing_protocol.model import (
+    EVENT_CLASSES,
     EVENT_TYPES,
-    ActionCompleted,
+    EpisodeEvent,
     Event,
     EventError,
     Found,
-    InterviewCompleted,
-    InterviewDeclined,
-    InterviewOffered,
-    Notified,
-    PlanMade,
     ReportCancelled,
     Reported,
     Source,
@@ -43,8 +39,6 @@ from missing_protocol.rules import REGISTRY, Finding
 # Every event type is tried against the lifecycle's own `next_state`, so what it allows is
 # listed and nothing is kept here by hand.
 _CANDIDATES = tuple(sorted(EVENT_TYPES))
-# The typed events the reader passes through as they are.
-_EVENT_CLASSES = frozenset(EVENT_TYPES.values())
 _RULE_ORDER = {rule_id: index for index, rule_id in enumerate(REGISTRY)}
 # The proposed event's origin: its errors are told from the history's by this, whatever lines
 # typed history events carry from their files.
@@ -164,20 +158,6 @@ def _displaced(before: Assembly, after: Assembly) -> list[Problem]:
     ]
 
 
-# Events folded into an episode by `assemble` (anything else takes the whole fold).
-_FOLDED = (
-    Reported,
-    Found,
-    ReportCancelled,
-    InterviewOffered,
-    InterviewDeclined,
-    InterviewCompleted,
-    PlanMade,
-    Notified,
-    ActionCompleted,
-)
-
-
 def assembly_after(before: Assembly, known: Sequence[Event], event: Event) -> Assembly | None:
     """`assemble([*known, event])` from `before` (= `assemble(known)`), folding one episode again.
 
@@ -186,10 +166,10 @@ def assembly_after(before: Assembly, known: Sequence[Event], event: Event) -> As
     `assemble` itself folds the episode, beside the report and end of the child's episodes just
     before and after it (all the overlap rule reads), so the lifecycle stays one code.
     """
-    if before.errors or not isinstance(event, _FOLDED):
+    if before.errors or not isinstance(event, EpisodeEvent):
         return None
     episode_id = event.episode_id
-    own = [e for e in known if isinstance(e, _FOLDED) and e.episode_id == episode_id]
+    own = [e for e in known if isinstance(e, EpisodeEvent) and e.episode_id == episode_id]
     if own and isinstance(event, Reported):
         return None  # a second report of one episode: rare, left to the whole fold
     current = _episode(before, episode_id)
@@ -268,7 +248,7 @@ def _read_history(
 ) -> tuple[list[Event], list[EventError], int]:
     """The history's typed events, its items the reader rejected, and how many items it read."""
     items = list(history)
-    if all(type(item) in _EVENT_CLASSES for item in items):  # kept parsed: nothing to read
+    if all(type(item) in EVENT_CLASSES for item in items):  # kept parsed: nothing to read
         return items, [], len(items)
     known: list[Event] = []
     rejected: list[EventError] = []

@@ -30,7 +30,7 @@ from missing_protocol.formats.fields import (
 )
 from missing_protocol.formats.hooks import FieldError
 from missing_protocol.model import (
-    EVENT_TYPES,
+    EVENT_CLASSES,
     Ethnicity,
     Event,
     EventError,
@@ -228,17 +228,13 @@ def read_objects(objects: Iterable[Any], assume_tz: str | None = None) -> Iterat
     for number, obj in enumerate(objects, start=1):
         if obj.__class__ is dict:
             yield parse_object(obj, number, None, assume_tz)  # the common case: its fast path
-        elif obj.__class__ in _EVENT_CLASSES or isinstance(obj, EventError):
+        elif obj.__class__ in EVENT_CLASSES or isinstance(obj, EventError):
             yield obj
         elif isinstance(obj, str | bytes):
             # A JSON text per item, e.g. messages taken off a queue; blank items are skipped.
             yield from read_lines([obj], None, assume_tz, first_line=number)
         else:
             yield _checked_object(obj, number, None, assume_tz)
-
-
-# Typed events pass through as they are (a set: looked up once per item).
-_EVENT_CLASSES = frozenset(EVENT_TYPES.values())
 
 
 class UnreadableFile(OSError):
