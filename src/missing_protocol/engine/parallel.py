@@ -30,7 +30,9 @@ def _group(child_id: str, jobs: int) -> int:
 def _judge_group(index: int, jobs: int) -> list[tuple[FindingKey, Finding]]:
     assembly = _SHARED["assembly"]
     assert isinstance(assembly, Assembly)
-    judged: Sequence[Episode] = _SHARED["episodes"] or assembly.episodes  # type: ignore[assignment]
+    chosen = _SHARED["episodes"]
+    # None: every episode; an empty list judges none, as `evaluate` does.
+    judged: Sequence[Episode] = assembly.episodes if chosen is None else chosen  # type: ignore[assignment]
     episodes = [e for e in judged if _group(e.child_id, jobs) == index]
     return list(
         evaluate_keyed(
