@@ -108,14 +108,20 @@ def evaluate_keyed(
     ctx = Context(
         as_of=clock.as_utc(as_of), profile=profile, assembly=assembly, keep=keep, worded=worded
     )
-    protocol = rules_of("protocol", Subject.EPISODE)
+    protocol = [rule.evaluate for rule in rules_of("protocol", Subject.EPISODE)]
     for episode in assembly.episodes if episodes is None else episodes:
-        for index, rule in enumerate(protocol):
-            found = rule.evaluate(episode, ctx)
+        at, episode_id = episode.reported_at.timestamp(), episode.episode_id
+        for index, judge in enumerate(protocol):
+            found = judge(episode, ctx)
+            if found is None:
+                continue
             # A rule may give one finding per item (PLAN-ACTION-DUE: per action), in item order.
-            for item, one in enumerate(found if isinstance(found, tuple) else (found,)):
-                if one is not None and (keep is None or one.status in keep):
-                    yield (0, episode.reported_at.timestamp(), episode.episode_id, index, item), one
+            if found.__class__ is tuple:
+                for item, one in enumerate(found):
+                    if one is not None and (keep is None or one.status in keep):
+                        yield (0, at, episode_id, index, item), one
+            elif keep is None or found.status in keep:
+                yield (0, at, episode_id, index, 0), found
     if include_intelligence:
         on_reports = rules_of("protocol", Subject.SELF_REPORT)
         for report in assembly.self_reports:

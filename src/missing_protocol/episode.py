@@ -187,26 +187,30 @@ def error_for(event: Event, field: str | None, message: str) -> EventError:
     return EventError(line=event.origin.line, field=field, message=message, file=event.origin.file)
 
 
-def _time_order(event: Event) -> tuple[float, int, str, int]:
+def _instant_rank(event: Event) -> tuple[float, int]:
     # Timestamps, not aware datetimes: under PEP 495 a time inside a fold never compares == to
     # the same instant in another zone, which would skip the tie-breakers.
     at: dt.datetime | None = getattr(event, "at", None)
-    rank = LIFECYCLE_ORDER.get(event.type, 0)
-    return (
-        at.timestamp() if at else float("-inf"),
-        rank,
-        event.origin.file or "",
-        event.origin.line,
-    )
+    return (at.timestamp() if at else float("-inf"), LIFECYCLE_ORDER.get(event.type, 0))
+
+
+def _tie_order(event: Event) -> tuple[str, str, str, int]:
+    # Content first, then the line: only exact duplicates fall back to where they were read.
+    return event.type, repr(event), event.origin.file or "", event.origin.line
 
 
 def _ordered(events: Iterable[E]) -> list[E]:
     """Time order, lifecycle order at one instant, then content: never the order of the input."""
-    keyed = sorted(((_time_order(e), e) for e in events), key=_first)
-    ordered = [e for _, e in keyed]
-    instants = [key[:2] for key, _ in keyed]
-    if len(set(instants)) == len(instants):
+    items = list(events)
+    if len(items) < 2:
+        return items
+    keys = [_instant_rank(e) for e in items]
+    # Sorting positions by a list's own lookup keeps the key work to one pass per event.
+    order = sorted(range(len(items)), key=keys.__getitem__)
+    ordered = [items[i] for i in order]
+    if len(set(keys)) == len(keys):
         return ordered  # the common case: no two events share an instant and a rank
+    instants = [keys[i] for i in order]
     i = 0
     while i < len(ordered):
         j = i + 1
@@ -214,13 +218,9 @@ def _ordered(events: Iterable[E]) -> list[E]:
             j += 1
         if j - i > 1:
             # Rare same-instant, same-rank ties (found and cancelled at once, duplicates).
-            ordered[i:j] = sorted(ordered[i:j], key=lambda e: (e.type, repr(e)))
+            ordered[i:j] = sorted(ordered[i:j], key=_tie_order)
         i = j
     return ordered
-
-
-def _first(pair: tuple[tuple[float, int, str, int], object]) -> tuple[float, int, str, int]:
-    return pair[0]
 
 
 _SLOT = {
@@ -371,6 +371,9 @@ def assemble(events: Iterable[Event]) -> Assembly:
     return Assembly(final, children, strategy, tuple(errors), accepted, kept)
 
 
+_NO_INTELLIGENCE = Intelligence()
+
+
 def _intelligence(
     events: list[IntelligenceEvent], episode_ids: set[str], errors: list[EventError]
 ) -> Intelligence:
@@ -379,6 +382,8 @@ def _intelligence(
     A link needs an accepted episode. Disruptions and prosecutions need only a person. A
     self-report needs no known child: a young person unknown to services is its whole point.
     """
+    if not events:
+        return _NO_INTELLIGENCE  # most histories a service validates hold none
     links: list[PersonLinked] = []
     disruptions: list[Disruption] = []
     prosecutions: list[Prosecution] = []
