@@ -13,6 +13,7 @@ from missing_protocol import profiles
 from missing_protocol.check import evaluate, parse_as_of
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import INTERNAL, PUBLISHED, SUPPRESSED
+from missing_protocol.engine.parallel import judged_jobs
 from missing_protocol.formats.events import read_objects
 from missing_protocol.profiles import Profile
 from missing_protocol.report import (
@@ -28,6 +29,7 @@ from missing_protocol.report.compliance import (
     Family,
     Tally,
     compliance,
+    duty,
     protocol_rule_ids,
 )
 from missing_protocol.report.compliance_section import section, shown_tally
@@ -178,3 +180,18 @@ def test_the_chart_is_inline_svg_with_the_version_line(relaunched: Profile) -> N
     svg = compliance_chart.share_by_month(section(judged(relaunched), INTERNAL))
     assert svg.startswith("<svg") and "profile version from 1 Feb 2026" in svg
     assert "http://" not in svg.split(">", 1)[1].replace("http://www.w3.org", "")
+
+
+def test_duties_tally_exactly_as_the_findings_they_come_from(relaunched: Profile) -> None:
+    """Compliance (every rule) counted from `duty` projections, as `report` holds them to bound
+    its memory, equals compliance counted from the whole findings, judged in 1 or 2 processes."""
+    log = assemble_parsed(read_objects(events()))
+    moment = parse_as_of(AS_OF)
+    findings = evaluate(log.assembly, moment, relaunched)
+    whole = compliance(log.assembly, findings, QUARTER, LA, profile=relaunched, as_of=moment)
+    for jobs in (1, 2):
+        duties = judged_jobs(log.assembly, moment, relaunched, duty, jobs=jobs)
+        assert duties == [duty(f) for f in findings]
+        counted = compliance(log.assembly, duties, QUARTER, LA, profile=relaunched, as_of=moment)
+        assert counted == whole
+    assert any(t.judged for s in whole.rules for t in s.months)

@@ -12,12 +12,12 @@ from missing_protocol.check import parse_as_of
 from missing_protocol.cli._app import usage_error
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import Disclosure
-from missing_protocol.engine.parallel import evaluate_jobs
+from missing_protocol.engine.parallel import judged_jobs
 from missing_protocol.profiles import Profile
 from missing_protocol.report import ParsedLog
 from missing_protocol.report import compliance_section as shown_compliance
 from missing_protocol.report import split as splitting
-from missing_protocol.report.compliance import compliance
+from missing_protocol.report.compliance import compliance, duty
 from missing_protocol.report.figures import in_scope
 
 # Keyword arguments for the renderers: `compliance` and, with --split-at, `split`.
@@ -84,7 +84,11 @@ def compliance_sections(
     # Compliance tallies the findings of the period's episodes (a split's parts lie inside
     # it): only those are judged, and unworded, since it counts statuses and never shows a message.
     scoped = [episode for episode, _ in in_scope(log.assembly, period, authority)[0]]
-    findings = evaluate_jobs(log.assembly, as_of, profile, jobs=jobs, worded=False, episodes=scoped)
+    # Each finding is reduced to the four fields tallied as it is judged: holding every finding
+    # of a national log whole cost about as much memory as the log itself (issue 10).
+    findings = judged_jobs(
+        log.assembly, as_of, profile, duty, jobs=jobs, worded=False, episodes=scoped
+    )
     judged = compliance(log.assembly, findings, period, authority, profile=profile, as_of=as_of)
     out: Sections = {"compliance": shown_compliance.section(judged, disclosure)}
     if split_at is not None:

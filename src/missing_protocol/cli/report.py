@@ -200,6 +200,7 @@ def report_command(
         echo(f"missing-protocol: reporting for {chosen} (most reports in the log)", err=True)
     shown = disclosure(no_suppress)
     log = assemble_parsed(parsed)
+    del parsed  # the assembly holds what is kept: the list of every item read need not live on
     figures, part = build_report(
         log, period, chosen, shown, chosen_profile, include_intelligence=include_intelligence
     )

@@ -12,55 +12,59 @@ import datetime as dt
 import heapq
 import multiprocessing
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
-from missing_protocol.check import FindingKey, evaluate, evaluate_keyed
+from missing_protocol.check import FindingKey, evaluate_keyed
 from missing_protocol.episode import Assembly, Episode
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import Finding
 
 # What the forked workers read: set just before the pool forks them, cleared after.
 _SHARED: dict[str, object] = {}
+T = TypeVar("T")
 
 
 def _group(child_id: str, jobs: int) -> int:
     return zlib.crc32(child_id.encode("utf-8", "surrogatepass")) % jobs
 
 
-def _judge_group(index: int, jobs: int) -> list[tuple[FindingKey, Finding]]:
+def _judge_group(index: int, jobs: int) -> list[tuple[FindingKey, object]]:
     assembly = _SHARED["assembly"]
     assert isinstance(assembly, Assembly)
     chosen = _SHARED["episodes"]
+    project: Callable[[Finding], object] = _SHARED["project"]  # type: ignore[assignment]
     # None: every episode; an empty list judges none, as `evaluate` does.
     judged: Sequence[Episode] = assembly.episodes if chosen is None else chosen  # type: ignore[assignment]
     episodes = [e for e in judged if _group(e.child_id, jobs) == index]
-    return list(
-        evaluate_keyed(
-            assembly,
-            _SHARED["as_of"],  # type: ignore[arg-type]
-            _SHARED["profile"],  # type: ignore[arg-type]
-            include_intelligence=bool(_SHARED["intelligence"]) and index == 0,
-            episodes=episodes,
-            worded=bool(_SHARED["worded"]),
-        )
+    keyed = evaluate_keyed(
+        assembly,
+        _SHARED["as_of"],  # type: ignore[arg-type]
+        _SHARED["profile"],  # type: ignore[arg-type]
+        include_intelligence=bool(_SHARED["intelligence"]) and index == 0,
+        episodes=episodes,
+        worded=bool(_SHARED["worded"]),
     )
+    return [(key, project(found)) for key, found in keyed]
 
 
-def evaluate_jobs(
+def judged_jobs(
     assembly: Assembly,
     as_of: dt.datetime,
     profile: Profile,
+    project: Callable[[Finding], T],
     *,
     jobs: int = 1,
     include_intelligence: bool = False,
     worded: bool = True,
     episodes: Sequence[Episode] | None = None,
-) -> tuple[Finding, ...]:
-    """`check.evaluate` judged in `jobs` processes; the same findings in the same order.
+) -> list[T]:
+    """`project` of each finding, in `evaluate`'s order, judged in `jobs` processes.
 
-    `episodes` judges only those (in assembly order), as `evaluate` does."""
+    Each finding is projected as soon as it is judged (in the worker), so a caller that needs
+    a few of its fields (the report's tallies) never holds every finding at once."""
     if jobs <= 1:
-        return evaluate(
+        keyed = evaluate_keyed(
             assembly,
             as_of,
             profile,
@@ -68,6 +72,7 @@ def evaluate_jobs(
             worded=worded,
             episodes=episodes,
         )
+        return [project(found) for _, found in keyed]
     _SHARED.update(
         assembly=assembly,
         as_of=as_of,
@@ -75,6 +80,7 @@ def evaluate_jobs(
         intelligence=include_intelligence,
         worded=worded,
         episodes=episodes,
+        project=project,
     )
     try:
         context = multiprocessing.get_context("fork")
@@ -83,4 +89,4 @@ def evaluate_jobs(
     finally:
         _SHARED.clear()
     merged = heapq.merge(*parts, key=lambda pair: pair[0])
-    return tuple(found for _, found in merged)
+    return [item for _, item in merged]  # type: ignore[misc]

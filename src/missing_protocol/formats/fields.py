@@ -23,6 +23,8 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 
 from missing_protocol import clock
 from missing_protocol.formats.hooks import (
+    _TEXTS,
+    _TEXTS_HELD,
     FieldError,
     _enum_hook,
     _hooks,
@@ -117,7 +119,7 @@ def _plain_actions(value: Any) -> tuple[PlanAction, ...] | None:
         name = owner.strip()
         if not name:
             return None
-        actions.append(PlanAction(_ACTION_KINDS[kind], name, None, None))
+        actions.append(PlanAction(_ACTION_KINDS[kind], _TEXTS.setdefault(name, name), None, None))
     return tuple(actions)
 
 
@@ -140,7 +142,7 @@ def _is_optional(kind: Any) -> bool:
 _REQUIRED = "    if v is None:\n        return None\n"
 _OPTIONAL = "    if v is None:\n        a{i} = D{i}\n    else:\n"
 _SHAPES = {
-    "str": "if v.__class__ is not str:\n    return None\na{i} = v.strip()\nif not a{i}:\n    return None\n",
+    "str": "if v.__class__ is not str:\n    return None\na{i} = v.strip()\nif not a{i}:\n    return None\na{i} = share(a{i}, a{i})\n",
     "bool": "if v is not True and v is not False:\n    return None\na{i} = v\n",
     "enum": "a{i} = C{i}.get(v) if v.__class__ is str else None\nif a{i} is None:\n    return None\n",
     "instant": "a{i} = instant(v) if v.__class__ is str else None\nif a{i} is None:\n    return None\n",
@@ -152,7 +154,12 @@ def _builder(cls: type[Any], assume_tz: str | None) -> Callable[[Mapping[str, An
     """Generate the fast builder of `cls` from its attrs fields (as cattrs generates its own)."""
     attrs.resolve_types(cls)
     hooks = _hooks(assume_tz)
-    scope: dict[str, Any] = {"cls": cls, "GIVE_UP": _GIVE_UP, "instant": clock.instant_or_none}
+    scope: dict[str, Any] = {
+        "cls": cls,
+        "GIVE_UP": _GIVE_UP,
+        "instant": clock.instant_or_none,
+        "share": _TEXTS.setdefault,
+    }
     lines = ["def build(obj, origin):", "    get = obj.get"]
     names = []
     for i, field in enumerate(a for a in attrs.fields(cls) if a.name != "origin"):
@@ -222,6 +229,8 @@ def parse_object(
     """One JSON value -> a typed event, or the error that rejects it."""
     # The common case first, with no closure, abc check or set built (once per line read).
     if obj.__class__ is dict:
+        if len(_TEXTS) > _TEXTS_HELD:
+            _TEXTS.clear()
         etype = obj.get("type")
         cls = EVENT_TYPES.get(etype) if etype.__class__ is str else None
         if cls is not None and obj.keys() <= KNOWN_FIELDS[cls.type]:

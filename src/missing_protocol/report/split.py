@@ -19,11 +19,10 @@ from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import SUPPRESSED, Disclosure
 from missing_protocol.episode import Assembly
 from missing_protocol.profiles import Profile
-from missing_protocol.report.compliance import Compliance, compliance, versions_inside
+from missing_protocol.report.compliance import Compliance, Tallied, compliance, versions_inside
 from missing_protocol.report.compliance_section import shown_tally
 from missing_protocol.report.figures import PeriodFigures, compute
 from missing_protocol.report.render_json import hours
-from missing_protocol.rules import Finding
 
 # The headline figures compared, in the order shown, with their labels.
 HEADLINE = {
@@ -71,7 +70,7 @@ def first_version(profile: Profile, period: Period) -> pendulum.Date | None:
 
 def split(
     assembly: Assembly,
-    findings: Sequence[Finding],
+    findings: Sequence[Tallied],
     period: Period,
     authority: str,
     at: dt.date,
