@@ -9,6 +9,7 @@ Prints seconds per stage, events per second, and each size's time ratio against 
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -48,7 +49,11 @@ def run(multiple: int, folder: Path) -> dict[str, float]:
 
 
 def main(argv: list[str]) -> None:
-    multiples = [int(a) for a in argv] or [1, 10, 30]
+    parser = argparse.ArgumentParser(
+        description="The in-memory check's stages at multiples of the example year."
+    )
+    parser.add_argument("multiples", nargs="*", type=int, metavar="M", help="default: 1 10 30")
+    multiples = parser.parse_args(argv).multiples or [1, 10, 30]
     first: tuple[int, dict[str, float]] | None = None
     with tempfile.TemporaryDirectory() as tmp:
         for multiple in multiples:

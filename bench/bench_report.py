@@ -9,6 +9,7 @@ scaling, the time ratio is close to the size ratio). No asserts: figures to read
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -48,7 +49,11 @@ def run(multiple: int, folder: Path) -> dict[str, float]:
 
 
 def main(argv: list[str]) -> None:
-    multiples = [int(a) for a in argv] or [1, 10, 100]
+    parser = argparse.ArgumentParser(
+        description="The report's stages at multiples of the example year."
+    )
+    parser.add_argument("multiples", nargs="*", type=int, metavar="M", help="default: 1 10 100")
+    multiples = parser.parse_args(argv).multiples or [1, 10, 100]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for multiple in multiples:

@@ -10,6 +10,7 @@ thread pool, and stops it. Needs the `serve` extra and httpx. No asserts: figure
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import socket
@@ -97,9 +98,12 @@ def drive(
 
 
 def main(argv: list[str]) -> None:
-    clients, count, seconds = (
-        (int(argv[0]), int(argv[1]), float(argv[2])) if argv else (8, 2000, 20.0)
-    )
+    parser = argparse.ArgumentParser(description="Requests per second of one local server.")
+    parser.add_argument("clients", nargs="?", type=int, default=8)
+    parser.add_argument("count", nargs="?", type=int, default=2000, help="requests per client")
+    parser.add_argument("seconds", nargs="?", type=float, default=20.0, help="time bound")
+    args = parser.parse_args(argv)
+    clients, count, seconds = args.clients, args.count, args.seconds
     history = [e for n in range(6) for e in episode(n)]
     verdict_body = json.dumps({"history": history, "event": episode(6)[0]}).encode()
     check_body = "".join(json.dumps(e) + "\n" for e in history).encode()

@@ -11,6 +11,7 @@ the HTTP service gets) and as typed events (a service that keeps them parsed). N
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import statistics
 import sys
@@ -83,7 +84,11 @@ def measure(history: list[Any], proposed: dict[str, Any]) -> tuple[float, float,
 
 
 def main(argv: list[str]) -> None:
-    lengths = [int(a) for a in argv] or [6, 18, 36, 60]
+    parser = argparse.ArgumentParser(
+        description="Benchmark validate against histories of N events."
+    )
+    parser.add_argument("lengths", nargs="*", type=int, metavar="N", help="default: 6 18 36 60")
+    lengths = parser.parse_args(argv).lengths or [6, 18, 36, 60]
     print(f"validate: one proposed report after a history of N events ({CALLS} calls each)")
     print(f"{'N':>4} | JSON objects: median   p95     CPU | typed events: median   p95     CPU")
     for length in lengths:
