@@ -26,6 +26,7 @@ from missing_protocol.report import (
 )
 from missing_protocol.report.compliance import (
     Compliance,
+    Duties,
     Family,
     Tally,
     compliance,
@@ -190,8 +191,9 @@ def test_duties_tally_exactly_as_the_findings_they_come_from(relaunched: Profile
     findings = evaluate(log.assembly, moment, relaunched)
     whole = compliance(log.assembly, findings, QUARTER, LA, profile=relaunched, as_of=moment)
     for jobs in (1, 2):
-        duties = judged_jobs(log.assembly, moment, relaunched, duty, jobs=jobs)
-        assert duties == [duty(f) for f in findings]
+        duties = Duties(judged_jobs(log.assembly, moment, relaunched, duty, jobs=jobs))
+        assert list(duties) == [duty(f) for f in findings]
+        assert list(duties) == list(duties)  # read again for each part of a split
         counted = compliance(log.assembly, duties, QUARTER, LA, profile=relaunched, as_of=moment)
         assert counted == whole
     assert any(t.judged for s in whole.rules for t in s.months)

@@ -17,7 +17,7 @@ from missing_protocol.profiles import Profile
 from missing_protocol.report import ParsedLog
 from missing_protocol.report import compliance_section as shown_compliance
 from missing_protocol.report import split as splitting
-from missing_protocol.report.compliance import compliance, duty
+from missing_protocol.report.compliance import Duties, compliance, duty
 from missing_protocol.report.figures import in_scope
 
 # Keyword arguments for the renderers: `compliance` and, with --split-at, `split`.
@@ -86,8 +86,8 @@ def compliance_sections(
     scoped = [episode for episode, _ in in_scope(log.assembly, period, authority)[0]]
     # Each finding is reduced to the four fields tallied as it is judged: holding every finding
     # of a national log whole cost about as much memory as the log itself (issue 10).
-    findings = judged_jobs(
-        log.assembly, as_of, profile, duty, jobs=jobs, worded=False, episodes=scoped
+    findings = Duties(
+        judged_jobs(log.assembly, as_of, profile, duty, jobs=jobs, worded=False, episodes=scoped)
     )
     judged = compliance(log.assembly, findings, period, authority, profile=profile, as_of=as_of)
     out: Sections = {"compliance": shown_compliance.section(judged, disclosure)}

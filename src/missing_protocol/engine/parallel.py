@@ -12,7 +12,7 @@ import datetime as dt
 import heapq
 import multiprocessing
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from missing_protocol.check import FindingKey, evaluate_keyed
@@ -58,11 +58,12 @@ def judged_jobs(
     include_intelligence: bool = False,
     worded: bool = True,
     episodes: Sequence[Episode] | None = None,
-) -> list[T]:
+) -> Iterator[T]:
     """`project` of each finding, in `evaluate`'s order, judged in `jobs` processes.
 
-    Each finding is projected as soon as it is judged (in the worker), so a caller that needs
-    a few of its fields (the report's tallies) never holds every finding at once."""
+    Each finding is projected as soon as it is judged (in the worker), and with one job they
+    stream, so a caller that needs a few of its fields (the report's tallies) never holds every
+    finding at once."""
     if jobs <= 1:
         keyed = evaluate_keyed(
             assembly,
@@ -72,7 +73,7 @@ def judged_jobs(
             worded=worded,
             episodes=episodes,
         )
-        return [project(found) for _, found in keyed]
+        return (project(found) for _, found in keyed)
     _SHARED.update(
         assembly=assembly,
         as_of=as_of,
@@ -89,4 +90,4 @@ def judged_jobs(
     finally:
         _SHARED.clear()
     merged = heapq.merge(*parts, key=lambda pair: pair[0])
-    return [item for _, item in merged]  # type: ignore[misc]
+    return (item for _, item in merged)  # type: ignore[misc]

@@ -13,11 +13,12 @@ them (pending and not-required duties are counted but are not in the share).
 
 from __future__ import annotations
 
+import array
 import bisect
 import datetime as dt
 import enum
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple, Protocol
 
 import attrs
@@ -85,6 +86,43 @@ class Duty(NamedTuple):
 
 def duty(found: Finding) -> Duty:
     return Duty(found.episode_id, found.rule, found.responsible, found.status)
+
+
+_STATUSES = tuple(Status)
+
+
+class Duties:
+    """Many duties held as columns: an episode id and an owner (shared references) and a byte
+    each for the rule and the status, some 20 bytes a duty where a `Duty` takes about 100; a
+    report holds every duty of its period this way. Iterated again for each part of a split."""
+
+    def __init__(self, findings: Iterable[Tallied] = ()) -> None:
+        self._episodes: list[str | None] = []
+        self._owners: list[str | None] = []
+        self._rules = array.array("B")
+        self._statuses = array.array("B")
+        self._rule_ids: list[str] = []
+        rule_index: dict[str, int] = {}
+        status_index = {status: i for i, status in enumerate(_STATUSES)}
+        for found in findings:
+            index = rule_index.get(found.rule)
+            if index is None:
+                index = rule_index[found.rule] = len(self._rule_ids)
+                self._rule_ids.append(found.rule)
+            self._episodes.append(found.episode_id)
+            self._owners.append(found.responsible)
+            self._rules.append(index)
+            self._statuses.append(status_index[found.status])
+
+    def __len__(self) -> int:
+        return len(self._episodes)
+
+    def __iter__(self) -> Iterator[Duty]:
+        rules, statuses = self._rule_ids, _STATUSES
+        for episode_id, owner, rule, status in zip(
+            self._episodes, self._owners, self._rules, self._statuses, strict=True
+        ):
+            yield Duty(episode_id, rules[rule], owner, statuses[status])
 
 
 @attrs.frozen

@@ -9,7 +9,7 @@ renderer sees the parts, and a change is hidden (`c`) whenever either side is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -70,7 +70,7 @@ def first_version(profile: Profile, period: Period) -> pendulum.Date | None:
 
 def split(
     assembly: Assembly,
-    findings: Sequence[Tallied],
+    findings: Iterable[Tallied],  # read once per part: a list or `Duties`, not an iterator
     period: Period,
     authority: str,
     at: dt.date,
