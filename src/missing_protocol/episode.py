@@ -314,29 +314,32 @@ def assemble(events: Iterable[Event]) -> Assembly:
     discussions: list[StrategyDiscussion] = []
     intelligence: list[IntelligenceEvent] = []
     accepted = 0
-    events = list(events)
-    # Child records merge in content order, so a conflict rejects the same record whatever the input order.
-    records = sorted((e for e in events if e.type == "child"), key=repr)
-    for event in [*records, *(e for e in events if e.type != "child")]:
+    records: list[Child] = []
+    # One pass over the log, holding no copy of it: only what each kind of event needs.
+    for event in events:
         kind = event.type  # one string per class: cheaper than a chain of isinstance checks
         if kind in _FOLDED_TYPES:
             by_episode[event.episode_id].append(event)  # type: ignore[union-attr,index]
-        elif isinstance(event, Child):
-            if event.child_id not in children:
-                children[event.child_id] = event
-                accepted += 1
-                continue
-            merged = _merge_child(children[event.child_id], event)
-            if isinstance(merged, str):
-                message = f"child {event.child_id!r} is already recorded with another {merged}"
-                errors.append(error_for(event, merged, message))
-            else:
-                children[event.child_id] = merged
-                accepted += 1
-        elif isinstance(event, StrategyDiscussion):
-            discussions.append(event)
+        elif kind == "child":
+            records.append(event)  # type: ignore[arg-type]
+        elif kind == "strategy_discussion":
+            discussions.append(event)  # type: ignore[arg-type]
         else:
             intelligence.append(event)  # type: ignore[arg-type]
+    # Child records merge in content order, so a conflict rejects the same record whatever the
+    # input order (episodes read them only once all are merged, below).
+    for record in sorted(records, key=repr):
+        if record.child_id not in children:
+            children[record.child_id] = record
+            accepted += 1
+            continue
+        merged = _merge_child(children[record.child_id], record)
+        if isinstance(merged, str):
+            message = f"child {record.child_id!r} is already recorded with another {merged}"
+            errors.append(error_for(record, merged, message))
+        else:
+            children[record.child_id] = merged
+            accepted += 1
 
     folded: list[tuple[Episode, list[Event]]] = []
     for episode_id, group in by_episode.items():
