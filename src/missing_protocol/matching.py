@@ -54,10 +54,13 @@ def _within(a: dt.datetime, b: dt.datetime, tolerance: Duration) -> bool:
     return a <= tolerance.after(b) and b <= tolerance.after(a)
 
 
-def _overlaps(report: SelfReport, episode: Episode, tolerance: Duration) -> bool:
+def _overlaps(
+    start: dt.datetime, latest: dt.datetime, episode: Episode, tolerance: Duration
+) -> bool:
+    """Whether an episode overlaps a stay away from `start` whose end, with the tolerance, is
+    `latest` (worked out once per report, not per episode: a working-day deadline is costly)."""
     end = episode.ended_at
-    starts_in_time = episode.reported_at <= tolerance.after(report.away_end)
-    return starts_in_time and (end is None or report.away_start <= tolerance.after(end))
+    return episode.reported_at <= latest and (end is None or start <= tolerance.after(end))
 
 
 def _agrees(report: SelfReport, episode: Episode, tolerance: Duration) -> bool:
@@ -71,7 +74,8 @@ def _agrees(report: SelfReport, episode: Episode, tolerance: Duration) -> bool:
 def classify(report: SelfReport, episodes: Iterable[Episode], tolerance: Duration) -> Match:
     """Match one self-report against the episodes of its child (any order)."""
     mine = [e for e in episodes if e.child_id == report.child_id]
-    overlapping = [e for e in mine if _overlaps(report, e, tolerance)]
+    start, latest = report.away_start, tolerance.after(report.away_end)
+    overlapping = [e for e in mine if _overlaps(start, latest, e, tolerance)]
     if not overlapping:
         return Match(report, MatchClass.UNKNOWN_TO_SERVICES)
     agreeing = [e for e in overlapping if _agrees(report, e, tolerance)]
