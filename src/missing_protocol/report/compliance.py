@@ -75,8 +75,7 @@ class Tallied(Protocol):
 
 
 class Duty(NamedTuple):
-    """A finding reduced to what compliance counts: about a quarter of its memory, which is
-    what lets the report hold every duty of a national log (issue 10: peak RSS)."""
+    """A finding reduced to the four fields compliance counts (`Duties` holds many of them)."""
 
     episode_id: str | None
     rule: str
