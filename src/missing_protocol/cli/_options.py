@@ -150,8 +150,22 @@ def _chain(readers: list[Iterator[Parsed]]) -> Iterator[Parsed]:
             raise click.UsageError(f"cannot read {problem}") from None
 
 
+class LiveCount:
+    """What a person watching a long command sees on stderr: the events read so far, then the
+    stage it is at (a callable of the count, as `engine.run` and `check_parsed` take it)."""
+
+    def __init__(self, show: Callable[[str], None]) -> None:
+        self._show = show
+
+    def __call__(self, count: int) -> None:
+        self._show(f"reading events: {count:,}")
+
+    def stage(self, text: str) -> None:
+        self._show(text)
+
+
 @contextmanager
-def progress_on_terminal(enabled: bool) -> Iterator[Callable[[int], None] | None]:
+def progress_on_terminal(enabled: bool) -> Iterator[LiveCount | None]:
     """A live count of events read on stderr, only when a person is watching."""
     if not enabled or not sys.stderr.isatty():
         yield None
@@ -161,10 +175,10 @@ def progress_on_terminal(enabled: bool) -> Iterator[Callable[[int], None] | None
 
     with Progress(
         SpinnerColumn(),
-        TextColumn("reading events: {task.completed:,}"),
+        TextColumn("{task.description}"),
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task("read", total=None)
-        yield lambda n: bar.update(task, completed=n)
+        task = bar.add_task("reading events: 0", total=None)
+        yield LiveCount(lambda text: bar.update(task, description=text))

@@ -25,7 +25,14 @@ from missing_protocol.cli._figures import (
     parse_period,
     period_options,
 )
-from missing_protocol.cli._options import assume_tz_option, format_option, jobs_option, load_profile
+from missing_protocol.cli._options import (
+    LiveCount,
+    assume_tz_option,
+    format_option,
+    jobs_option,
+    load_profile,
+    progress_on_terminal,
+)
 from missing_protocol.cli._output import ENCODING, ERRORS, echo
 from missing_protocol.cli._privacy import (
     Privacy,
@@ -61,14 +68,27 @@ def check_zone(assume_tz: str | None) -> None:
         raise usage_error(f"unknown time zone {assume_tz!r} for --assume-tz") from None
 
 
-def read_all(files: Iterable[str], assume_tz: str | None) -> list[Parsed]:
+def read_all(
+    files: Iterable[str], assume_tz: str | None, progress: LiveCount | None = None
+) -> list[Parsed]:
     """Every file's events and errors; an unreadable file is a usage error (exit 2)."""
     try:
         # Open every file before reading any, so a missing file fails fast.
         streams = [read_file(name, assume_tz) for name in files]
-        return [item for stream in streams for item in stream]
+        items: list[Parsed] = []
+        for stream in streams:
+            for item in stream:
+                items.append(item)
+                if progress is not None and len(items) % 10000 == 0:
+                    progress(len(items))
+        return items
     except (UnreadableFile, OSError) as problem:
         raise usage_error(f"cannot read {problem}") from None
+
+
+def _stage(progress: LiveCount | None, text: str) -> None:
+    if progress is not None:
+        progress.stage(text)
 
 
 def busiest_authority(parsed: Iterable[Parsed]) -> str | None:
@@ -192,28 +212,35 @@ def report_command(
     check_zone(assume_tz)
     chosen_profile = load_profile(profile)
     privacy = Privacy(pseudonymise_key)
-    parsed = list(privacy.apply(read_all(files, assume_tz)))
-    chosen = authority or busiest_authority(parsed)
-    if chosen is None:
-        raise usage_error("no reports in the log, so no authority to report for: pass --authority")
+    shown = disclosure(no_suppress)
+    # A national log takes a while: a person watching sees the count read, then each stage.
+    with progress_on_terminal(fmt == "text") as progress:
+        parsed = list(privacy.apply(read_all(files, assume_tz, progress)))
+        chosen = authority or busiest_authority(parsed)
+        if chosen is None:
+            raise usage_error(
+                "no reports in the log, so no authority to report for: pass --authority"
+            )
+        _stage(progress, "assembling episodes")
+        log = assemble_parsed(parsed)
+        del parsed  # the assembly holds what is kept: the list of every item read need not live on
+        _stage(progress, "working out the figures")
+        figures, part = build_report(
+            log, period, chosen, shown, chosen_profile, include_intelligence=include_intelligence
+        )
+        _stage(progress, "judging compliance over time")
+        sections = compliance_sections(
+            log,
+            period,
+            chosen,
+            shown,
+            chosen_profile,
+            moment,
+            split_date(split_at, chosen_profile, period),
+            jobs=jobs,
+        )
     if authority is None:
         echo(f"missing-protocol: reporting for {chosen} (most reports in the log)", err=True)
-    shown = disclosure(no_suppress)
-    log = assemble_parsed(parsed)
-    del parsed  # the assembly holds what is kept: the list of every item read need not live on
-    figures, part = build_report(
-        log, period, chosen, shown, chosen_profile, include_intelligence=include_intelligence
-    )
-    sections = compliance_sections(
-        log,
-        period,
-        chosen,
-        shown,
-        chosen_profile,
-        moment,
-        split_date(split_at, chosen_profile, period),
-        jobs=jobs,
-    )
     # Disclosure control before any renderer: they get `c`, never a hidden number.
     published = disclose(figures, shown)
     emit(
