@@ -342,8 +342,9 @@ def assemble(events: Iterable[Event]) -> Assembly:
             accepted += 1
 
     folded: list[tuple[Episode, list[Event]]] = []
-    for episode_id, group in by_episode.items():
-        episode, taken = _fold(episode_id, group, errors, children)
+    for episode_id in list(by_episode):
+        # Taken out as folded: an episode's events are then held once, by what it took.
+        episode, taken = _fold(episode_id, by_episode.pop(episode_id), errors, children)
         if episode is not None:
             folded.append((episode, taken))
 

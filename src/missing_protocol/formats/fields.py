@@ -224,9 +224,16 @@ _new_source: Callable[[type[Source], tuple[int, str | None, tuple[str, ...]]], S
 
 
 def parse_object(
-    obj: Any, line: int, file: str | None = None, assume_tz: str | None = None
+    obj: Any,
+    line: int,
+    file: str | None = None,
+    assume_tz: str | None = None,
+    origin: Source | None = None,
 ) -> Parsed:
-    """One JSON value -> a typed event, or the error that rejects it."""
+    """One JSON value -> a typed event, or the error that rejects it.
+
+    `origin`, when given, is the event's provenance instead of its own line (one shared value,
+    for answers that never show where an event came from); an error still names `line`."""
     # The common case first, with no closure, abc check or set built (once per line read).
     if obj.__class__ is dict:
         if len(_TEXTS) > _TEXTS_HELD:
@@ -234,13 +241,16 @@ def parse_object(
         etype = obj.get("type")
         cls = EVENT_TYPES.get(etype) if etype.__class__ is str else None
         if cls is not None and obj.keys() <= KNOWN_FIELDS[cls.type]:
-            event = _fast(cls, obj, _new_source(Source, (line, file, ())), assume_tz)
+            where = origin or _new_source(Source, (line, file, ()))
+            event = _fast(cls, obj, where, assume_tz)
             if event is not None:
                 return event  # type: ignore[no-any-return]
-    return _checked_object(obj, line, file, assume_tz)
+    return _checked_object(obj, line, file, assume_tz, origin)
 
 
-def _checked_object(obj: Any, line: int, file: str | None, assume_tz: str | None) -> Parsed:
+def _checked_object(
+    obj: Any, line: int, file: str | None, assume_tz: str | None, given: Source | None
+) -> Parsed:
     def fail(field: str | None, message: str) -> EventError:
         return EventError(line=line, field=field, message=message, file=file)
 
@@ -254,6 +264,7 @@ def _checked_object(obj: Any, line: int, file: str | None, assume_tz: str | None
         return fail("type", f"unknown event type {_shown(etype)}; known: {', '.join(EVENT_TYPES)}")
     unknown = obj.keys() - KNOWN_FIELDS[cls.type]
     origin = Source(line, file, tuple(sorted(map(str, unknown)))) if unknown else Source(line, file)
+    origin = given or origin
     event = _fast(cls, obj, origin, assume_tz)
     if event is not None:
         return event  # type: ignore[no-any-return]

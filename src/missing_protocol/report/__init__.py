@@ -8,7 +8,7 @@ print(render_text.render(disclose(figures)))  # report.disclosed: renderers see 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import attrs
 
@@ -61,15 +61,19 @@ class ParsedLog:
 
 def assemble_parsed(parsed: Iterable[Event | EventError]) -> ParsedLog:
     """Assemble what the reader yields; rejected lines and rejected events are both counted."""
-    events: list[Event] = []
     total = rejected = 0
-    for item in parsed:
-        total += 1
-        if isinstance(item, EventError):
-            rejected += 1
-        else:
-            events.append(item)
-    assembly = assemble(events)
+
+    def events() -> Iterator[Event]:
+        # Streamed into the fold (one pass), not gathered in a second list of the log.
+        nonlocal total, rejected
+        for item in parsed:
+            total += 1
+            if isinstance(item, EventError):
+                rejected += 1
+            else:
+                yield item
+
+    assembly = assemble(events())
     return ParsedLog(assembly, total, rejected + len(assembly.errors))
 
 
