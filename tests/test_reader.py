@@ -686,3 +686,32 @@ def test_every_ethnicity_code_has_a_group() -> None:
     assert set(ETHNICITY_GROUPS.values()) == set(EthnicGroup)
     with pytest.raises(ValueError, match="ethnicity"):
         Ethnicity("bcrb")
+
+
+@pytest.mark.parametrize("shape", ["lines", "array"])
+def test_unnumbered_reading_shares_one_origin_and_keeps_rejected_lines(
+    tmp_path: Path, shape: str
+) -> None:
+    """CONTRACT §1 reading for figures (`numbered=False`): the same events, equal field for
+    field, each with the one origin `Source(0, file)`; a rejected line still names its line."""
+    objects: list[Any] = [
+        {"type": "reported", "episode_id": "E1", "child_id": "C1", "at": "2026-03-01T10:00:00Z"}
+        | {"missing_from": "home", "responsible_authority": "309", "surprise": 1},
+        {"type": "found", "episode_id": "E1", "at": "not a time"},
+        {"type": "found", "episode_id": "E1", "at": "2026-03-01T12:00:00+00:00"},
+    ]
+    path = tmp_path / ("log.jsonl" if shape == "lines" else "log.json")
+    if shape == "lines":
+        path.write_text("".join(json.dumps(o) + "\n" for o in objects), encoding="utf-8")
+    else:
+        # One object a line after the opening bracket: the bad one is on line 3.
+        path.write_text("[\n" + ",\n".join(map(json.dumps, objects)) + "\n]\n", encoding="utf-8")
+    numbered = list(read_file(path))
+    shared = list(read_file(path, numbered=False))
+    assert shared == numbered  # provenance is not part of an event's identity
+    events = [e for e in shared if not isinstance(e, EventError)]
+    assert [e.origin for e in events] == [Source(0, str(path))] * 2
+    assert len({id(e.origin) for e in events}) == 1
+    first = 1 if shape == "lines" else 2
+    assert [(e.line, e.field) for e in shared if isinstance(e, EventError)] == [(first + 1, "at")]
+    assert [e.origin.line for e in numbered if not isinstance(e, EventError)] == [first, first + 2]
