@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import attrs
@@ -70,19 +70,26 @@ def check_zone(assume_tz: str | None) -> None:
 
 def read_all(
     files: Iterable[str], assume_tz: str | None, progress: LiveCount | None = None
-) -> list[Parsed]:
-    """Every file's events and errors; an unreadable file is a usage error (exit 2)."""
+) -> Iterator[Parsed]:
+    """Every file's events and errors, streamed; an unreadable file is a usage error (exit 2)."""
     try:
         # Open every file before reading any, so a missing file fails fast. Figures never show
         # where an event came from: its events share one origin a file (about 100 B an event).
         streams = [read_file(name, assume_tz, numbered=False) for name in files]
-        items: list[Parsed] = []
+    except (UnreadableFile, OSError) as problem:
+        raise usage_error(f"cannot read {problem}") from None
+    return _streamed(streams, progress)
+
+
+def _streamed(streams: list[Iterator[Parsed]], progress: LiveCount | None) -> Iterator[Parsed]:
+    count = 0
+    try:
         for stream in streams:
             for item in stream:
-                items.append(item)
-                if progress is not None and len(items) % 10000 == 0:
-                    progress(len(items))
-        return items
+                count += 1
+                if progress is not None and count % 10000 == 0:
+                    progress(count)
+                yield item
     except (UnreadableFile, OSError) as problem:
         raise usage_error(f"cannot read {problem}") from None
 
@@ -92,9 +99,16 @@ def _stage(progress: LiveCount | None, text: str) -> None:
         progress.stage(text)
 
 
-def busiest_authority(parsed: Iterable[Parsed]) -> str | None:
-    """The responsible authority of most reports: the default when --authority is not given."""
-    seen = Counter(e.responsible_authority for e in parsed if isinstance(e, Reported))
+def busiest_authority(parsed: Iterable[Parsed], seen: Counter[str]) -> Iterator[Parsed]:
+    """`parsed` as it is, counting into `seen` the responsible authority of each report: the
+    one of most reports is the default when --authority is not given (`busiest`)."""
+    for item in parsed:
+        if item.__class__ is Reported:
+            seen[item.responsible_authority] += 1
+        yield item
+
+
+def busiest(seen: Counter[str]) -> str | None:
     return min(seen, key=lambda a: (-seen[a], a)) if seen else None
 
 
@@ -216,15 +230,16 @@ def report_command(
     shown = disclosure(no_suppress)
     # A national log takes a while: a person watching sees the count read, then each stage.
     with progress_on_terminal(fmt == "text") as progress:
-        parsed = list(privacy.apply(read_all(files, assume_tz, progress)))
-        chosen = authority or busiest_authority(parsed)
+        # Read, counted and folded in one stream: the log is never held as a list beside it.
+        reports: Counter[str] = Counter()
+        log = assemble_parsed(
+            busiest_authority(privacy.apply(read_all(files, assume_tz, progress)), reports)
+        )
+        chosen = authority or busiest(reports)
         if chosen is None:
             raise usage_error(
                 "no reports in the log, so no authority to report for: pass --authority"
             )
-        _stage(progress, "assembling episodes")
-        log = assemble_parsed(parsed)
-        del parsed  # the assembly holds what is kept: the list of every item read need not live on
         _stage(progress, "working out the figures")
         figures, part = build_report(
             log, period, chosen, shown, chosen_profile, include_intelligence=include_intelligence
