@@ -137,7 +137,8 @@ class Tally:
 
     @classmethod
     def of(cls, statuses: Iterable[Status]) -> Tally:
-        seen = Counter(statuses)
+        """The tally of statuses, given one by one or already counted (a Counter)."""
+        seen = statuses if isinstance(statuses, Counter) else Counter(statuses)
         return cls(*(seen.get(s, 0) for s in Status))
 
     def __add__(self, other: Tally) -> Tally:
@@ -233,22 +234,24 @@ def compliance(
 ) -> Compliance:
     """Tally `findings` (check.evaluate on the same assembly, or their `duty`) over the report's
     episodes."""
-    scoped, _ = in_scope(assembly, period, authority)
     starts = [start.timestamp() for start in period.month_starts()]
     month_of = {
         ep.episode_id: bisect.bisect_right(starts, ep.reported_at.timestamp()) - 1
-        for ep, _ in scoped
+        for ep, _ in in_scope(assembly, period, authority)[0]
     }
     ids = protocol_rule_ids()
     blank = len(starts)
-    cells: dict[tuple[str, str], list[list[Status]]] = {}
+    # Counted as they come (a national log has about a million duties): never listed.
+    cells: dict[tuple[str, str], list[Counter[Status]]] = {}
     for found in findings:
         month = month_of.get(found.episode_id or "")
         if month is None or found.rule not in ids:
             continue
         owner = found.responsible or "unknown"
-        row = cells.setdefault((owner, found.rule), [[] for _ in range(blank)])
-        row[month].append(found.status)
+        row = cells.get((owner, found.rule))
+        if row is None:
+            row = cells[(owner, found.rule)] = [Counter() for _ in range(blank)]
+        row[month][found.status] += 1
     owners = sorted({owner for owner, _ in cells}, key=lambda o: (o != authority, o))
     per_owner = tuple(
         OwnerSeries(
