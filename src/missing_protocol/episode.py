@@ -349,12 +349,16 @@ def assemble(events: Iterable[Event]) -> Assembly:
             folded.append((episode, taken))
 
     episodes = _without_overlaps(folded, errors)
+    del folded
     accepted += sum(len(taken) for _, taken in episodes)
     # Every child record is merged before any episode is folded, so each episode has its child.
-    final = tuple(
-        ep
-        for ep, _ in sorted(episodes, key=lambda p: (p[0].reported_at.timestamp(), p[0].episode_id))
-    )
+    # Report order, then id: two stable sorts, so that no key tuple is built per episode.
+    final_order = [ep for ep, _ in episodes]
+    del episodes  # what each episode took is counted: let it go before the final order
+    final_order.sort(key=_episode_id)
+    final_order.sort(key=_report_time)
+    final = tuple(final_order)
+    del final_order
 
     kept = _intelligence(intelligence, {ep.episode_id for ep in final}, errors)
     accepted += len(kept.person_links) + len(kept.disruptions)
@@ -376,6 +380,14 @@ def assemble(events: Iterable[Event]) -> Assembly:
 
 
 _NO_INTELLIGENCE = Intelligence()
+
+
+def _episode_id(episode: Episode) -> str:
+    return episode.episode_id
+
+
+def _report_time(episode: Episode) -> float:
+    return episode.reported_at.timestamp()
 
 
 def _intelligence(

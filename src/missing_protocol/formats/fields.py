@@ -104,12 +104,18 @@ def _fast_hook(hook: Callable[[Any, type], Any]) -> Callable[[Any], Any]:
 _ACTION_KINDS = {kind.value: kind for kind in ActionKind}
 
 
+# A plan's actions recur across a log (the same services own the same kinds of action): each
+# list read in its common shape is built once and shared (frozen values). Bounded: cleared.
+_PLANS: dict[tuple[tuple[str, str], ...], tuple[PlanAction, ...]] = {}
+_PLANS_HELD = 4096
+
+
 def _plain_actions(value: Any) -> tuple[PlanAction, ...] | None:
     """The common shape, `[{"kind": …, "owner": …}, …]` with known kinds and plain owners, read
     directly (the fast path); None for anything else, which the hook reads and words."""
     if value.__class__ is not list:
         return None
-    actions = []
+    key = []
     for item in value:
         if item.__class__ is not dict or len(item) != 2:
             return None
@@ -119,8 +125,17 @@ def _plain_actions(value: Any) -> tuple[PlanAction, ...] | None:
         name = owner.strip()
         if not name:
             return None
-        actions.append(PlanAction(_ACTION_KINDS[kind], _TEXTS.setdefault(name, name), None, None))
-    return tuple(actions)
+        key.append((kind, name))
+    shape = tuple(key)
+    actions = _PLANS.get(shape)
+    if actions is None:
+        if len(_PLANS) >= _PLANS_HELD:
+            _PLANS.clear()
+        actions = _PLANS[shape] = tuple(
+            PlanAction(_ACTION_KINDS[kind], _TEXTS.setdefault(name, name), None, None)
+            for kind, name in shape
+        )
+    return actions
 
 
 def _fast_actions(hook: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -107,11 +107,22 @@ def _location(value: Any, _: type) -> Location:
     raise ValueError('expected a place name or {"name": …, "lat": …, "lon": …}')
 
 
+# Lists of texts recur too (an interview's reasons, risks): each is kept once, bounded.
+_TEXT_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
 def _string_list(value: Any, _: type) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError("expected a list of strings")
-    # Only plain str is shared: a str subclass given in memory keeps its own class.
-    return tuple([_TEXTS.setdefault(v, v) if v.__class__ is str else v for v in value])
+    if not all(v.__class__ is str for v in value):
+        return tuple(value)  # a str subclass given in memory keeps its own class: not shared
+    texts = tuple(value)
+    shared = _TEXT_LISTS.get(texts)
+    if shared is None:
+        if len(_TEXT_LISTS) >= _TEXTS_HELD:
+            _TEXT_LISTS.clear()
+        shared = _TEXT_LISTS[texts] = tuple([_TEXTS.setdefault(v, v) for v in texts])
+    return shared
 
 
 def _approx_time(assume_tz: str | None) -> Callable[[Any, type], ApproxTime]:
