@@ -715,3 +715,40 @@ def test_unnumbered_reading_shares_one_origin_and_keeps_rejected_lines(
     first = 1 if shape == "lines" else 2
     assert [(e.line, e.field) for e in shared if isinstance(e, EventError)] == [(first + 1, "at")]
     assert [e.origin.line for e in numbered if not isinstance(e, EventError)] == [first, first + 2]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_an_overlapping_episode_rejects_every_event_it_took_by_line(seed: int) -> None:
+    """PROTOCOL overlap rule: a report while the child's earlier episode is open is rejected,
+    and so is every event that episode took (lifecycle events, notifications, even identical
+    ones, and completed actions), each naming its own line, whatever the order of the lines."""
+    e2 = {"episode_id": "E2"}
+    lines = [
+        j(),  # E1, still open
+        j(**e2, at="2026-03-03T10:00:00Z"),
+        j(FOUND, **e2, at="2026-03-03T12:00:00Z"),
+        j({"type": "notified", **e2, "at": "2026-03-03T11:00:00Z", "party": "police"}),
+        j({"type": "notified", **e2, "at": "2026-03-03T11:00:00Z", "party": "police"}),
+        j({"type": "interview_offered", **e2, "at": "2026-03-04T10:00:00Z"}),
+        j({"type": "interview_completed", **e2, "at": "2026-03-04T12:00:00Z"}),
+        j(
+            {"type": "plan_made", **e2, "at": "2026-03-05T10:00:00Z"},
+            actions=[{"kind": "other", "owner": "309"}],
+        ),
+        j({"type": "action_completed", **e2, "at": "2026-03-06T10:00:00Z", "kind": "other"}),
+    ]
+    numbered = list(enumerate(lines, start=1))
+    random.Random(seed).shuffle(numbered)
+    parsed = [next(read_lines([text], first_line=number)) for number, text in numbered]
+    events, rejected = split(parsed)
+    assert rejected == []
+    assembly = assemble(events)
+    assert [e.episode_id for e in assembly.episodes] == ["E1"]
+    assert assembly.accepted == 1
+    assert [(e.line, e.field) for e in assembly.errors] == [(2, "at")] + [
+        (line, "episode_id") for line in range(3, 10)
+    ]
+    assert "still missing in episode 'E1'" in assembly.errors[0].message
+    assert {e.message for e in assembly.errors[1:]} == {
+        "episode 'E2' was rejected (its report overlaps)"
+    }

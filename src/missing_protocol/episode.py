@@ -235,12 +235,12 @@ _SLOT = {
 
 def _fold(
     episode_id: str, events: list[Event], errors: list[EventError], children: dict[str, Child]
-) -> tuple[Episode | None, list[Event]]:
-    """Apply one episode's events in time order; returns the episode and the events it took."""
+) -> Episode | None:
+    """Apply one episode's events in time order; the episode holds every event it took."""
     if not any(e.type == "reported" for e in events):
         for event in events:
             errors.append(error_for(event, "episode_id", f"unknown episode {episode_id!r}"))
-        return None, []
+        return None
     state = INITIAL
     slots: dict[str, object] = {}
     notifications: list[Notified] = []
@@ -281,7 +281,20 @@ def _fold(
         child=children.get(report.child_id),
         **slots,  # type: ignore[arg-type]
     )
-    return episode, taken
+    return episode
+
+
+def _lifecycle_events(episode: Episode) -> list[Event]:
+    """The episode's events in `_SLOT` besides its report (each can be taken only once)."""
+    held = (episode.found, episode.cancelled, episode.offered, episode.declined)
+    return [e for e in (*held, episode.completed, episode.plan) if e is not None]
+
+
+def _taken(episode: Episode) -> list[Event]:
+    """The events an episode took besides its report (notifications and completed actions are
+    all kept), in the order the fold took them: the episode holds them, no list is kept."""
+    events = [*_lifecycle_events(episode), *episode.notifications, *episode.actions_completed]
+    return _ordered(events)
 
 
 def _plan_after(events: list[Event], event: ActionCompleted) -> bool:
@@ -341,20 +354,18 @@ def assemble(events: Iterable[Event]) -> Assembly:
             children[record.child_id] = merged
             accepted += 1
 
-    folded: list[tuple[Episode, list[Event]]] = []
+    folded: list[Episode] = []
     for episode_id in list(by_episode):
-        # Taken out as folded: an episode's events are then held once, by what it took.
-        episode, taken = _fold(episode_id, by_episode.pop(episode_id), errors, children)
+        # Taken out as folded: an episode's events are then held once, by the episode.
+        episode = _fold(episode_id, by_episode.pop(episode_id), errors, children)
         if episode is not None:
-            folded.append((episode, taken))
+            folded.append(episode)
 
-    episodes = _without_overlaps(folded, errors)
+    final_order = _without_overlaps(folded, errors)
     del folded
-    accepted += sum(len(taken) for _, taken in episodes)
+    accepted += sum(_taken_count(ep) for ep in final_order)
     # Every child record is merged before any episode is folded, so each episode has its child.
     # Report order, then id: two stable sorts, so that no key tuple is built per episode.
-    final_order = [ep for ep, _ in episodes]
-    del episodes  # what each episode took is counted: let it go before the final order
     final_order.sort(key=_episode_id)
     final_order.sort(key=_report_time)
     final = tuple(final_order)
@@ -380,6 +391,11 @@ def assemble(events: Iterable[Event]) -> Assembly:
 
 
 _NO_INTELLIGENCE = Intelligence()
+
+
+def _taken_count(episode: Episode) -> int:
+    lifecycle = len(_lifecycle_events(episode))
+    return 1 + lifecycle + len(episode.notifications) + len(episode.actions_completed)
 
 
 def _episode_id(episode: Episode) -> str:
@@ -427,18 +443,16 @@ def _intelligence(
     )
 
 
-def _without_overlaps(
-    folded: list[tuple[Episode, list[Event]]], errors: list[EventError]
-) -> list[tuple[Episode, list[Event]]]:
+def _without_overlaps(folded: list[Episode], errors: list[EventError]) -> list[Episode]:
     """PROTOCOL: a child's second report before the first episode ends is rejected."""
-    by_child: dict[str, list[tuple[Episode, list[Event]]]] = defaultdict(list)
-    for pair in folded:
-        by_child[pair[0].child_id].append(pair)
-    kept: list[tuple[Episode, list[Event]]] = []
-    for pairs in by_child.values():
-        pairs.sort(key=lambda p: (p[0].reported_at.timestamp(), p[0].episode_id))
+    by_child: dict[str, list[Episode]] = defaultdict(list)
+    for folded_episode in folded:
+        by_child[folded_episode.child_id].append(folded_episode)
+    kept: list[Episode] = []
+    for episodes in by_child.values():
+        episodes.sort(key=lambda e: (e.reported_at.timestamp(), e.episode_id))
         latest: Episode | None = None
-        for episode, taken in pairs:
+        for episode in episodes:
             end = latest.ended_at if latest else None
             if latest is not None and (end is None or end > episode.reported_at):
                 until = f"it ended {clock.iso(end)}" if end else "still open"
@@ -447,10 +461,10 @@ def _without_overlaps(
                     f"{latest.episode_id!r} ({until}): a new report cannot start before it ends"
                 )
                 errors.append(error_for(episode.reported, "at", message))
-                for other in taken[1:]:
+                for other in _taken(episode):
                     why = f"episode {episode.episode_id!r} was rejected (its report overlaps)"
                     errors.append(error_for(other, "episode_id", why))
                 continue
-            kept.append((episode, taken))
+            kept.append(episode)
             latest = episode
     return kept
