@@ -68,7 +68,7 @@ def floor(path: Path) -> float:
 
 
 def timed(command: list[str]) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of a command run in a child process (its output discarded)."""
+    """Seconds and peak RSS (MiB) of a command run in a child process (its output discarded)."""
     runner = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter()\n"
@@ -140,7 +140,7 @@ def run(episodes: int, folder: Path, with_report: bool) -> list[tuple[str, float
     per_episode, sampled = naive_replay(path, min(episodes, 5000))
     rows.append((f"naive replay (scaled from {sampled:,})", per_episode * episodes, 0.0))
     base = rows[0][1]
-    print(f"{'stage':<36}{'seconds':>9}{'episodes/s':>12}{'x floor':>9}{'peak RSS MB':>13}")
+    print(f"{'stage':<36}{'seconds':>9}{'episodes/s':>12}{'x floor':>9}{'peak RSS MiB':>13}")
     for name, seconds, rss in rows:
         rate = episodes / seconds if seconds else 0.0
         shown_rss = f"{rss:.0f}" if rss else "-"
