@@ -22,6 +22,7 @@ PARTS = {
     "clock": "core",
     "lifecycle": "core",
     "episode": "core",
+    "assembly": "core",  # the values a fold gives (episode.assemble re-exports them)
     "responsibility": "core",
     "matching": "core",
     "profiles": "core",
