@@ -101,7 +101,7 @@ def _fold(
     slots: dict[str, object] = {}
     notifications: list[Notified] = []
     done: list[ActionCompleted] = []
-    taken: list[Event] = []
+    report: Event | None = None
     for event in _ordered(events):
         try:
             state = next_state(episode_id, state, event.type)
@@ -119,16 +119,16 @@ def _fold(
             else:
                 errors.append(error_for(event, "type", str(problem)))
             continue
-        taken.append(event)
         kind = event.type  # one string per class: cheaper than a chain of isinstance checks
-        if kind == "notified":
+        if kind == "reported":
+            report = event  # only a report leaves the initial state, and only once
+        elif kind == "notified":
             notifications.append(event)  # type: ignore[arg-type]
         elif kind == "action_completed":
             done.append(event)  # type: ignore[arg-type]
         elif kind in _SLOT:
             slots[_SLOT[kind]] = event
-    report = taken[0]
-    assert isinstance(report, Reported)  # only a report leaves the initial state
+    assert isinstance(report, Reported)  # there is one, so the fold took it first
     episode = Episode(
         reported=report,
         state=state,
@@ -141,9 +141,9 @@ def _fold(
 
 
 def _lifecycle_events(episode: Episode) -> list[Event]:
-    """The episode's events in `_SLOT` besides its report (each can be taken only once)."""
-    held = (episode.found, episode.cancelled, episode.offered, episode.declined)
-    return [e for e in (*held, episode.completed, episode.plan) if e is not None]
+    """The episode's events in `_SLOT` (each can be taken only once)."""
+    held = (getattr(episode, slot) for slot in _SLOT.values())
+    return [e for e in held if e is not None]
 
 
 def _taken(episode: Episode) -> list[Event]:

@@ -99,7 +99,7 @@ def _stage(progress: LiveCount | None, text: str) -> None:
         progress.stage(text)
 
 
-def busiest_authority(parsed: Iterable[Parsed], seen: Counter[str]) -> Iterator[Parsed]:
+def counting_reports(parsed: Iterable[Parsed], seen: Counter[str]) -> Iterator[Parsed]:
     """`parsed` as it is, counting into `seen` the responsible authority of each report: the
     one of most reports is the default when --authority is not given (`busiest`)."""
     for item in parsed:
@@ -233,7 +233,7 @@ def report_command(
         # Read, counted and folded in one stream: the log is never held as a list beside it.
         reports: Counter[str] = Counter()
         log = assemble_parsed(
-            busiest_authority(privacy.apply(read_all(files, assume_tz, progress)), reports)
+            counting_reports(privacy.apply(read_all(files, assume_tz, progress)), reports)
         )
         chosen = authority or busiest(reports)
         if chosen is None:

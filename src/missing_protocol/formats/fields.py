@@ -31,6 +31,7 @@ from missing_protocol.formats.hooks import (
     _shown,
     _strict_bool,
     _strict_str,
+    shared,
 )
 from missing_protocol.model import (
     EVENT_TYPES,
@@ -104,10 +105,15 @@ def _fast_hook(hook: Callable[[Any, type], Any]) -> Callable[[Any], Any]:
 _ACTION_KINDS = {kind.value: kind for kind in ActionKind}
 
 
-# A plan's actions recur across a log (the same services own the same kinds of action): each
-# list read in its common shape is built once and shared (frozen values). Bounded: cleared.
+# A plan's actions recur across a log (the same services own the same kinds of action).
 _PLANS: dict[tuple[tuple[str, str], ...], tuple[PlanAction, ...]] = {}
-_PLANS_HELD = 4096
+
+
+def _actions(shape: tuple[tuple[str, str], ...]) -> tuple[PlanAction, ...]:
+    return tuple(
+        PlanAction(_ACTION_KINDS[kind], _TEXTS.setdefault(name, name), None, None)
+        for kind, name in shape
+    )
 
 
 def _plain_actions(value: Any) -> tuple[PlanAction, ...] | None:
@@ -126,16 +132,7 @@ def _plain_actions(value: Any) -> tuple[PlanAction, ...] | None:
         if not name:
             return None
         key.append((kind, name))
-    shape = tuple(key)
-    actions = _PLANS.get(shape)
-    if actions is None:
-        if len(_PLANS) >= _PLANS_HELD:
-            _PLANS.clear()
-        actions = _PLANS[shape] = tuple(
-            PlanAction(_ACTION_KINDS[kind], _TEXTS.setdefault(name, name), None, None)
-            for kind, name in shape
-        )
-    return actions
+    return shared(_PLANS, tuple(key), _actions)
 
 
 def _fast_actions(hook: Callable[[Any], Any]) -> Callable[[Any], Any]:

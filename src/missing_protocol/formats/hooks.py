@@ -74,22 +74,32 @@ def _enum_hook(value: Any, cls: type[_E]) -> _E:
 _TEXTS: dict[str, str] = {}
 _TEXTS_HELD = 1 << 16
 
-# Place names recur across a log (a home, a station): each is made once and shared (frozen
-# values), which saves a Location per line and its memory. Bounded: cleared when full.
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def shared(table: dict[_K, _V], key: _K, make: Callable[[_K], _V], held: int = 4096) -> _V:
+    """`table`'s value for `key`, made once: a frozen value that recurs across a log (a place,
+    a list of reasons, a plan's actions) is shared, which saves its memory on every line.
+    Bounded, so that it never grows with the log: emptied when it holds `held`."""
+    value = table.get(key)
+    if value is None:
+        if len(table) >= held:
+            table.clear()
+        value = table[key] = make(key)
+    return value
+
+
+def _place(name: str) -> Location:
+    return Location(name.strip())
+
+
 _PLACES: dict[str, Location] = {}
-_PLACES_HELD = 4096
 
 
 def _location(value: Any, _: type) -> Location:
-    if value.__class__ is str:
-        place = _PLACES.get(value)
-        if place is not None:
-            return place
-        if value.strip():
-            if len(_PLACES) >= _PLACES_HELD:
-                _PLACES.clear()
-            place = _PLACES[value] = Location(value.strip())
-            return place
+    if value.__class__ is str and value.strip():
+        return shared(_PLACES, value, _place)
     if isinstance(value, str) and value.strip():
         return Location(value.strip())
     if isinstance(value, Mapping) and isinstance(value.get("name"), str):
@@ -107,8 +117,11 @@ def _location(value: Any, _: type) -> Location:
     raise ValueError('expected a place name or {"name": …, "lat": …, "lon": …}')
 
 
-# Lists of texts recur too (an interview's reasons, risks): each is kept once, bounded.
 _TEXT_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _texts(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple([_TEXTS.setdefault(v, v) for v in values])
 
 
 def _string_list(value: Any, _: type) -> tuple[str, ...]:
@@ -116,13 +129,7 @@ def _string_list(value: Any, _: type) -> tuple[str, ...]:
         raise ValueError("expected a list of strings")
     if not all(v.__class__ is str for v in value):
         return tuple(value)  # a str subclass given in memory keeps its own class: not shared
-    texts = tuple(value)
-    shared = _TEXT_LISTS.get(texts)
-    if shared is None:
-        if len(_TEXT_LISTS) >= _TEXTS_HELD:
-            _TEXT_LISTS.clear()
-        shared = _TEXT_LISTS[texts] = tuple([_TEXTS.setdefault(v, v) for v in texts])
-    return shared
+    return shared(_TEXT_LISTS, tuple(value), _texts)  # an interview's reasons, risks
 
 
 def _approx_time(assume_tz: str | None) -> Callable[[Any, type], ApproxTime]:
