@@ -171,7 +171,8 @@ def iso(moment: dt.datetime | None) -> str | None:
     """London local time with its offset, seconds precision: 2026-03-04T10:00:00+00:00."""
     if moment is None:
         return None
-    return moment.astimezone(_LONDON_TZ).replace(microsecond=0).isoformat()
+    # timespec drops the microseconds as replace(microsecond=0) did, without a second datetime.
+    return moment.astimezone(_LONDON_TZ).isoformat(timespec="seconds")
 
 
 def now() -> dt.datetime:
