@@ -298,7 +298,51 @@ def test_times_outside_the_accepted_years_are_rejected_events_not_5xx(client: An
 
 def test_unknown_route_and_method_are_json_problems(client: Any) -> None:
     problem_of(client.get("/v2/check"), 404)
-    problem_of(client.get("/v1/check"), 405)
+    answer = client.get("/v1/check")
+    problem_of(answer, 405)
+    assert answer.headers["allow"] == "POST"  # HTTP requires Allow on a 405
+    # A trailing slash is no route: a problem, not a redirect built from the Host header.
+    problem_of(client.post("/v1/check/", json=[]), 404)
+
+
+def test_query_parameters_are_checked_alike_everywhere(client: Any) -> None:
+    # Issue 11: a parameter no operation reads, or one given twice, is named (400).
+    for path in ("/healthz", "/openapi.json", "/v1/schemas", "/v1/schemas/event"):
+        assert "'x'" in problem_of(client.get(path, params={"x": "1"}), 400)
+    answer = client.post("/v1/check?profile=london&profile=statutory", json=[])
+    assert "more than once" in problem_of(answer, 400)
+
+
+def test_a_lone_surrogate_is_never_a_5xx(client: Any) -> None:
+    # CONTRACT §1 (UTF-8): a line the reader refuses is a rejected event; a JSON body, a 400.
+    line = reported("E1", T0) | {"child_id": "C\\ud800"}
+    text = json.dumps(line).replace("\\\\ud800", "\\ud800")
+    assert "\\ud800" in text and "\\\\" not in text
+    answer = client.post(f"/v1/check?as_of={AS_OF}", content=text + "\n", headers=NDJSON)
+    assert answer.status_code == 200
+    assert [(e["line"], e["field"]) for e in answer.json()["errors"]] == [(1, None)]
+    problem_of(client.post("/v1/check", content=f"[{text}]", headers=JSON), 400)
+    problem_of(client.post("/v1/validate", content=f'{{"event": {text}}}', headers=JSON), 400)
+
+
+def test_json_lines_are_read_as_the_cli_reads_a_file(client: Any, tmp_path: Path) -> None:
+    # CONTRACT §3: the same log gives the same JSON, whether posted or checked from a file.
+    lines = [
+        json.dumps(reported("E1", T0)),
+        '{"type": "found", "episode_id": "E1", "at": "2026-03-03T08:00:00Z", "x": NaN}',
+        '{"type": "found", "episode_id": 18446744073709551617, "at": "2026-03-03T08:00:00Z"}',
+        '{"type": "child", "child_id": "C1", "x": ' + "[" * 1000 + "]" * 1000 + "}",
+    ]
+    body = "\n".join(lines) + "\n"
+    log = tmp_path / "log.jsonl"
+    log.write_text(body)
+    answer = client.post(f"/v1/check?as_of={AS_OF}", content=body, headers=NDJSON)
+    result = CliRunner().invoke(app, ["check", str(log), "--as-of", AS_OF, "--format", "json"])
+    expected = json.loads(result.stdout)
+    for error in [*expected["errors"], *expected.get("warnings", [])]:
+        error.pop("file")  # a file's name: the body has none
+    assert answer.json() == expected
+    assert [e["line"] for e in expected["errors"]] == [2, 3]
 
 
 JSON_VALUES = st.recursive(
@@ -389,6 +433,8 @@ def test_the_log_records_method_path_status_and_time_never_a_body_or_an_id(
         content=b'{"history": [], "event": {"episode_id": "SECRET-E"}}',
         headers=JSON,
     )
+    # A CR or LF in a path must not forge a line of the log.
+    client.get("/v1/schemas/x%0D%0A2026-01-01 INFO missing_protocol.serve: forged")
     time.sleep(0.2)
     lines = [
         line for line in server[1].read_text().splitlines() if "missing_protocol.serve" in line
@@ -399,6 +445,8 @@ def test_the_log_records_method_path_status_and_time_never_a_body_or_an_id(
     whole = server[1].read_text()
     for secret in ("C-ASH", "E-ASH-1", "SECRET-E", "as_of=", "Traceback"):
         assert secret not in whole
+    assert not any(line.lstrip().startswith("2026-01-01") for line in whole.splitlines())
+    assert any("\\r\\n2026-01-01" in line for line in lines)
     assert any(" POST /v1/check 200 " in line for line in lines)
 
 
@@ -418,3 +466,33 @@ def test_serve_without_the_extra_names_it() -> None:
     assert result.stderr.strip().splitlines() == [
         "missing-protocol: error: `serve` needs the 'serve' extra: pip install 'missing-protocol[serve]'"
     ]
+
+
+def test_serve_on_a_port_in_use_is_a_usage_error() -> None:
+    # CONTRACT §3: a usage problem is one line on stderr and exit 2, not a start-up traceback.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [console_script(), "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"missing-protocol: error: cannot listen on 127.0.0.1:{port}")
+
+
+def test_a_client_that_leaves_mid_body_is_not_a_server_error(server: tuple[str, Path]) -> None:
+    # Issue 11 (never a 500): the body promised 1000 bytes, the client sent 10 and left.
+    host, port = server[0].removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        raw.sendall(
+            b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 1000\r\n\r\n[{}, {}, {"
+        )
+    time.sleep(0.5)
+    lines = [line for line in server[1].read_text().splitlines() if "POST /v1/check" in line]
+    assert lines and " 500 " not in lines[-1], lines[-1]
+    assert "internal error" not in server[1].read_text()

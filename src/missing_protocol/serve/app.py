@@ -10,14 +10,14 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from importlib import metadata, resources
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,12 +37,17 @@ PROBLEM = "application/problem+json"
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def problem(status: int, detail: str, parameter: str | None = None) -> JSONResponse:
+def problem(
+    status: int,
+    detail: str,
+    parameter: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": _TITLES.get(status, "Error")}
     body |= {"status": status, "detail": detail}
     if parameter is not None:
         body["parameter"] = parameter
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 _TITLES = {
@@ -64,6 +69,9 @@ def _answered(handler: Handler) -> Handler:
             return await handler(request)
         except BadRequest as mistake:
             return problem(mistake.status, mistake.detail, mistake.parameter)
+        except ClientDisconnect:
+            # The client went away mid-body: its doing, not a server error (and no one reads this).
+            return problem(400, "the client closed the connection before the body was read")
         except Exception as bug:
             LOG.error("internal error on %s %s: %s", request.method, request.url.path, type(bug))
             return problem(500, "internal error")
@@ -123,17 +131,21 @@ def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY) -> Starlette:
 
     @_answered
     async def healthz(request: Request) -> Response:
+        inputs.query(request, ())
         return JSONResponse({"status": "ok", "version": metadata.version("missing-protocol")})
 
     @_answered
     async def openapi(request: Request) -> Response:
+        inputs.query(request, ())
         return JSONResponse(openapi_document(max_body_bytes))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         # Starlette's own answers (no such route, wrong method) in the same problem form.
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         detail = f"{request.method} {request.url.path}: {_TITLES.get(status, 'error').lower()}"
-        return problem(status, detail)
+        # A 405 keeps Starlette's `Allow` header, which HTTP requires on it.
+        headers = exc.headers if isinstance(exc, HTTPException) else None
+        return problem(status, detail, headers=headers)
 
     routes = [
         Route("/v1/check", post_check, methods=["POST"]),
@@ -145,6 +157,8 @@ def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY) -> Starlette:
         Route("/openapi.json", openapi, methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    # A path with a trailing slash is no route (404), not a redirect built from the Host header.
+    app.router.redirect_slashes = False
     return app
 
 
@@ -174,7 +188,14 @@ class AccessLog:
             await self.app(scope, receive, sending)
         finally:
             elapsed = (time.perf_counter() - started) * 1000
-            LOG.info("%s %s %d %.1fms", scope["method"], scope["path"], status, elapsed)
+            LOG.info("%s %s %d %.1fms", scope["method"], _shown(scope["path"]), status, elapsed)
+
+
+def _shown(path: str) -> str:
+    """The path as one token of one log line: control and non-ASCII characters escaped (a CR or
+    LF in a path must not forge a line), spaces as %20, and cut short (a path holds no data)."""
+    escaped = path.encode("unicode_escape").decode("ascii").replace(" ", "%20")
+    return escaped if len(escaped) <= 200 else escaped[:200] + "..."
 
 
 def application(*, max_body_bytes: int = DEFAULT_MAX_BODY) -> ASGIApp:

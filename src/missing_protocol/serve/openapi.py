@@ -49,7 +49,8 @@ def _parameters(declared: tuple[QueryParameter, ...]) -> list[dict[str, Any]]:
 
 def _problems(*statuses: int) -> dict[str, Any]:
     why = {
-        400: "Invalid JSON, a wrong shape, an unknown query parameter or profile, a bad as_of.",
+        400: "Invalid JSON, a wrong shape, an unknown or repeated query parameter, an unknown "
+        "profile, a bad as_of.",
         404: "No such schema.",
         413: "The body is over the server's limit.",
         415: "A content type the operation does not take.",
@@ -140,7 +141,8 @@ def _paths(max_body_bytes: int) -> dict[str, Any]:
                         },
                         "The names.",
                     )
-                },
+                }
+                | _problems(400),
             }
         },
         "/v1/schemas/{name}": {
@@ -161,7 +163,7 @@ def _paths(max_body_bytes: int) -> dict[str, Any]:
                         "content": {"application/schema+json": {"schema": {"type": "object"}}},
                     }
                 }
-                | _problems(404),
+                | _problems(400, 404),
             }
         },
         "/healthz": {
@@ -180,14 +182,15 @@ def _paths(max_body_bytes: int) -> dict[str, Any]:
                         },
                         "Up.",
                     )
-                },
+                }
+                | _problems(400),
             }
         },
         "/openapi.json": {
             "get": {
                 "operationId": "openapi",
                 "summary": "This document.",
-                "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")},
+                "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")} | _problems(400),
             }
         },
     }
