@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -17,7 +18,7 @@ from missing_protocol.profiles import Profile
 from missing_protocol.report import ParsedLog
 from missing_protocol.report import compliance_section as shown_compliance
 from missing_protocol.report import split as splitting
-from missing_protocol.report.compliance import Duties, compliance, duty
+from missing_protocol.report.compliance import Duties, Duty, compliance, duty
 from missing_protocol.report.figures import in_scope
 
 # Keyword arguments for the renderers: `compliance` and, with --split-at, `split`.
@@ -85,10 +86,12 @@ def compliance_sections(
     # it): only those are judged, and unworded, since it counts statuses and never shows a message.
     scoped = [episode for episode, _ in in_scope(log.assembly, period, authority)[0]]
     # Each finding is reduced to the four fields tallied as it is judged: holding every finding
-    # of a national log whole cost about as much memory as the log itself (issue 10).
-    findings = Duties(
-        judged_jobs(log.assembly, as_of, profile, duty, jobs=jobs, worded=False, episodes=scoped)
+    # of a national log whole cost about as much memory as the log itself (issue 10). Counted
+    # as they come; kept (as columns) only when a split reads them again for its two parts.
+    duties = judged_jobs(
+        log.assembly, as_of, profile, duty, jobs=jobs, worded=False, episodes=scoped
     )
+    findings: Iterable[Duty] = duties if split_at is None else Duties(duties)
     judged = compliance(log.assembly, findings, period, authority, profile=profile, as_of=as_of)
     out: Sections = {"compliance": shown_compliance.section(judged, disclosure)}
     if split_at is not None:
