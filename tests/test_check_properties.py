@@ -7,6 +7,7 @@ import datetime as dt
 
 import attrs
 import pendulum
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -193,3 +194,10 @@ def test_conflicting_child_records_do_not_depend_on_order() -> None:
     b = check([*events, young, old], as_of="2026-03-20")
     assert a.to_dict()["findings"] == b.to_dict()["findings"]
     assert [e.field for e in a.errors] == [e.field for e in b.errors] == ["born"]
+
+
+def test_as_of_given_as_a_date_is_the_end_of_that_london_day() -> None:
+    # CONTRACT §3 (`as_of`): a date means the end of that day in London, in the API as on the CLI.
+    assert check([], as_of=dt.date(2026, 7, 1)).as_of == check([], as_of="2026-07-01").as_of
+    with pytest.raises(TypeError, match="as_of"):
+        check([], as_of=12)  # type: ignore[arg-type]

@@ -158,7 +158,7 @@ def evaluate(
     return tuple(found for _, found in keyed)
 
 
-def parse_as_of(value: str | dt.datetime | None, assume_tz: str | None = None) -> dt.datetime:
+def parse_as_of(value: str | dt.date | None, assume_tz: str | None = None) -> dt.datetime:
     """`as_of`: now by default; a date means the end of that day in London; naive is London.
 
     TimeError outside the accepted years (clock.EARLIEST_YEAR to LATEST_YEAR)."""
@@ -167,13 +167,18 @@ def parse_as_of(value: str | dt.datetime | None, assume_tz: str | None = None) -
     return moment
 
 
-def _as_of(value: str | dt.datetime | None, assume_tz: str | None) -> dt.datetime:
+def _as_of(value: str | dt.date | None, assume_tz: str | None) -> dt.datetime:
     if value is None:
         return clock.now()
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return clock.localise(value, assume_tz or clock.LONDON)
         return clock.as_utc(value)
+    if isinstance(value, dt.date):  # a date, as on the command line: the end of that London day
+        end = dt.datetime(value.year, value.month, value.day, 23, 59, 59)
+        return clock.localise(end, clock.LONDON)
+    if not isinstance(value, str):
+        raise TypeError(f"as_of must be a date-time, a date or ISO 8601 text, not {value!r}")
     text = value.strip()
     if "T" not in text.upper() and " " not in text:
         day = clock.parse_date(text)
