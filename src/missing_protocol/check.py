@@ -174,16 +174,19 @@ def _as_of(value: str | dt.date | None, assume_tz: str | None) -> dt.datetime:
         if value.tzinfo is None:
             return clock.localise(value, assume_tz or clock.LONDON)
         return clock.as_utc(value)
-    if isinstance(value, dt.date):  # a date, as on the command line: the end of that London day
-        end = dt.datetime(value.year, value.month, value.day, 23, 59, 59)
-        return clock.localise(end, clock.LONDON)
+    if isinstance(value, dt.date):  # a date, as on the command line
+        return _day_end(value)
     if not isinstance(value, str):
         raise TypeError(f"as_of must be a date-time, a date or ISO 8601 text, not {value!r}")
     text = value.strip()
     if "T" not in text.upper() and " " not in text:
-        day = clock.parse_date(text)
-        return clock.localise(dt.datetime(day.year, day.month, day.day, 23, 59, 59), clock.LONDON)
+        return _day_end(clock.parse_date(text))
     return clock.parse_instant(text, assume_tz or clock.LONDON)
+
+
+def _day_end(day: dt.date) -> dt.datetime:
+    """The last second of `day` in London: what a date given as `as_of` means."""
+    return clock.localise(dt.datetime(day.year, day.month, day.day, 23, 59, 59), clock.LONDON)
 
 
 def _parsed(source: Source, assume_tz: str | None) -> Iterator[Parsed]:
