@@ -185,6 +185,17 @@ def test_action_completed_before_the_plan_is_rejected_with_line_and_field() -> N
     no_plan = check([*interviewed(), done("education", "2026-03-05T10:00:00Z")], as_of="2026-06-30")
     assert [(e.line, e.field) for e in no_plan.errors] == [(5, "type")]
     assert "interview_completed" in no_plan.errors[0].message
+    # A later plan that is itself rejected (no interview yet) leaves the episode with no plan.
+    rejected_plan = check(
+        [
+            *interviewed()[:2],
+            done("education", "2026-03-05T10:00:00Z"),
+            plan(action("education", "VS", due="2026-03-20")),
+        ],
+        as_of="2026-06-30",
+    )
+    assert [(e.line, e.field) for e in rejected_plan.errors] == [(3, "type"), (4, "type")]
+    assert "before episode" not in rejected_plan.errors[0].message
     after = check(
         [*interviewed(), plan(action("education", "VS")), done("education", PLANNED)],
         as_of="2026-06-30",

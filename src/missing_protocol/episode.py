@@ -102,6 +102,7 @@ def _fold(
     notifications: list[Notified] = []
     done: list[ActionCompleted] = []
     report: Event | None = None
+    early: list[tuple[ActionCompleted, str]] = []
     for event in _ordered(events):
         try:
             state = next_state(episode_id, state, event.type)
@@ -110,12 +111,9 @@ def _fold(
                 when = clock.iso(getattr(event, "at", None))
                 message = f"{event.type} at {when} is before episode {episode_id} was reported"
                 errors.append(error_for(event, "at", message))
-            elif isinstance(event, ActionCompleted) and _plan_after(events, event):
-                message = (
-                    f"action_completed at {clock.iso(event.at)} is before episode "
-                    f"{episode_id}'s plan was made"
-                )
-                errors.append(error_for(event, "at", message))
+            elif isinstance(event, ActionCompleted):
+                # Its time is at fault only if the episode takes a plan later: known at the end.
+                early.append((event, str(problem)))
             else:
                 errors.append(error_for(event, "type", str(problem)))
             continue
@@ -129,6 +127,16 @@ def _fold(
         elif kind in _SLOT:
             slots[_SLOT[kind]] = event
     assert isinstance(report, Reported)  # there is one, so the fold took it first
+    plan = slots.get("plan")
+    for action, refused in early:
+        if isinstance(plan, PlanMade) and plan.at.timestamp() > action.at.timestamp():
+            message = (
+                f"action_completed at {clock.iso(action.at)} is before episode "
+                f"{episode_id}'s plan was made"
+            )
+            errors.append(error_for(action, "at", message))
+        else:
+            errors.append(error_for(action, "type", refused))
     episode = Episode(
         reported=report,
         state=state,
@@ -151,11 +159,6 @@ def _taken(episode: Episode) -> list[Event]:
     all kept), in the order the fold took them: the episode holds them, no list is kept."""
     events = [*_lifecycle_events(episode), *episode.notifications, *episode.actions_completed]
     return _ordered(events)
-
-
-def _plan_after(events: list[Event], event: ActionCompleted) -> bool:
-    """Whether the episode's plan comes later: then the action's time, not its type, is wrong."""
-    return any(isinstance(e, PlanMade) and e.at.timestamp() > event.at.timestamp() for e in events)
 
 
 def _merge_child(known: Child, extra: Child) -> Child | str:
