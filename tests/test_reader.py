@@ -386,6 +386,66 @@ def test_broken_json_array_is_an_error_not_a_crash(tmp_path: Path) -> None:
     assert [(e.line, e.field) for e in errors] == [(3, None)]
 
 
+def test_a_string_left_open_in_a_json_array_loses_only_its_line(tmp_path: Path) -> None:
+    """CONTRACT §1 (nothing silently disappears): a string left open breaks its element only;
+    JSON text holds no raw newline, so the objects on the lines after it are still read; one
+    broken past every line end says that nothing after it could be read."""
+    path = tmp_path / "log.json"
+    path.write_text(
+        '[\n{"type": "child", "child_id": "A"},\n{"type": "child", "child_id": "B},\n'
+        '{"type": "child", "child_id": "C"},\n{"type": "child", "child_id": "D"}\n]\n',
+        encoding="utf-8",
+    )
+    events, errors = split(read_file(path))
+    assert [e.child_id for e in events] == ["A", "C", "D"]  # type: ignore[attr-defined]
+    assert [(e.line, e.field) for e in errors] == [(3, None)]
+    one_line = tmp_path / "one.json"
+    one_line.write_text(
+        '[{"type": "child", "child_id": "A"}, {"type": "child", "child_id": "B}, '
+        '{"type": "child", "child_id": "C"}]',
+        encoding="utf-8",
+    )
+    events, errors = split(read_file(one_line))
+    assert len(events) == 1 and len(errors) == 1
+    assert "nothing after it could be read" in errors[0].message
+
+
+def test_json_array_separators_are_checked_as_json_is(tmp_path: Path) -> None:
+    """CONTRACT §1: an empty element (two commas, a comma before `]`) is an error record; an
+    object with no comma before it is rejected, as a JSON Lines line with two objects is."""
+    path = tmp_path / "log.json"
+    path.write_text(
+        '[{"type": "child", "child_id": "A"},,\n{"type": "child", "child_id": "B"}\n'
+        '{"type": "child", "child_id": "C"},\n]',
+        encoding="utf-8",
+    )
+    events, errors = split(read_file(path))
+    assert [e.child_id for e in events] == ["A", "B"]  # type: ignore[attr-defined]
+    assert [(e.line, e.message) for e in errors] == [
+        (1, "invalid JSON: a comma with no element before it"),
+        (3, "invalid JSON: no comma before this element"),
+        (4, "invalid JSON: a comma before ']'"),
+    ]
+    assert split(read_file(_written(tmp_path / "empty.json", "[ ]")))[1] == []
+
+
+def test_errors_name_json_values_in_json_words() -> None:
+    """CONTRACT §1 (clear errors naming line and field): a whole number past 64 bits (which a
+    JSON Lines line reads as a float) is named so, and a line that is no object says what it is
+    in JSON's words ("null", "an array"), not Python's."""
+    lines = ['{"type": "child", "child_id": 123456789012345678901234567890}', "null", "[1]"]
+    errors = [e for e in read_lines(lines) if isinstance(e, EventError)]
+    assert [(e.line, e.field) for e in errors] == [(1, "child_id"), (2, None), (3, None)]
+    assert errors[0].message == "a number outside 64 bits: give a long id as a string"
+    assert errors[1].message == "expected a JSON object, got null"
+    assert errors[2].message == "expected a JSON object, got an array"
+
+
+def _written(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_text_after_a_json_array_is_an_error(tmp_path: Path) -> None:
     """CONTRACT §1 (nothing silently disappears): an object after the closing `]` is not read
     as an event, so it is one error naming its line."""

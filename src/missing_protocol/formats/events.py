@@ -66,14 +66,18 @@ def _line_of(text: str, offset: int, cache: list[int]) -> int:
 
 
 def _element_end(text: str, pos: int) -> int:
-    """Where the array element going on at `pos` ends: the next `,` or `]` at depth 0 (brackets
-    inside strings do not count; a stray `}` is part of the element), or the end of the text."""
+    """Where the broken array element at `pos` ends: the next `,` or `]` at depth 0 (brackets
+    inside strings do not count; a stray `}` is part of the element), a string running into the
+    end of its line (JSON text holds no raw newline, so the element is broken beyond that), or
+    the end of the text."""
     depth = 0
     in_string = False
     escaped = False
     for index in range(pos, len(text)):
         char = text[index]
         if in_string:
+            if char == "\n":
+                return index
             if escaped:
                 escaped = False
             elif char == "\\":
@@ -106,24 +110,50 @@ def _undecodable(text: str, start: int, end: int) -> str | None:
 
 
 def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | EventError]:
-    """Objects of a JSON array with the line each starts on (for error records)."""
+    """Objects of a JSON array with the line each starts on (for error records).
+
+    Strict about separators, as a JSON parser is: an empty element (`[a,,b]`, a trailing comma)
+    is an error record, and an element with no comma before it is rejected, not read, since a
+    JSON Lines line holding two objects is rejected too."""
     decoder = json.JSONDecoder()
     pos = text.index("[") + 1
     counter = [0, 1]
+    wanted = True  # an element is due: after `[` or a comma
+    first = True
     while True:
-        while pos < len(text) and text[pos] in " \t\r\n,":
+        while pos < len(text) and text[pos] in " \t\r\n":
             pos += 1
         if pos >= len(text):
             yield EventError(_line_of(text, pos, counter), None, "unterminated JSON array", file)
             return
-        if text[pos] == "]":
+        char = text[pos]
+        line = _line_of(text, pos, counter)
+        if char == "]":
+            if wanted and not first:
+                yield EventError(line, None, "invalid JSON: a comma before ']'", file)
             # Anything after the array (e.g. one more object) must not vanish unread.
             rest = text[pos + 1 :]
             if rest.strip():
                 junk = _line_of(text, len(text) - len(rest.lstrip()), counter)
                 yield EventError(junk, None, "unexpected text after the JSON array", file)
             return
-        line = _line_of(text, pos, counter)
+        if char == ",":
+            if wanted:
+                yield EventError(
+                    line, None, "invalid JSON: a comma with no element before it", file
+                )
+            wanted, first = True, False
+            pos += 1
+            continue
+        if not wanted:
+            # Rejected whole, and skipped: the reader cannot tell where one object was meant to end.
+            yield EventError(line, None, "invalid JSON: no comma before this element", file)
+            try:
+                pos = decoder.raw_decode(text, pos)[1]
+            except (ValueError, RecursionError):
+                pos = max(_element_end(text, pos), pos + 1)
+            continue
+        wanted = first = False
         try:
             obj, end = decoder.raw_decode(text, pos)
         except (ValueError, RecursionError) as problem:
@@ -131,12 +161,16 @@ def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | Ev
             why = problem.msg if isinstance(problem, json.JSONDecodeError) else "too deeply nested"
             if isinstance(problem, ValueError) and not isinstance(problem, json.JSONDecodeError):
                 why = "a number too long to read"
-            yield EventError(line, None, f"invalid JSON: {why}", file)
             # The objects after a bad one must not vanish unread (CONTRACT §1): skip to the end
-            # of this element and go on; a break that runs to the end of the file stops here.
+            # of this element and go on; a break that runs to the end of the file says so.
             pos = max(_element_end(text, pos), pos + 1)
             if pos >= len(text):
+                why += "; nothing after it could be read"
+            yield EventError(line, None, f"invalid JSON: {why}", file)
+            if pos >= len(text):
                 return
+            # Broken at a line's end, the next line may begin the next element without a comma.
+            wanted = text[pos] == "\n"
             continue
         bad_bytes = _undecodable(text, pos, end)
         if bad_bytes is not None:

@@ -31,6 +31,7 @@ from missing_protocol.formats.hooks import (
     _shown,
     _strict_bool,
     _strict_str,
+    json_kind,
     shared,
 )
 from missing_protocol.model import (
@@ -267,7 +268,7 @@ def _checked_object(
         return EventError(line=line, field=field, message=message, file=file)
 
     if not isinstance(obj, Mapping):
-        return fail(None, f"expected a JSON object, got {type(obj).__name__}")
+        return fail(None, f"expected a JSON object, got {json_kind(obj)}")
     etype = obj.get("type")
     if etype is None:
         return fail("type", "required field missing")

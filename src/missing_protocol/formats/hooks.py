@@ -35,6 +35,9 @@ class FieldError(ValueError):
 
 def _strict_str(value: Any, _: type) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
+        if isinstance(value, float) and value.is_integer() and abs(value) >= 2**63:
+            # orjson reads a whole number past 64 bits as a float: say so, not "got 1.2e+29".
+            raise ValueError("a number outside 64 bits: give a long id as a string")
         raise ValueError(f"expected a string, got {_shown(value)}")
     text = str(value).strip()
     if not text:
@@ -49,6 +52,21 @@ def _shown(value: Any) -> str:
     except (ValueError, RecursionError):
         text = type(value).__name__
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def json_kind(value: Any) -> str:
+    """What a decoded JSON value is, in JSON's words (an error says "got null", not NoneType)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "an array"
+    return type(value).__name__
 
 
 def _strict_bool(value: Any, _: type) -> bool:

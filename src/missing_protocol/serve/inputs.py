@@ -172,7 +172,7 @@ def check_events(kind: str, text: str) -> list[Any]:
             raise BadRequest(400, "expected a JSON array of events (or send JSON Lines)")
         # The Python API would read a string item as JSON text; in a JSON body it is no event.
         return [
-            EventError(line, None, "expected a JSON object, got str")
+            EventError(line, None, "expected a JSON object, got a string")
             if isinstance(item, str)
             else item
             for line, item in enumerate(document, start=1)
