@@ -201,3 +201,19 @@ def test_as_of_given_as_a_date_is_the_end_of_that_london_day() -> None:
     assert check([], as_of=dt.date(2026, 7, 1)).as_of == check([], as_of="2026-07-01").as_of
     with pytest.raises(TypeError, match="as_of"):
         check([], as_of=12)  # type: ignore[arg-type]
+
+
+def test_an_unknown_assume_tz_fails_fast_in_every_api_entry() -> None:
+    # CONTRACT §1 (`assume_tz=`): a zone that does not exist is one bad argument (as the CLI's
+    # exit 2), not a rejection of every naive time in the log.
+    from missing_protocol import validate
+    from missing_protocol.engine.partition import check_partition
+
+    naive = [{"type": "child", "child_id": "C1"}]
+    with pytest.raises(ValueError, match="assume_tz: unknown time zone 'Mars/Base'"):
+        check(naive, as_of="2026-07-01", assume_tz="Mars/Base")
+    with pytest.raises(ValueError, match="assume_tz"):
+        check_partition(naive, as_of="2026-07-01", assume_tz="Mars/Base")
+    with pytest.raises(ValueError, match="assume_tz"):
+        validate([], naive[0], as_of="2026-07-01", assume_tz="Mars/Base")
+    assert check(naive, as_of="2026-07-01", assume_tz="Europe/London").counts.accepted == 1

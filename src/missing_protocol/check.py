@@ -336,7 +336,9 @@ def check(
 
     as_of defaults to now; profile is `statutory`, `london`, a TOML path or a Profile.
     `include_intelligence` adds findings on young people's self-reports (restricted detail).
+    An unknown `assume_tz` is a TimeError (a ValueError) before anything is read.
     """
+    clock.check_zone(assume_tz)
     return check_parsed(
         _parsed(events, assume_tz),
         as_of=as_of,

@@ -104,6 +104,17 @@ def instant_or_none(text: str) -> dt.datetime | None:
     return utc if _EARLIEST <= utc < _LATEST else None
 
 
+def check_zone(tz_name: str | None, what: str = "assume_tz") -> None:
+    """Fail fast on a zone name that is not known (TimeError naming `what`), before any event
+    is read: one bad argument, not one rejection per naive time."""
+    if tz_name is None:
+        return
+    try:
+        pendulum.timezone(tz_name)
+    except Exception:
+        raise TimeError(f"{what}: unknown time zone {tz_name!r}") from None
+
+
 def localise(naive: dt.datetime, tz_name: str) -> dt.datetime:
     """Attach a zone to a naive wall-clock time (refusing spring-gap and autumn-fold times): UTC."""
     try:

@@ -233,6 +233,7 @@ def validate(
     """
     moment = _as_of_text(as_of) if isinstance(as_of, str) else parse_as_of(as_of)
     chosen = profiles.load(profile)
+    clock.check_zone(assume_tz)
     with paused_gc():
         known, history_errors, count = _read_history(history, assume_tz)
         return _verdict(known, history_errors, count, proposed, moment, chosen, assume_tz)

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from missing_protocol import clock
 from missing_protocol.check import FindingKey, error_dict, judge
 from missing_protocol.formats.fields import parse_object
 from missing_protocol.model import EVENT_TYPES
@@ -98,6 +99,7 @@ def check_partition(
     from missing_protocol.check import parse_as_of
 
     chosen = profiles.load(profile)
+    clock.check_zone(assume_tz)
     parsed = (parse_object(obj, n, None, assume_tz) for n, obj in _records(events, key))
     keep = frozenset(s for s in Status if s.is_problem) if only_problems else None
     judged = judge(

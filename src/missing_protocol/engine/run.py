@@ -26,6 +26,7 @@ from typing import IO, Any
 import attrs
 import orjson
 
+from missing_protocol import clock
 from missing_protocol.check import Counts, FindingKey, Judged, error_order, judge, paused_gc
 from missing_protocol.engine.routing import Router
 from missing_protocol.formats.events import (
@@ -53,11 +54,16 @@ _finding_fields = operator.attrgetter(*(a.name for a in attrs.fields(Finding)))
 Keyed = tuple[FindingKey, Finding]
 
 
+def _zone(name: str | None) -> None:
+    clock.check_zone(name)
+
+
 @attrs.frozen
 class Options:
     as_of: dt.datetime
     profile: Profile
-    assume_tz: str | None = None
+    # An unknown zone fails here, once, not as a rejection of every naive time.
+    assume_tz: str | None = attrs.field(default=None, validator=lambda _, __, zone: _zone(zone))
     include_intelligence: bool = False
     keep: frozenset[Status] | None = None
 
