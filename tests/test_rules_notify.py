@@ -50,6 +50,10 @@ def test_NOTIFY_late(rule: str) -> None:
     party, _, due = RULES[rule]
     result = check(story(notified("E1", due.replace(":00:00", ":01:00"), party)), as_of=AS_OF_LATER)
     assert finding(result, rule).status.value == "late"
+    # The message says how late in a unit that shows it, never "0 h after the deadline".
+    assert ", 1 min after the deadline" in finding(result, rule).message
+    second = check(story(notified("E1", due.replace(":00:00", ":00:01"), party)), as_of=AS_OF_LATER)
+    assert ", 1 s after the deadline" in finding(second, rule).message
 
 
 @pytest.mark.parametrize("rule", RULES)

@@ -77,7 +77,10 @@ def status_of(due: dt.datetime, done: dt.datetime | None, as_of: dt.datetime) ->
 
 
 def _span(start: dt.datetime, end: dt.datetime) -> str:
-    hours = abs(end.timestamp() - start.timestamp()) / 3600
+    seconds = abs(end.timestamp() - start.timestamp())
+    hours = seconds / 3600
+    if hours < 0.5:  # would round to "0 h": a second or a few minutes late is still late
+        return f"{seconds:.0f} s" if seconds < 60 else f"{seconds / 60:.0f} min"
     return f"{hours:.0f} h" if hours < 72 else f"{hours / 24:.1f} days"
 
 
