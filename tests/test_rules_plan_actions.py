@@ -261,3 +261,25 @@ def test_the_morning_worklist_shows_actions_falling_due(tmp_path: Path) -> None:
     ]
     text = runner.invoke(app, ["due", str(log), *as_of, "--within", "P14D"])
     assert text.output.count("PLAN-ACTION-DUE") == 2
+
+
+def test_PLAN_ACTION_DUE_an_action_due_before_its_plan_is_judged_as_given_with_a_warning() -> None:
+    """PLAN-ACTION-DUE (clock from plan_made.at, deadline the due): a due before the plan was
+    made is judged as given (so the action is late or overdue), and CONTRACT §3 `warnings`
+    names the field, since it looks like a producer's mistake; counts and exit code unchanged."""
+    result = check(
+        [
+            *interviewed(),
+            plan(
+                action("education", "VS", due="2026-03-01"), action("other", "SW"), due="2026-02-01"
+            ),
+        ],
+        as_of="2026-06-30",
+    )
+    assert result.errors == () and result.counts.rejected == 0
+    assert [(w.line, w.field) for w in result.warnings] == [(5, "actions[0].due"), (5, "due")]
+    assert "before the plan was made" in result.warnings[0].message
+    statuses = [f.status.value for f in result.findings if f.rule == "PLAN-ACTION-DUE"]
+    assert statuses == ["overdue", "overdue"]
+    on_time = check([*interviewed(), plan(action("education", "VS", due="2026-03-20"))])
+    assert on_time.warnings == ()

@@ -15,9 +15,10 @@ import attrs
 from missing_protocol import clock, profiles
 from missing_protocol.episode import Assembly, Episode, assemble
 from missing_protocol.formats.events import Parsed, read_file, read_objects
-from missing_protocol.model import Event, EventError
+from missing_protocol.model import Event, EventError, PlanMade
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import Context, Finding, Status, Subject, rules_of
+from missing_protocol.rules.plan import action_due
 
 Source = str | os.PathLike[str] | Iterable[Any]
 
@@ -211,12 +212,29 @@ def error_order(error: EventError) -> tuple[str, int]:
 
 
 def warnings_of(events: Iterable[Event]) -> list[EventError]:
-    """CONTRACT §3 `warnings`: each field name an accepted-by-the-reader event does not define."""
+    """CONTRACT §3 `warnings`: each field name an accepted-by-the-reader event does not define,
+    and each plan action due before its plan was made (judged as given, but surely a typo)."""
     found = []
     for event in events:
         for name in event.origin.unknown:
             message = f"unknown field {name!r} for a {event.type} event: ignored"
             found.append(EventError(event.origin.line, name, message, event.origin.file))
+        if event.__class__ is PlanMade:
+            found += _due_before_plan(event)
+    return found
+
+
+def _due_before_plan(plan: PlanMade) -> list[EventError]:
+    found = []
+    for index, action in enumerate(plan.actions):
+        due = action_due(action, plan)
+        if due is not None and due < plan.at:
+            field = f"actions[{index}].due" if action.due is not None else "due"
+            message = (
+                f"{action.kind.value} is due {clock.iso(due)}, before the plan was made at "
+                f"{clock.iso(plan.at)}: judged as given"
+            )
+            found.append(EventError(plan.origin.line, field, message, plan.origin.file))
     return found
 
 
