@@ -55,6 +55,11 @@ def _tie_order(event: Event) -> tuple[str, str, str, int]:
     return event.type, repr(event), event.origin.file or "", event.origin.line
 
 
+def order_key(event: Event) -> tuple[tuple[float, int], tuple[str, str, str, int]]:
+    """An event's place in `_ordered`'s order, the same in any subset of the events."""
+    return _instant_rank(event), _tie_order(event)
+
+
 def _ordered(events: Iterable[E]) -> list[E]:
     """Time order, lifecycle order at one instant, then content: never the order of the input."""
     items = list(events)

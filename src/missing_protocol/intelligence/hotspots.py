@@ -14,9 +14,11 @@ import datetime as dt
 import enum
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import attrs
 
+from missing_protocol.common.mergeable import First
 from missing_protocol.common.period import Period
 from missing_protocol.episode import Assembly, Episode
 from missing_protocol.model import Location
@@ -139,10 +141,6 @@ def sightings(episodes: Iterable[Episode]) -> tuple[Sighting, ...]:
     return tuple(out)
 
 
-def _tally(seen: list[Sighting]) -> Tally:
-    return Tally(len({s.episode_id for s in seen}), len({s.child_id for s in seen}))
-
-
 KeyOf = Callable[[Sighting], str | None]
 
 
@@ -155,27 +153,46 @@ def _group(seen: Iterable[Sighting], key_of: KeyOf) -> dict[tuple[PlaceKind, str
     return groups
 
 
-def _spots(
-    now: list[Sighting], before: list[Sighting], key_of: KeyOf, *, cells: bool
-) -> tuple[Hotspot, ...]:
+def _tally(seen: list[Sighting]) -> tuple[int, int]:
+    # Distinct episodes and children: a part's own (parts never share one, so they add).
+    return (len({s.episode_id for s in seen}), len({s.child_id for s in seen}))
+
+
+def _spots_part(now: list[Sighting], before: list[Sighting], key_of: KeyOf) -> dict[Any, Any]:
+    """Per place or cell: tallies now and before, and each spelling's earliest sighting now."""
     current, previous = _group(now, key_of), _group(before, key_of)
+    out: dict[Any, Any] = {}
+    for group, seen in current.items():
+        spelling: dict[str, First] = {}
+        for s in seen:
+            first = First((s.at, s.location.name), s.location.name.strip())
+            known = spelling.get(place_key(s.location.name))
+            if known is None or first.key < known.key:
+                spelling[place_key(s.location.name)] = first
+        out[group] = (_tally(seen), (0, 0), spelling)
+    # Before only: kept, since another part may see the same place now.
+    for group, seen in previous.items():
+        now_tally, _, spelling = out.get(group, ((0, 0), None, {}))
+        out[group] = (now_tally, _tally(seen), spelling)
+    return out
+
+
+def _spots(part: dict[Any, Any], *, cells: bool) -> tuple[Hotspot, ...]:
     spots = []
-    for (kind, key), seen in current.items():
+    for (kind, key), (now, before, spelling) in part.items():
+        if not spelling:
+            continue  # seen only in the previous period
         # The earliest spelling names the place: stable whatever order the files came in.
-        spelling: dict[str, str] = {}
-        for s in sorted(seen, key=lambda s: (s.at, s.location.name)):
-            spelling.setdefault(place_key(s.location.name), s.location.name.strip())
-        names = sorted(spelling.values())
-        first = next(iter(spelling.values()))
+        first = min(spelling.values(), key=lambda f: f.key).value
         spots.append(
             Hotspot(
                 kind=kind,
                 key=key,
                 label=key if cells else first,
-                current=_tally(seen),
-                previous=_tally(previous.get((kind, key), [])),
+                current=Tally(*now),
+                previous=Tally(*before),
                 centre=cell_centre(key) if cells else None,
-                places=tuple(names) if cells else (),
+                places=tuple(sorted(f.value for f in spelling.values())) if cells else (),
             )
         )
     return tuple(sorted(spots, key=lambda h: (h.kind, -h.current.episodes, h.label)))
@@ -183,6 +200,13 @@ def _spots(
 
 def hotspots(assembly: Assembly, period: Period, resolution: int = DEFAULT_RESOLUTION) -> Hotspots:
     """Places and H3 cells with episodes in `period`, against the period of equal length before."""
+    return hotspots_from(hotspots_part(assembly, period, resolution), period, resolution)
+
+
+def hotspots_part(
+    assembly: Assembly, period: Period, resolution: int = DEFAULT_RESOLUTION
+) -> dict[str, Any]:
+    """The hotspots' part from one assembly of whole children (common.mergeable)."""
     if resolution not in RESOLUTIONS:
         raise ValueError(f"H3 resolution must be 0 to 15, not {resolution}")
     before_period = previous_period(period)
@@ -200,18 +224,27 @@ def hotspots(assembly: Assembly, period: Period, resolution: int = DEFAULT_RESOL
         e for e in assembly.episodes if not e.is_cancelled and period.contains(e.reported_at)
     ]
     found = [e for e in assembly.episodes if e.found is not None and period.contains(e.found.at)]
-    totals = HotspotTotals(
-        episodes_reported=len(reported),
-        missing_from_named=sum(1 for s in now if s.kind is PlaceKind.MISSING_FROM),
-        episodes_found=len(found),
-        found_at_named=sum(1 for s in now if s.kind is PlaceKind.FOUND_AT),
-        with_coordinates=sum(1 for s in now if s.location.lat is not None),
+    totals = (
+        len(reported),
+        sum(1 for s in now if s.kind is PlaceKind.MISSING_FROM),
+        len(found),
+        sum(1 for s in now if s.kind is PlaceKind.FOUND_AT),
+        sum(1 for s in now if s.location.lat is not None),
     )
+    return {
+        "totals": totals,
+        "places": _spots_part(now, before, by_name),
+        "cells": _spots_part(now, before, by_cell),
+    }
+
+
+def hotspots_from(part: dict[str, Any], period: Period, resolution: int) -> Hotspots:
+    """The hotspots from their part (one assembly's, or the parts of all merged)."""
     return Hotspots(
         period=period,
-        previous_period=before_period,
+        previous_period=previous_period(period),
         resolution=resolution,
-        totals=totals,
-        places=_spots(now, before, by_name, cells=False),
-        cells=_spots(now, before, by_cell, cells=True),
+        totals=HotspotTotals(*part["totals"]),
+        places=_spots(part["places"], cells=False),
+        cells=_spots(part["cells"], cells=True),
     )

@@ -20,12 +20,12 @@ import datetime as dt
 import enum
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
 from missing_protocol.common.period import Period
-from missing_protocol.episode import Assembly, Episode
+from missing_protocol.episode import Assembly, Episode, order_key
 from missing_protocol.intelligence.hotspots import place_key
 from missing_protocol.model import Disruption, LinkSource, PersonLinked, PersonRole, Prosecution
 
@@ -204,17 +204,39 @@ def _link(raw: PersonLinked, episode: Episode) -> Link:
 
 def persons_of_concern(assembly: Assembly, period: Period | None = None) -> Persons:
     """Every person of concern with their links, disruptions and prosecutions in time order."""
+    return persons_from(persons_part(assembly, period), period)
+
+
+def persons_part(assembly: Assembly, period: Period | None = None) -> dict[str, Any]:
+    """The persons' part from one assembly of whole children (common.mergeable): links (with
+    their episode's child and places), disruptions and prosecutions known by the period's end,
+    each with its place in the log's order. A person's links may lie in several parts."""
     intel = assembly.intelligence
     episodes = {e.episode_id: e for e in assembly.episodes}
 
     def known_by_end(at: dt.datetime) -> bool:
         return period is None or at < period.end_at
 
-    links = _by_person(
-        _link(raw, episodes[raw.episode_id]) for raw in intel.person_links if known_by_end(raw.at)
-    )
-    disruptions = _by_person(d for d in intel.disruptions if known_by_end(d.at))
-    prosecutions = _by_person(p for p in intel.prosecutions if known_by_end(p.at))
+    return {
+        "links": [
+            (order_key(raw), _link(raw, episodes[raw.episode_id]))
+            for raw in intel.person_links
+            if known_by_end(raw.at)
+        ],
+        "disruptions": [(order_key(d), d) for d in intel.disruptions if known_by_end(d.at)],
+        "prosecutions": [(order_key(p), p) for p in intel.prosecutions if known_by_end(p.at)],
+    }
+
+
+def _in_order(items: list[tuple[Any, T]]) -> list[T]:
+    return [item for _, item in sorted(items, key=lambda kv: kv[0])]
+
+
+def persons_from(part: dict[str, Any], period: Period | None = None) -> Persons:
+    """The persons of concern from their part (one assembly's, or the parts of all merged)."""
+    links = _by_person(_in_order(part["links"]))
+    disruptions = _by_person(_in_order(part["disruptions"]))
+    prosecutions = _by_person(_in_order(part["prosecutions"]))
 
     def active(pid: str) -> bool:
         """With a period: a link, disruption or prosecution in it (earlier ones are history)."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 import attrs
 
 from missing_protocol.common.period import Period
-from missing_protocol.episode import Assembly
+from missing_protocol.episode import Assembly, order_key
 from missing_protocol.matching import Conflict, Match, MatchClass
 from missing_protocol.profiles import Profile
 from missing_protocol.rules.judge import Context
@@ -87,10 +88,31 @@ def self_reports(
     period: Period | None = None,
 ) -> SelfReports:
     """Self-reports submitted in `period` (all when None), classified and judged as of `as_of`."""
+    return self_reports_from(self_reports_part(assembly, profile, as_of, period), period)
+
+
+def self_reports_part(
+    assembly: Assembly,
+    profile: Profile,
+    as_of: dt.datetime,
+    period: Period | None = None,
+) -> dict[str, Any]:
+    """The self-reports' part from one assembly of whole children (common.mergeable): each
+    line with its place in the log's order, and which of their children are on record (a
+    child's self-reports and episodes are always in one part)."""
     ctx = Context(as_of=as_of, profile=profile, assembly=assembly)
-    lines = tuple(
-        SelfReportLine(match_of(report, ctx), self_report_follow_up(report, ctx))
+    lines = [
+        (
+            order_key(report),
+            SelfReportLine(match_of(report, ctx), self_report_follow_up(report, ctx)),
+        )
         for report in assembly.self_reports
         if period is None or period.contains(report.at)
-    )
-    return SelfReports(period, lines, assembly.child_ids)
+    ]
+    reporters = {line.match.report.child_id for _, line in lines}
+    return {"lines": lines, "on_record": reporters & assembly.child_ids}
+
+
+def self_reports_from(part: dict[str, Any], period: Period | None) -> SelfReports:
+    lines = tuple(line for _, line in sorted(part["lines"], key=lambda kv: kv[0]))
+    return SelfReports(period, lines, frozenset(part["on_record"]))

@@ -234,15 +234,27 @@ def compliance(
 ) -> Compliance:
     """Tally `findings` (check.evaluate on the same assembly, or their `duty`) over the report's
     episodes."""
+    cells = compliance_part(assembly, findings, period, authority)
+    return compliance_from(cells, period, authority, profile=profile, as_of=as_of)
+
+
+Cells = dict[tuple[str, str], tuple[Counter[Status], ...]]
+
+
+def compliance_part(
+    assembly: Assembly, findings: Iterable[Tallied], period: Period, authority: str
+) -> Cells:
+    """The statuses of each owner's duties under each rule, month by month: the part of one
+    assembly of whole children (common.mergeable)."""
     starts = [start.timestamp() for start in period.month_starts()]
     month_of = {
         ep.episode_id: bisect.bisect_right(starts, ep.reported_at.timestamp()) - 1
         for ep, _ in in_scope(assembly, period, authority)[0]
     }
-    ids = protocol_rule_ids()
+    ids = frozenset(protocol_rule_ids())
     blank = len(starts)
     # Counted as they come (a national log has about a million duties): never listed.
-    cells: dict[tuple[str, str], list[Counter[Status]]] = {}
+    cells: Cells = {}
     for found in findings:
         month = month_of.get(found.episode_id or "")
         if month is None or found.rule not in ids:
@@ -250,8 +262,17 @@ def compliance(
         owner = found.responsible or "unknown"
         row = cells.get((owner, found.rule))
         if row is None:
-            row = cells[(owner, found.rule)] = [Counter() for _ in range(blank)]
+            row = cells[(owner, found.rule)] = tuple(Counter() for _ in range(blank))
         row[month][found.status] += 1
+    return cells
+
+
+def compliance_from(
+    cells: Cells, period: Period, authority: str, *, profile: Profile, as_of: dt.datetime
+) -> Compliance:
+    """The compliance figures from their part (one assembly's, or the parts of all merged)."""
+    ids = protocol_rule_ids()
+    blank = len(period.month_starts())
     owners = sorted({owner for owner, _ in cells}, key=lambda o: (o != authority, o))
     per_owner = tuple(
         OwnerSeries(

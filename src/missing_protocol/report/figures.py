@@ -8,15 +8,17 @@ are someone else's to report and are left out.
 
 from __future__ import annotations
 
+import array
 import bisect
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from missing_protocol import clock
+from missing_protocol.common.mergeable import First
 from missing_protocol.common.period import Cohort, Period, cohort_of
 from missing_protocol.episode import Assembly, Episode
 from missing_protocol.model import DeclinedBy, EthnicGroup, Location, Sex
@@ -181,7 +183,28 @@ def compute(
     The interview deadline is `rhi_within` (default 72 hours elapsed) or, with `profile`, the
     `rhi_within` of the profile version in force at each episode's report.
     """
-    deadline_of, at_end = _deadline_rule(rhi_within, profile, period)
+    part = figures_part(assembly, period, authority, rhi_within=rhi_within, profile=profile)
+    rejected = len(assembly.errors) if rejected_events is None else rejected_events
+    return figures_from(
+        part, period, authority, rhi_within=rhi_within, profile=profile, rejected_events=rejected
+    )
+
+
+def _report_key(episode: Episode) -> tuple[float, str]:
+    # An episode's place in report order (report time, then id), the same in every partition.
+    return (episode.reported_at.timestamp(), episode.episode_id)
+
+
+def figures_part(
+    assembly: Assembly,
+    period: Period,
+    authority: str,
+    *,
+    rhi_within: clock.Duration | None = None,
+    profile: Profile | None = None,
+) -> dict[str, Any]:
+    """The figures' part from one assembly of whole children (common.mergeable)."""
+    deadline_of, _ = _deadline_rule(rhi_within, profile, period)
     scoped, cancelled = in_scope(assembly, period, authority)
     episodes = [ep for ep, _ in scoped]
     # Episodes are in report order, so the last cohort seen for a child is its latest.
@@ -192,68 +215,116 @@ def compute(
         per_child[episode.child_id] += 1
     # Bisecting the month starts finds each London month without a zone conversion per episode.
     starts = [start.timestamp() for start in period.month_starts()]
-    months: list[list[Cohort]] = [[] for _ in starts]
+    months: list[Counter[Cohort]] = [Counter() for _ in starts]
     for episode, cohort in scoped:
-        months[bisect.bisect_right(starts, episode.reported_at.timestamp()) - 1].append(cohort)
+        months[bisect.bisect_right(starts, episode.reported_at.timestamp()) - 1][cohort] += 1
+    # Timestamps, not pendulum subtraction: pendulum builds an Interval per pair (slow at scale).
+    lengths = array.array(
+        "d",
+        (ep.found.at.timestamp() - ep.reported.at.timestamp() for ep in episodes if ep.found),
+    )
+    return {
+        "episodes": len(episodes),
+        "children": len(latest),
+        "cohorts": Counter(latest.values()),
+        "ethnicity": _ethnicity(assembly, latest),
+        "sex": _sex(assembly, latest),
+        "interviews": _interviews(episodes, deadline_of),
+        "repeat_children": sum(1 for n in per_child.values() if n >= REPEAT_THRESHOLD),
+        "lengths": lengths,
+        "still_missing": sum(1 for ep in episodes if ep.is_open),
+        "months": tuple(months),
+        "missing_from": _hotspots((ep, ep.reported.location) for ep in episodes),
+        "found_at": _hotspots((ep, ep.found.location) for ep in episodes if ep.found),
+        "cancelled": cancelled,
+    }
+
+
+def figures_from(
+    part: dict[str, Any],
+    period: Period,
+    authority: str,
+    *,
+    rhi_within: clock.Duration | None = None,
+    profile: Profile | None = None,
+    rejected_events: int = 0,
+) -> PeriodFigures:
+    """The period's figures from their part (one assembly's, or the parts of all merged)."""
+    _, at_end = _deadline_rule(rhi_within, profile, period)
     return PeriodFigures(
         period=period,
         authority=authority,
-        episodes=len(episodes),
-        children=len(latest),
-        cohorts=CohortCounts.tally(latest.values()),
-        ethnicity=_ethnicity(assembly, latest),
-        sex=_sex(assembly, latest),
-        interviews=_interviews(episodes, deadline_of, at_end),
-        repeat_children=sum(1 for n in per_child.values() if n >= REPEAT_THRESHOLD),
-        duration=_durations(episodes),
+        episodes=part["episodes"],
+        children=part["children"],
+        cohorts=CohortCounts.tally(part["cohorts"].elements()),
+        ethnicity=tuple(Share(key, part["ethnicity"].get(key, 0)) for key in ETHNICITY_KEYS),
+        sex=tuple(Share(key, part["sex"].get(key, 0)) for key in SEX_KEYS),
+        interviews=_interviews_from(part["interviews"], at_end),
+        repeat_children=part["repeat_children"],
+        duration=_durations(part["lengths"], part["still_missing"]),
         by_month=tuple(
-            MonthCount(m, CohortCounts.tally(c))
-            for m, c in zip(period.months(), months, strict=True)
+            MonthCount(m, CohortCounts.tally(c.elements()))
+            for m, c in zip(period.months(), part["months"], strict=True)
         ),
-        missing_from=_hotspots(ep.reported.location for ep in episodes),
-        found_at=_hotspots(ep.found.location for ep in episodes if ep.found),
-        cancelled_reports=cancelled,
-        rejected_events=len(assembly.errors) if rejected_events is None else rejected_events,
+        missing_from=_hotspots_from(part["missing_from"]),
+        found_at=_hotspots_from(part["found_at"]),
+        cancelled_reports=part["cancelled"],
+        rejected_events=rejected_events,
         profile=None if profile is None else profile.name,
     )
 
 
-def _ethnicity(assembly: Assembly, children: Iterable[str]) -> tuple[Share, ...]:
+def _ethnicity(assembly: Assembly, children: Iterable[str]) -> Counter[str]:
     seen: Counter[str] = Counter()
     for child_id in children:
         record = assembly.children.get(child_id)
         ethnicity = record.ethnicity if record is not None else None
         seen[ethnicity.group.value if ethnicity is not None else UNKNOWN_ETHNICITY] += 1
-    return tuple(Share(key, seen.get(key, 0)) for key in ETHNICITY_KEYS)
+    return seen
 
 
-def _sex(assembly: Assembly, children: Iterable[str]) -> tuple[Share, ...]:
+def _sex(assembly: Assembly, children: Iterable[str]) -> Counter[str]:
     seen: Counter[str] = Counter()
     for child_id in children:
         record = assembly.children.get(child_id)
         sex = record.sex if record is not None and record.sex is not None else Sex.UNKNOWN
         seen[sex.value] += 1
-    return tuple(Share(key, seen.get(key, 0)) for key in SEX_KEYS)
+    return seen
 
 
-def _interviews(episodes: list[Episode], deadline_of: Deadline, last: clock.Duration) -> Interviews:
+def _interviews(episodes: list[Episode], deadline_of: Deadline) -> dict[str, Any]:
     found = [ep for ep in episodes if ep.found is not None]
     declined = Counter(ep.declined.declined_by for ep in found if ep.declined is not None)
     completed = on_time = 0
-    used: dict[clock.Duration, None] = {}
+    # Each deadline used, with the first episode that used it (they are listed in that order).
+    used: dict[clock.Duration, First] = {}
     for ep in found:
         limit = deadline_of(ep)
-        used.setdefault(limit, None)
+        if limit not in used:
+            used[limit] = First(_report_key(ep), None)
         if ep.completed is not None and ep.found is not None:
             completed += 1
             on_time += _within(ep.found.at, ep.completed.at, limit)
+    return {
+        "found_episodes": len(found),
+        "offered": sum(1 for ep in found if ep.offered is not None),
+        "declined_by_child": declined.get(DeclinedBy.CHILD, 0),
+        "declined_by_parent": declined.get(DeclinedBy.PARENT, 0),
+        "completed": completed,
+        "completed_within_deadline": on_time,
+        "used": used,
+    }
+
+
+def _interviews_from(part: dict[str, Any], last: clock.Duration) -> Interviews:
+    used = sorted(part["used"], key=lambda limit: part["used"][limit].key)
     return Interviews(
-        found_episodes=len(found),
-        offered=sum(1 for ep in found if ep.offered is not None),
-        declined_by_child=declined.get(DeclinedBy.CHILD, 0),
-        declined_by_parent=declined.get(DeclinedBy.PARENT, 0),
-        completed=completed,
-        completed_within_deadline=on_time,
+        found_episodes=part["found_episodes"],
+        offered=part["offered"],
+        declined_by_child=part["declined_by_child"],
+        declined_by_parent=part["declined_by_parent"],
+        completed=part["completed"],
+        completed_within_deadline=part["completed_within_deadline"],
         deadline=last,
         deadlines=tuple(used) or (last,),
     )
@@ -266,18 +337,13 @@ def _within(start: dt.datetime, done: dt.datetime, limit: clock.Duration) -> boo
     return done <= limit.after(start)
 
 
-def _durations(episodes: list[Episode]) -> Durations:
-    # Timestamps, not pendulum subtraction: pendulum builds an Interval per pair (slow at scale).
-    lengths = sorted(
-        dt.timedelta(seconds=ep.found.at.timestamp() - ep.reported.at.timestamp())
-        for ep in episodes
-        if ep.found is not None
-    )
+def _durations(lengths: Iterable[float], still_missing: int) -> Durations:
+    ordered = sorted(dt.timedelta(seconds=length) for length in lengths)
     return Durations(
-        found_episodes=len(lengths),
-        median=_median(lengths),
-        longest=lengths[-1] if lengths else None,
-        still_missing=sum(1 for ep in episodes if ep.is_open),
+        found_episodes=len(ordered),
+        median=_median(ordered),
+        longest=ordered[-1] if ordered else None,
+        still_missing=still_missing,
     )
 
 
@@ -290,17 +356,26 @@ def _median(ordered: list[dt.timedelta]) -> dt.timedelta | None:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def _hotspots(places: Iterable[Location | None]) -> tuple[Hotspot, ...]:
-    # Every place: which are shown, and in what order, is decided by suppression.shown_places.
-    counts: Counter[str] = Counter()
-    where: dict[str, Location] = {}
-    for place in places:
+def _hotspots(places: Iterable[tuple[Episode, Location | None]]) -> dict[str, tuple[int, First]]:
+    """Each place name: its episodes, and the first record of it with coordinates (report order)."""
+    seen: dict[str, list[Any]] = {}
+    for episode, place in places:
         if place is None:
             continue
-        counts[place.name] += 1
-        known = where.get(place.name)
-        # The first record with coordinates gives the place's position.
-        if known is None or (known.lat is None and place.lat is not None):
-            where[place.name] = place
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return tuple(Hotspot(n, c, where[n].lat, where[n].lon) for n, c in ranked)
+        known = seen.get(place.name)
+        if known is None:
+            known = seen[place.name] = [0, None]
+        known[0] += 1
+        if known[1] is None and place.lat is not None:
+            known[1] = First(_report_key(episode), (place.lat, place.lon))
+    return {name: (count, where or _NOWHERE) for name, (count, where) in seen.items()}
+
+
+# A place never given with coordinates: after every real key, so any record with some wins.
+_NOWHERE = First((float("inf"), ""), (None, None))
+
+
+def _hotspots_from(seen: dict[str, tuple[int, First]]) -> tuple[Hotspot, ...]:
+    # Every place: which are shown, and in what order, is decided by suppression.shown_places.
+    ranked = sorted(seen.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    return tuple(Hotspot(n, count, *where.value) for n, (count, where) in ranked)

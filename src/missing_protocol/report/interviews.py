@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from missing_protocol import clock
+from missing_protocol.common.mergeable import First
 from missing_protocol.common.period import Cohort, Period, cohort_of
 from missing_protocol.common.suppression import Disclosure
 from missing_protocol.episode import Assembly, Episode
@@ -101,26 +102,30 @@ def _interviewed(
     return out
 
 
-def _mentioned(said: Iterable[tuple[frozenset[str], str, Cohort]]) -> tuple[Mentioned, ...]:
+def _mentioned(said: Iterable[tuple[frozenset[str], str, Cohort]]) -> dict[str, Any]:
+    """Each label: interviews naming it, distinct children (a part's own: parts never share
+    a child, so they add), and by cohort."""
     interviews: Counter[str] = Counter()
     children: dict[str, set[str]] = defaultdict(set)
-    cohorts: dict[str, list[Cohort]] = defaultdict(list)
+    cohorts: dict[str, Counter[Cohort]] = defaultdict(Counter)
     for labels, child_id, cohort in said:
         for label in labels:
             interviews[label] += 1
             children[label].add(child_id)
-            cohorts[label].append(cohort)
-    ranked = sorted(interviews, key=lambda k: (-interviews[k], k))
+            cohorts[label][cohort] += 1
+    return {k: (interviews[k], len(children[k]), cohorts[k]) for k in interviews}
+
+
+def _mentioned_from(part: dict[str, Any]) -> tuple[Mentioned, ...]:
+    ranked = sorted(part, key=lambda k: (-part[k][0], k))
     return tuple(
-        Mentioned(k, interviews[k], len(children[k]), CohortCounts.tally(cohorts[k]))
+        Mentioned(k, part[k][0], part[k][1], CohortCounts.tally(part[k][2].elements()))
         for k in ranked
     )
 
 
-def _tallies(
-    items: Iterable[tuple[str, str, str]], order: list[str] | None
-) -> tuple[ActionTally, ...]:
-    """(label, plan key, child) per action -> one tally per label; `order` lists every label."""
+def _tallies(items: Iterable[tuple[str, str, str]]) -> dict[str, Any]:
+    """(label, plan key, child) per action -> per label: actions, plans, children."""
     actions: Counter[str] = Counter()
     plans: dict[str, set[str]] = defaultdict(set)
     children: dict[str, set[str]] = defaultdict(set)
@@ -128,20 +133,34 @@ def _tallies(
         actions[label] += 1
         plans[label].add(plan)
         children[label].add(child)
-    labels = order if order is not None else sorted(actions, key=lambda k: (-actions[k], k))
-    return tuple(ActionTally(k, actions[k], len(plans[k]), len(children[k])) for k in labels)
+    return {k: (actions[k], len(plans[k]), len(children[k])) for k in actions}
+
+
+def _tallies_from(part: dict[str, Any], order: list[str] | None) -> tuple[ActionTally, ...]:
+    """One tally per label; `order` lists every label (else the most actions first)."""
+    labels = order if order is not None else sorted(part, key=lambda k: (-part[k][0], k))
+    return tuple(ActionTally(k, *part.get(k, (0, 0, 0))) for k in labels)
 
 
 def learned(assembly: Assembly, period: Period, authority: str, profile: Profile) -> Learned:
     """The section's figures for one authority and period (plans judged by `profile`)."""
+    return learned_from(learned_part(assembly, period, authority, profile), period, profile)
+
+
+def learned_part(
+    assembly: Assembly, period: Period, authority: str, profile: Profile
+) -> dict[str, Any]:
+    """The section's part from one assembly of whole children (common.mergeable)."""
     scoped = _interviewed(assembly, period, authority)
     with_plan = [(ep, c) for ep, c in scoped if ep.plan is not None]
     on_time = 0
-    deadlines: dict[clock.Duration, None] = {}
+    # Each deadline used, with the first episode (report order) that used it.
+    deadlines: dict[clock.Duration, First] = {}
     for episode, _ in with_plan:
         assert episode.plan is not None and episode.completed is not None
         limit = profile.at(episode.reported_at).plan_within
-        deadlines.setdefault(limit, None)
+        if limit not in deadlines:
+            deadlines[limit] = First((episode.reported_at.timestamp(), episode.episode_id), None)
         due = limit.after(episode.completed.at)
         on_time += episode.plan.at.timestamp() <= due.timestamp()
     actions = [
@@ -149,33 +168,57 @@ def learned(assembly: Assembly, period: Period, authority: str, profile: Profile
         for episode, _ in with_plan
         for action in (episode.plan.actions if episode.plan else ())
     ]
-    return Learned(
-        interviews=len(scoped),
-        children=len({ep.child_id for ep, _ in scoped}),
-        by_cohort=CohortCounts.tally(c for _, c in scoped),
-        with_reasons=sum(1 for ep, _ in scoped if ep.completed and ep.completed.reasons),
-        with_risks=sum(1 for ep, _ in scoped if ep.completed and ep.completed.risks),
-        reasons=_mentioned(
+    return {
+        "interviews": len(scoped),
+        "children": len({ep.child_id for ep, _ in scoped}),
+        "by_cohort": Counter(c for _, c in scoped),
+        "with_reasons": sum(1 for ep, _ in scoped if ep.completed and ep.completed.reasons),
+        "with_risks": sum(1 for ep, _ in scoped if ep.completed and ep.completed.risks),
+        "reasons": _mentioned(
             (frozenset(ep.completed.reasons), ep.child_id, c) for ep, c in scoped if ep.completed
         ),
-        risks=_mentioned(
+        "risks": _mentioned(
             (frozenset(ep.completed.risks), ep.child_id, c) for ep, c in scoped if ep.completed
         ),
-        plans=len(with_plan),
-        plans_within_deadline=on_time,
-        plan_deadlines=tuple(deadlines),
-        actions=len(actions),
-        kinds=_tallies(
-            ((a.kind.value, ep.episode_id, ep.child_id) for a, ep in actions),
-            [k.value for k in ActionKind],
+        "plans": len(with_plan),
+        "plans_within_deadline": on_time,
+        "plan_deadlines": deadlines,
+        "actions": len(actions),
+        "kinds": _tallies((a.kind.value, ep.episode_id, ep.child_id) for a, ep in actions),
+        "owners": _tallies((a.owner, ep.episode_id, ep.child_id) for a, ep in actions),
+        "months": _months(assembly, period, authority),
+    }
+
+
+def learned_from(part: dict[str, Any], period: Period, profile: Profile) -> Learned:
+    """The section's figures from their part (one assembly's, or the parts of all merged)."""
+    deadlines = part["plan_deadlines"]
+    plans, family = part["months"]
+    return Learned(
+        interviews=part["interviews"],
+        children=part["children"],
+        by_cohort=CohortCounts.tally(part["by_cohort"].elements()),
+        with_reasons=part["with_reasons"],
+        with_risks=part["with_risks"],
+        reasons=_mentioned_from(part["reasons"]),
+        risks=_mentioned_from(part["risks"]),
+        plans=part["plans"],
+        plans_within_deadline=part["plans_within_deadline"],
+        plan_deadlines=tuple(sorted(deadlines, key=lambda limit: deadlines[limit].key)),
+        actions=part["actions"],
+        kinds=_tallies_from(part["kinds"], [k.value for k in ActionKind]),
+        owners=_tallies_from(part["owners"], None),
+        months=tuple(
+            PlanMonth(m, n, f) for m, n, f in zip(period.months(), plans, family, strict=True)
         ),
-        owners=_tallies(((a.owner, ep.episode_id, ep.child_id) for a, ep in actions), None),
-        months=_months(assembly, period, authority),
         versions=versions_inside(profile, period),
     )
 
 
-def _months(assembly: Assembly, period: Period, authority: str) -> tuple[PlanMonth, ...]:
+def _months(
+    assembly: Assembly, period: Period, authority: str
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Plans made in each month of the period, and those with a family-network action."""
     starts = [s.timestamp() for s in period.month_starts()]
     plans = [0] * len(starts)
     family = [0] * len(starts)
@@ -186,7 +229,7 @@ def _months(assembly: Assembly, period: Period, authority: str) -> tuple[PlanMon
         i = bisect.bisect_right(starts, plan.at.timestamp()) - 1
         plans[i] += 1
         family[i] += any(a.kind is ActionKind.FAMILY_NETWORK for a in plan.actions)
-    return tuple(PlanMonth(m, n, f) for m, n, f in zip(period.months(), plans, family, strict=True))
+    return tuple(plans), tuple(family)
 
 
 # ---- disclosure control: the section as published -------------------------------------------
