@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -13,13 +12,12 @@ from missing_protocol.check import parse_as_of
 from missing_protocol.cli._app import usage_error
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import Disclosure
-from missing_protocol.engine.parallel import judged_jobs
 from missing_protocol.profiles import Profile
 from missing_protocol.report import ParsedLog
 from missing_protocol.report import compliance_section as shown_compliance
 from missing_protocol.report import split as splitting
-from missing_protocol.report.compliance import Duties, Duty, compliance, duty
-from missing_protocol.report.figures import in_scope
+from missing_protocol.report.compliance import compliance
+from missing_protocol.report.parts import Scope, judged_duties
 
 # Keyword arguments for the renderers: `compliance` and, with --split-at, `split`.
 Sections = dict[str, dict[str, Any]]
@@ -82,16 +80,8 @@ def compliance_sections(
     """The compliance section and, with a split date, the before-and-after one, suppressed.
 
     The rules are judged in `jobs` processes (the findings are the same for any number)."""
-    # Compliance tallies the findings of the period's episodes (a split's parts lie inside
-    # it): only those are judged, and unworded, since it counts statuses and never shows a message.
-    scoped = [episode for episode, _ in in_scope(log.assembly, period, authority)[0]]
-    # Each finding is reduced to the four fields tallied as it is judged: holding every finding
-    # of a national log whole cost about as much memory as the log itself (issue 10). Counted
-    # as they come; kept (as columns) only when a split reads them again for its two parts.
-    duties = judged_jobs(
-        log.assembly, as_of, profile, duty, jobs=jobs, worded=False, episodes=scoped
-    )
-    findings: Iterable[Duty] = duties if split_at is None else Duties(duties)
+    scope = Scope(period, authority, profile, as_of, split_at)
+    findings = judged_duties(log, scope, jobs=jobs)
     judged = compliance(log.assembly, findings, period, authority, profile=profile, as_of=as_of)
     out: Sections = {"compliance": shown_compliance.section(judged, disclosure)}
     if split_at is not None:

@@ -14,7 +14,6 @@ from missing_protocol.cli._app import app, require_extra, usage_error
 from missing_protocol.cli._compliance import (
     Sections,
     as_of_option,
-    compliance_sections,
     parse_moment,
     split_at_option,
     split_date,
@@ -42,13 +41,12 @@ from missing_protocol.cli._privacy import (
 )
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import Disclosure
+from missing_protocol.engine.report_run import report_log
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
-from missing_protocol.model import Reported
 from missing_protocol.profiles import Profile
 from missing_protocol.report import (
     ParsedLog,
     PeriodFigures,
-    assemble_parsed,
     compute,
     render_csv,
     render_json,
@@ -57,6 +55,7 @@ from missing_protocol.report import (
 from missing_protocol.report.disclosed import Disclosed, disclose
 from missing_protocol.report.interviews import learned
 from missing_protocol.report.partnership import Partnership, partnership
+from missing_protocol.report.parts import Scope, report_from
 
 
 def check_zone(assume_tz: str | None) -> None:
@@ -97,15 +96,6 @@ def _streamed(streams: list[Iterator[Parsed]], progress: LiveCount | None) -> It
 def _stage(progress: LiveCount | None, text: str) -> None:
     if progress is not None:
         progress.stage(text)
-
-
-def counting_reports(parsed: Iterable[Parsed], seen: Counter[str]) -> Iterator[Parsed]:
-    """`parsed` as it is, counting into `seen` the responsible authority of each report: the
-    one of most reports is the default when --authority is not given (`busiest`)."""
-    for item in parsed:
-        if item.__class__ is Reported:
-            seen[item.responsible_authority] += 1
-        yield item
 
 
 def busiest(seen: Counter[str]) -> str | None:
@@ -226,35 +216,36 @@ def report_command(
     moment = parse_moment(as_of)
     check_zone(assume_tz)
     chosen_profile = load_profile(profile)
+    split = split_date(split_at, chosen_profile, period)
     privacy = Privacy(pseudonymise_key)
     shown = disclosure(no_suppress)
     # A national log takes a while: a person watching sees the count read, then each stage.
     with progress_on_terminal(fmt == "text") as progress:
-        # Read, counted and folded in one stream: the log is never held as a list beside it.
-        reports: Counter[str] = Counter()
-        log = assemble_parsed(
-            counting_reports(privacy.apply(read_all(files, assume_tz, progress)), reports)
-        )
-        chosen = authority or busiest(reports)
-        if chosen is None:
-            raise usage_error(
-                "no reports in the log, so no authority to report for: pass --authority"
+
+        def scope_of(reports: Counter[str]) -> Scope:
+            chosen = authority or busiest(reports)
+            if chosen is None:
+                raise usage_error(
+                    "no reports in the log, so no authority to report for: pass --authority"
+                )
+            _stage(progress, "working out the figures and judging compliance over time")
+            return Scope(period, chosen, chosen_profile, moment, split, include_intelligence)
+
+        try:
+            # Read, counted and folded in one stream, whole or by child partition (a large
+            # log): the log is never held as a list beside the assembly.
+            scope, merged_part = report_log(
+                files,
+                scope_of,
+                assume_tz=assume_tz,
+                prepare=privacy.apply,
+                jobs=jobs,
+                progress=progress,
             )
-        _stage(progress, "working out the figures")
-        figures, part = build_report(
-            log, period, chosen, shown, chosen_profile, include_intelligence=include_intelligence
-        )
-        _stage(progress, "judging compliance over time")
-        sections = compliance_sections(
-            log,
-            period,
-            chosen,
-            shown,
-            chosen_profile,
-            moment,
-            split_date(split_at, chosen_profile, period),
-            jobs=jobs,
-        )
+        except (UnreadableFile, OSError) as problem:
+            raise usage_error(f"cannot read {problem}") from None
+        figures, part, sections = report_from(merged_part, scope, shown)
+        chosen = scope.authority
     if authority is None:
         echo(f"missing-protocol: reporting for {chosen} (most reports in the log)", err=True)
     # Disclosure control before any renderer: they get `c`, never a hidden number.

@@ -118,7 +118,7 @@ def run(
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
     try:
         with paused_gc():  # the routing pass allocates a key per line: nothing cyclic
-            routed = _route(names, count, Path(folder.name) if spill else None, progress)
+            routed = route(names, count, Path(folder.name) if spill else None, progress)
         parts = _judge_all(routed.partitions, names, options, jobs, spill)
     except BaseException:
         folder.cleanup()
@@ -149,15 +149,20 @@ def _judge(parsed: Iterable[Any], options: Options) -> Judged:
 
 
 @attrs.frozen
-class _Routed:
+class Routed:
     partitions: list[list[Line] | str]  # lines in memory, or a partition file's path
     rejected: list[EventError]  # lines that are not JSON at all
     lines: int
 
 
-def _route(
-    names: Sequence[str], count: int, folder: Path | None, progress: Callable[[int], None] | None
-) -> _Routed:
+def route(
+    names: Sequence[str],
+    count: int,
+    folder: Path | None,
+    progress: Callable[[int], None] | None,
+    seen: Callable[[Any, int, str], None] | None = None,
+) -> Routed:
+    """Each line of the log to the partition of its child (`seen` also gets each JSON value)."""
     router = Router()
     # Per line, the number of its key (-1: not JSON): 4 bytes a line, each key held once.
     ids: dict[str, int] = {}
@@ -173,6 +178,8 @@ def _route(
                     line_keys.append(-1)
                     continue
                 line_keys.append(ids.setdefault(router.key(obj), len(ids)))
+                if seen is not None:
+                    seen(obj, number, name)
                 if folder is None:
                     kept.append((index, number, raw))
                 if progress is not None and len(line_keys) % 10000 == 0:
@@ -186,8 +193,8 @@ def _route(
         for key_id in line_keys:
             if key_id >= 0:
                 memory[where[key_id]].append(next(lines))
-        return _Routed(list(memory), rejected, len(line_keys))
-    return _Routed(_spill(names, line_keys, where, count, folder), rejected, len(line_keys))
+        return Routed(list(memory), rejected, len(line_keys))
+    return Routed(_spill(names, line_keys, where, count, folder), rejected, len(line_keys))
 
 
 def _spill(
@@ -218,7 +225,7 @@ def _spill(
     return list(paths)
 
 
-def _lines_of(source: list[Line] | str) -> Iterator[Line]:
+def lines_of(source: list[Line] | str) -> Iterator[Line]:
     if not isinstance(source, str):
         yield from source
         return
@@ -233,7 +240,7 @@ def _judge_part(
 ) -> _Part:
     parsed = (
         parse_object(orjson.loads(raw), number, names[index], options.assume_tz)
-        for index, number, raw in _lines_of(source)
+        for index, number, raw in lines_of(source)
     )
     judged = _judge(parsed, options)
     findings: list[Keyed] | str = list(judged.findings)
@@ -279,7 +286,7 @@ def _stream(findings: list[Keyed] | str) -> Iterator[Keyed]:
 
 
 def _merge(
-    routed: _Routed, parts: list[_Part], count: int, folder: tempfile.TemporaryDirectory[str]
+    routed: Routed, parts: list[_Part], count: int, folder: tempfile.TemporaryDirectory[str]
 ) -> Outcome:
     counts = Counts(
         events=routed.lines,

@@ -17,11 +17,12 @@ import attrs
 import pendulum
 
 from missing_protocol import clock, profiles
+from missing_protocol.common.mergeable import First
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import Disclosure
 from missing_protocol.episode import Assembly
 from missing_protocol.intelligence.hotspots import DEFAULT_RESOLUTION
-from missing_protocol.intelligence.section import TOP_PLACES, report_section
+from missing_protocol.intelligence.section import TOP_PLACES, section_from, section_part
 from missing_protocol.profiles import Profile
 
 
@@ -62,18 +63,74 @@ def partnership(
     top: int | None = TOP_PLACES,
 ) -> Partnership:
     chosen = profiles.load(profile)
-    section = report_section(
+    part = partnership_part(
         assembly,
+        period,
+        authority=authority,
+        profile=chosen,
+        include_intelligence=include_intelligence,
+        resolution=resolution,
+    )
+    return partnership_from(
+        part,
         period,
         disclosure,
         profile=chosen,
+        include_intelligence=include_intelligence,
         resolution=resolution,
         top=top,
+    )
+
+
+# No report at all in a part: after every real one, so that any part with one wins.
+_NO_REPORT = First((float("inf"),), None)
+
+
+def partnership_part(
+    assembly: Assembly,
+    period: Period,
+    *,
+    authority: str | None,
+    profile: Profile,
+    include_intelligence: bool = False,
+    resolution: int = DEFAULT_RESOLUTION,
+) -> dict[str, Any]:
+    """The section's part from one assembly of whole children (common.mergeable)."""
+    part = section_part(
+        assembly,
+        period,
+        profile=profile,
+        resolution=resolution,
         include_intelligence=include_intelligence,
         authority=authority,
     )
-    parameters = chosen.at(period.end_at.subtract(microseconds=1))
     first = min((e.reported_at for e in assembly.episodes), default=None)
+    part["records_from"] = _NO_REPORT if first is None else First((first.timestamp(),), first)
+    return part
+
+
+def partnership_from(
+    part: dict[str, Any],
+    period: Period,
+    disclosure: Disclosure,
+    *,
+    profile: Profile,
+    include_intelligence: bool = False,
+    resolution: int = DEFAULT_RESOLUTION,
+    top: int | None = TOP_PLACES,
+) -> Partnership:
+    """The partnership section from its part (one assembly's, or the parts of all merged)."""
+    section = section_from(
+        part,
+        period,
+        disclosure,
+        profile=profile,
+        resolution=resolution,
+        top=top,
+        include_intelligence=include_intelligence,
+    )
+    parameters = profile.at(period.end_at.subtract(microseconds=1))
+    first = part["records_from"].value
     return Partnership(
         hotspots=section["hotspots"],
         self_reports=section["self_reports"],

@@ -1,0 +1,172 @@
+"""The period report of a log of any size: read whole, or child partition by child partition.
+
+A log up to `SPILL_BYTES` (or a JSON array) is read and assembled whole, as ever. A larger one
+is routed by child into partition files (as `check` routes it, engine.run), and each partition
+is read, assembled and reduced to its report part (report.parts) on its own, in `jobs`
+processes; the parts merge as they come, so the peak follows a partition, not the log. Both
+ways give the same report (tests/test_report_partitions.py).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from missing_protocol.check import paused_gc
+from missing_protocol.common.mergeable import merged
+from missing_protocol.engine.run import PARTITION_BYTES, SPILL_BYTES, Line, lines_of, route
+from missing_protocol.formats.events import (
+    Parsed,
+    UnreadableFile,
+    is_array_file,
+    read_file,
+)
+from missing_protocol.formats.fields import parse_object
+from missing_protocol.model import Reported, Source
+from missing_protocol.report import assemble_parsed
+from missing_protocol.report.parts import Scope, report_part
+
+# What a caller does to the parsed events before they are assembled (pseudonyms, privacy).
+Prepare = Callable[[Iterator[Parsed]], Iterator[Parsed]]
+# The report's scope, once the log's reports are counted by responsible authority.
+ScopeOf = Callable[[Counter[str]], Scope]
+# What the forked workers read: set just before the pool forks them, cleared after.
+_SHARED: dict[str, Any] = {}
+
+
+def _unchanged(parsed: Iterator[Parsed]) -> Iterator[Parsed]:
+    return parsed
+
+
+def report_log(
+    files: Sequence[str],
+    scope_of: ScopeOf,
+    *,
+    assume_tz: str | None = None,
+    prepare: Prepare = _unchanged,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    spill_bytes: int = SPILL_BYTES,
+    partition_bytes: int = PARTITION_BYTES,
+) -> tuple[Scope, dict[str, Any]]:
+    """The report's scope and its merged part; raises UnreadableFile before reading anything."""
+    names = [str(f) for f in files]
+    total = 0
+    whole = False
+    for name in names:
+        try:
+            total += os.path.getsize(name)
+            with open(name, "rb") as handle:
+                whole = whole or is_array_file(handle, name)
+        except OSError as problem:
+            raise UnreadableFile(f"{name}: {problem.strerror or problem}") from None
+    if whole or total <= spill_bytes:
+        return _whole(names, scope_of, assume_tz, prepare, jobs, progress)
+    return _partitioned(names, scope_of, assume_tz, prepare, jobs, progress, total, partition_bytes)
+
+
+def _whole(
+    names: Sequence[str],
+    scope_of: ScopeOf,
+    assume_tz: str | None,
+    prepare: Prepare,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+) -> tuple[Scope, dict[str, Any]]:
+    # Figures never show where an event came from: its events share one origin a file.
+    streams = [read_file(name, assume_tz, numbered=False) for name in names]
+    reports: Counter[str] = Counter()
+    log = assemble_parsed(_counted(prepare(_chained(streams, progress)), reports))
+    scope = scope_of(reports)
+    return scope, report_part(log, scope, jobs=jobs)
+
+
+def _chained(
+    streams: Iterable[Iterator[Parsed]], progress: Callable[[int], None] | None
+) -> Iterator[Parsed]:
+    count = 0
+    for stream in streams:
+        for item in stream:
+            count += 1
+            if progress is not None and count % 10000 == 0:
+                progress(count)
+            yield item
+
+
+def _counted(parsed: Iterable[Parsed], reports: Counter[str]) -> Iterator[Parsed]:
+    # The responsible authority of each report read: the busiest is the default authority.
+    for item in parsed:
+        if item.__class__ is Reported:
+            reports[item.responsible_authority] += 1
+        yield item
+
+
+def _partitioned(
+    names: Sequence[str],
+    scope_of: ScopeOf,
+    assume_tz: str | None,
+    prepare: Prepare,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+    total: int,
+    partition_bytes: int,
+) -> tuple[Scope, dict[str, Any]]:
+    reports: Counter[str] = Counter()
+
+    def seen(obj: Any, number: int, name: str) -> None:
+        # The reader's own judgement of each report, as the whole path counts them.
+        if obj.__class__ is dict and obj.get("type") == "reported":
+            item = parse_object(obj, number, name, assume_tz)
+            if item.__class__ is Reported:
+                reports[item.responsible_authority] += 1
+
+    count = max(jobs, -(-total // partition_bytes))
+    with tempfile.TemporaryDirectory(prefix="missing-protocol-") as folder:
+        with paused_gc():  # the routing pass allocates a key per line: nothing cyclic
+            routed = route(names, count, Path(folder), progress, seen)
+        scope = scope_of(reports)
+        _SHARED.update(
+            names=names,
+            assume_tz=assume_tz,
+            prepare=prepare,
+            scope=scope,
+            sources=routed.partitions,
+        )
+        try:
+            part = merged(_parts(len(routed.partitions), jobs))
+        finally:
+            _SHARED.clear()
+    # Lines that are not JSON at all were rejected while routing.
+    part["rejected"] += len(routed.rejected)
+    return scope, part
+
+
+def _parts(count: int, jobs: int) -> Iterator[dict[str, Any]]:
+    if jobs <= 1:
+        yield from (_part_of(index) for index in range(count))
+        return
+    # fork: workers inherit the modules, the profile and the scope; each returns a small part.
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        yield from pool.map(_part_of, range(count))
+
+
+def _part_of(index: int) -> dict[str, Any]:
+    names, assume_tz = _SHARED["names"], _SHARED["assume_tz"]
+    source: list[Line] | str = _SHARED["sources"][index]
+    origins = [Source(0, name) for name in names]
+    parsed = (
+        parse_object(orjson.loads(raw), number, names[file], assume_tz, origins[file])
+        for file, number, raw in lines_of(source)
+    )
+    with paused_gc():
+        log = assemble_parsed(_SHARED["prepare"](parsed))
+        return report_part(log, _SHARED["scope"])

@@ -1,0 +1,179 @@
+"""Issue 10 (bounded memory for the report): a log reported child partition by child partition
+gives the report of the log read whole, figure for figure.
+
+The report of a large log is built from parts, one per partition of whole children
+(report.parts, engine.report_run); parts merge by common.mergeable. On generated logs with
+places (with and without coordinates, spelt several ways), persons linked to children in
+several partitions, disruptions, self-reports, cancelled and open episodes, junk lines and
+shuffled order, the JSON of the partitioned report (with intelligence and a split, in one
+process and in two) equals the JSON of the whole one, for several authorities.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pendulum
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from builders import AUTHORITIES, event_logs
+from intelligence_log import self_report
+from missing_protocol import profiles
+from missing_protocol.common.mergeable import First, merge, merged
+from missing_protocol.common.period import Period
+from missing_protocol.common.suppression import INTERNAL, PUBLISHED
+from missing_protocol.engine.report_run import report_log
+from missing_protocol.report import render_json
+from missing_protocol.report.disclosed import disclose
+from missing_protocol.report.parts import Scope, report_from
+
+pytest.importorskip("h3")
+
+PERIOD = Period(pendulum.Date(2026, 3, 1), pendulum.Date(2026, 9, 1))
+# Two months whose previous two months hold the first reports: "before" figures are not all 0.
+SHORT = Period(pendulum.Date(2026, 4, 10), pendulum.Date(2026, 6, 10))
+PLACES: list[Any] = [
+    "Bus station",
+    "bus  STATION ",
+    {"name": "Bus station", "lat": 51.5007, "lon": -0.1246},
+    {"name": "Park", "lat": 51.5010, "lon": -0.1250},
+    "Park",
+    "Friend's house",
+]
+JUNK = ["not json", "{", '{"type": "found"}', "[1, 2]"]
+
+
+@st.composite
+def reporting_logs(draw: st.DrawFn) -> list[str]:
+    events: list[dict[str, Any]] = draw(event_logs(max_children=5, max_episodes=3))
+    episodes = [e for e in events if e["type"] == "reported"]
+    for event in events:
+        if event["type"] in ("reported", "found") and draw(st.integers(0, 3)):
+            event["location"] = draw(st.sampled_from(PLACES))
+    for person in ("P1", "P2"):
+        for episode in draw(st.lists(st.sampled_from(episodes), max_size=3)):
+            at = draw(st.sampled_from(["2026-04-02T10:00:00Z", "2026-05-01T10:00:00+01:00"]))
+            role = draw(st.sampled_from(["suspected_exploiter", "associate"]))
+            link = {"type": "person_linked", "episode_id": episode["episode_id"]}
+            events.append({**link, "person_id": person, "at": at, "role": role})
+        if draw(st.booleans()):
+            events.append(
+                {
+                    "type": "disruption",
+                    "person_id": person,
+                    "at": "2026-04-20T12:00:00Z",
+                    "kind": "warning_notice",
+                    "partner": "police",
+                }
+            )
+    lines = [json.dumps(e) for e in events]
+    for i in range(draw(st.integers(0, 3))):
+        child = draw(st.sampled_from(["C0", "C1", "C2", "C9"]))
+        lines.append(
+            json.dumps(
+                self_report(f"R{i}", child, "2026-04-20T10:00:00Z", "2026-04-01", "2026-04-03")
+            )
+        )
+    lines += draw(st.lists(st.sampled_from(JUNK), max_size=3))
+    random.Random(draw(st.integers(0, 2**16))).shuffle(lines)
+    return lines
+
+
+def _report(
+    path: Path, authority: str, profile: str, period: Period = PERIOD, **run: Any
+) -> dict[str, Any]:
+    def scope_of(reports: Counter[str]) -> Scope:
+        split = period.start.add(months=1)
+        return Scope(
+            period,
+            authority,
+            profiles.load(profile),
+            period.end_at.add(days=45),
+            split,
+            include_intelligence=True,
+        )
+
+    scope, part = report_log([str(path)], scope_of, **run)
+    # Both disclosures: unsuppressed, every small figure shows; published, hiding is the same.
+    out = {}
+    for name, shown in (("internal", INTERNAL), ("published", PUBLISHED)):
+        figures, partnership, sections = report_from(part, scope, shown)
+        out[name] = render_json.to_dict(disclose(figures, shown), partnership, **sections)
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lines=reporting_logs(),
+    authority=st.sampled_from(AUTHORITIES),
+    profile=st.sampled_from(["statutory", "london"]),
+    partitions=st.sampled_from([2, 5]),
+    period=st.sampled_from([PERIOD, SHORT]),
+)
+def test_the_report_by_partitions_is_the_report_of_the_whole_log(
+    tmp_path_factory: Any,
+    lines: list[str],
+    authority: str,
+    profile: str,
+    partitions: int,
+    period: Period,
+) -> None:
+    """Issue 10 point 2 (bounded memory), for the report: whole == partitioned, as JSON."""
+    path = tmp_path_factory.mktemp("log") / "log.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole = _report(path, authority, profile, period)
+    size = path.stat().st_size
+    parted = _report(
+        path, authority, profile, period, spill_bytes=0, partition_bytes=max(1, size // partitions)
+    )
+    assert parted == whole
+
+
+def test_the_partitioned_report_in_two_processes_is_the_same(tmp_path: Path) -> None:
+    """Issue 10 point 3: `--jobs 2` over partitions gives the report of one process."""
+    from missing_protocol import synth
+
+    path = tmp_path / "year.jsonl"
+    synth.write(synth.generate(60, 240), path)
+    whole = _report(path, synth.AUTHORITY, "statutory", synth.PERIOD)
+    size = path.stat().st_size
+    for jobs in (1, 2):
+        parted = _report(
+            path,
+            synth.AUTHORITY,
+            "statutory",
+            synth.PERIOD,
+            jobs=jobs,
+            spill_bytes=0,
+            partition_bytes=size // 6,
+        )
+        assert parted == whole
+    assert whole["internal"]["episodes"] > 0
+
+
+def test_parts_merge_by_their_shape() -> None:
+    """common.mergeable: counts add, Counters add (keeping a key counted 0), lists join, tuples
+    merge item by item, dicts key by key, and a First keeps the smaller key's value."""
+    a = {"n": 2, "c": Counter({"x": 1, "z": 0}), "l": [1], "t": (1, 2), "f": First((2,), "b")}
+    b = {"n": 3, "c": Counter({"x": 2}), "l": [2], "t": (3, 4), "f": First((1,), "a"), "new": 1}
+    out = merge(a, b)
+    assert out == {
+        "n": 5,
+        "c": Counter({"x": 3, "z": 0}),
+        "l": [1, 2],
+        "t": (4, 6),
+        "f": First((1,), "a"),
+        "new": 1,
+    }
+    assert "z" in out["c"]
+    assert merged([{"n": 1}, {"n": 2}, {"n": 3}]) == {"n": 6}
+    with pytest.raises(TypeError):
+        merge(True, False)
+    with pytest.raises(ValueError):
+        merged([])
