@@ -2,7 +2,7 @@
 gives the report of the log read whole, figure for figure.
 
 The report of a large log is built from parts, one per partition of whole children
-(report.parts, engine.report_run); parts merge by common.mergeable. On generated logs with
+(report.parts, report.by_partition); parts merge by common.mergeable. On generated logs with
 places (with and without coordinates, spelt several ways), persons linked to children in
 several partitions, disruptions, self-reports, cancelled and open episodes, junk lines and
 shuffled order, the JSON of the partitioned report (with intelligence and a split, in one
@@ -28,8 +28,8 @@ from missing_protocol import profiles
 from missing_protocol.common.mergeable import First, merge, merged
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import INTERNAL, PUBLISHED
-from missing_protocol.engine.report_run import report_log
 from missing_protocol.report import render_json
+from missing_protocol.report.by_partition import report_log
 from missing_protocol.report.disclosed import disclose
 from missing_protocol.report.parts import Scope, report_from
 

@@ -41,7 +41,6 @@ from missing_protocol.cli._privacy import (
 )
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import Disclosure
-from missing_protocol.engine.report_run import report_log
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
 from missing_protocol.profiles import Profile
 from missing_protocol.report import (
@@ -52,6 +51,7 @@ from missing_protocol.report import (
     render_json,
     render_text,
 )
+from missing_protocol.report.by_partition import report_log
 from missing_protocol.report.disclosed import Disclosed, disclose
 from missing_protocol.report.interviews import learned
 from missing_protocol.report.partnership import Partnership, partnership

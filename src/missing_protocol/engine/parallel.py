@@ -1,8 +1,9 @@
 """Judging an assembly that is already in memory in several processes (`report --jobs`).
 
-The report needs the whole assembly for its figures, so it is assembled once; the rules are
-then judged for groups of whole children in forked workers, which inherit the assembly instead
-of receiving a copy, and the keyed findings are merged back into `evaluate`'s own order.
+The report of a log small enough to read whole assembles it once; the rules are then judged for
+groups of whole children in forked workers, which inherit the assembly instead of receiving a
+copy, and the keyed findings are merged back into `evaluate`'s own order. (A larger log is
+reported partition by partition instead: report.by_partition.)
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ partnership section and compliance over time (with its split), from one assembly
 `report_part` works on one assembly of whole children; parts of several merge
 (`common.mergeable.merged`), and `report_from` makes the report of the merged part. The report of
 a log in memory is the one-part case; a national log is reported child partition by child
-partition (engine.report_run), holding one partition's assembly at a time.
+partition (report.by_partition), holding one partition's assembly at a time.
 """
 
 from __future__ import annotations
