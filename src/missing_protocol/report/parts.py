@@ -86,12 +86,8 @@ def report_part(log: ParsedLog, scope: Scope, *, jobs: int = 1) -> dict[str, Any
         "compliance": compliance_part(assembly, findings, period, authority),
     }
     if scope.split_at is not None:
-        part["split"] = tuple(
-            (
-                figures_part(assembly, half, authority, profile=profile),
-                compliance_part(assembly, findings, half, authority),
-            )
-            for half in splitting.split_period(period, scope.split_at)
+        part["split"] = splitting.split_part(
+            assembly, findings, period, authority, scope.split_at, profile=profile
         )
     return part
 
@@ -118,19 +114,14 @@ def report_from(
     )
     sections: Sections = {"compliance": shown_compliance.section(judged, disclosure)}
     if scope.split_at is not None:
-        halves = []
-        for half, (figures_half, cells) in zip(
-            splitting.split_period(period, scope.split_at), part["split"], strict=True
-        ):
-            halves.append(
-                splitting.Part(
-                    figures_from(
-                        figures_half, half, authority, profile=profile, rejected_events=rejected
-                    ),
-                    compliance_from(cells, half, authority, profile=profile, as_of=scope.as_of),
-                )
-            )
-        before, after = halves
-        whole = splitting.Split(before.figures.period.end, before, after)
-        sections["split"] = splitting.section(whole, disclosure)
+        halves = splitting.split_from(
+            part["split"],
+            period,
+            authority,
+            scope.split_at,
+            profile=profile,
+            as_of=scope.as_of,
+            rejected_events=rejected,
+        )
+        sections["split"] = splitting.section(halves, disclosure)
     return figures, partnership, sections

@@ -19,9 +19,16 @@ from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import SUPPRESSED, Disclosure
 from missing_protocol.episode import Assembly
 from missing_protocol.profiles import Profile
-from missing_protocol.report.compliance import Compliance, Tallied, compliance, versions_inside
+from missing_protocol.report.compliance import (
+    Cells,
+    Compliance,
+    Tallied,
+    compliance_from,
+    compliance_part,
+    versions_inside,
+)
 from missing_protocol.report.compliance_section import shown_tally
-from missing_protocol.report.figures import PeriodFigures, compute
+from missing_protocol.report.figures import PeriodFigures, figures_from, figures_part
 from missing_protocol.report.render_json import hours
 
 # The headline figures compared, in the order shown, with their labels.
@@ -79,14 +86,53 @@ def split(
     as_of: dt.datetime,
     rejected_events: int | None = None,
 ) -> Split:
-    parts = []
-    for part in split_period(period, at):
-        figures = compute(
-            assembly, part, authority, profile=profile, rejected_events=rejected_events
+    part = split_part(assembly, findings, period, authority, at, profile=profile)
+    rejected = len(assembly.errors) if rejected_events is None else rejected_events
+    return split_from(
+        part, period, authority, at, profile=profile, as_of=as_of, rejected_events=rejected
+    )
+
+
+def split_part(
+    assembly: Assembly,
+    findings: Iterable[Tallied],
+    period: Period,
+    authority: str,
+    at: dt.date,
+    *,
+    profile: Profile,
+) -> tuple[tuple[dict[str, Any], Cells], ...]:
+    """Each half's figures part and compliance part, from one assembly (common.mergeable)."""
+    return tuple(
+        (
+            figures_part(assembly, half, authority, profile=profile),
+            compliance_part(assembly, findings, half, authority),
         )
-        judged = compliance(assembly, findings, part, authority, profile=profile, as_of=as_of)
-        parts.append(Part(figures, judged))
-    before, after = parts
+        for half in split_period(period, at)
+    )
+
+
+def split_from(
+    part: tuple[tuple[dict[str, Any], Cells], ...],
+    period: Period,
+    authority: str,
+    at: dt.date,
+    *,
+    profile: Profile,
+    as_of: dt.datetime,
+    rejected_events: int,
+) -> Split:
+    """The two halves from their parts (one assembly's, or the parts of all merged)."""
+    halves = [
+        Part(
+            figures_from(
+                figures, half, authority, profile=profile, rejected_events=rejected_events
+            ),
+            compliance_from(cells, half, authority, profile=profile, as_of=as_of),
+        )
+        for half, (figures, cells) in zip(split_period(period, at), part, strict=True)
+    ]
+    before, after = halves
     return Split(before.figures.period.end, before, after)
 
 
