@@ -8,8 +8,8 @@ from pathlib import Path
 
 import attrs
 import click
-import pendulum
 
+from missing_protocol import clock
 from missing_protocol.cli._app import app, require_extra, usage_error
 from missing_protocol.cli._compliance import (
     Sections,
@@ -51,7 +51,7 @@ from missing_protocol.report import (
     render_json,
     render_text,
 )
-from missing_protocol.report.by_partition import report_log
+from missing_protocol.report.by_partition import chained, report_log
 from missing_protocol.report.disclosed import Disclosed, disclose
 from missing_protocol.report.interviews import learned
 from missing_protocol.report.partnership import Partnership, partnership
@@ -59,12 +59,10 @@ from missing_protocol.report.parts import Scope, report_from
 
 
 def check_zone(assume_tz: str | None) -> None:
-    if assume_tz is None:
-        return
     try:
-        pendulum.timezone(assume_tz)
-    except Exception:
-        raise usage_error(f"unknown time zone {assume_tz!r} for --assume-tz") from None
+        clock.check_zone(assume_tz, "--assume-tz")
+    except clock.TimeError as problem:
+        raise usage_error(str(problem)) from None
 
 
 def read_all(
@@ -81,14 +79,8 @@ def read_all(
 
 
 def _streamed(streams: list[Iterator[Parsed]], progress: LiveCount | None) -> Iterator[Parsed]:
-    count = 0
     try:
-        for stream in streams:
-            for item in stream:
-                count += 1
-                if progress is not None and count % 10000 == 0:
-                    progress(count)
-                yield item
+        yield from chained(streams, progress)
     except (UnreadableFile, OSError) as problem:
         raise usage_error(f"cannot read {problem}") from None
 

@@ -84,14 +84,15 @@ def _whole(
     # Figures never show where an event came from: its events share one origin a file.
     streams = [read_file(name, assume_tz, numbered=False) for name in names]
     reports: Counter[str] = Counter()
-    log = assemble_parsed(_counted(prepare(_chained(streams, progress)), reports))
+    log = assemble_parsed(_counted(prepare(chained(streams, progress)), reports))
     scope = scope_of(reports)
     return scope, report_part(log, scope, jobs=jobs)
 
 
-def _chained(
+def chained(
     streams: Iterable[Iterator[Parsed]], progress: Callable[[int], None] | None
 ) -> Iterator[Parsed]:
+    """The streams one after another, the count read given to `progress` every 10,000."""
     count = 0
     for stream in streams:
         for item in stream:
