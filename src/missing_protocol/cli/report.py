@@ -233,6 +233,7 @@ def report_command(
                 prepare=privacy.apply,
                 jobs=jobs,
                 progress=progress,
+                stage=None if progress is None else progress.stage,
             )
         except (UnreadableFile, OSError) as problem:
             raise usage_error(f"cannot read {problem}") from None

@@ -54,10 +54,13 @@ def report_log(
     prepare: Prepare = _unchanged,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
     spill_bytes: int = SPILL_BYTES,
     partition_bytes: int = PARTITION_BYTES,
 ) -> tuple[Scope, dict[str, Any]]:
-    """The report's scope and its merged part; raises UnreadableFile before reading anything."""
+    """The report's scope and its merged part; raises UnreadableFile before reading anything.
+
+    `progress` gets the count of lines read; `stage`, with a large log, each partition done."""
     names = [str(f) for f in files]
     total = 0
     whole = False
@@ -70,7 +73,9 @@ def report_log(
             raise UnreadableFile(f"{name}: {problem.strerror or problem}") from None
     if whole or total <= spill_bytes:
         return _whole(names, scope_of, assume_tz, prepare, jobs, progress)
-    return _partitioned(names, scope_of, assume_tz, prepare, jobs, progress, total, partition_bytes)
+    return _partitioned(
+        names, scope_of, assume_tz, prepare, jobs, (progress, stage), total, partition_bytes
+    )
 
 
 def _whole(
@@ -116,10 +121,11 @@ def _partitioned(
     assume_tz: str | None,
     prepare: Prepare,
     jobs: int,
-    progress: Callable[[int], None] | None,
+    watch: tuple[Callable[[int], None] | None, Callable[[str], None] | None],
     total: int,
     partition_bytes: int,
 ) -> tuple[Scope, dict[str, Any]]:
+    progress, stage = watch
     reports: Counter[str] = Counter()
 
     def seen(obj: Any, number: int, name: str) -> None:
@@ -142,12 +148,22 @@ def _partitioned(
             sources=routed.partitions,
         )
         try:
-            part = merged(_parts(len(routed.partitions), jobs))
+            part = merged(_watched(_parts(len(routed.partitions), jobs), count, stage))
         finally:
             _SHARED.clear()
     # Lines that are not JSON at all were rejected while routing.
     part["rejected"] += len(routed.rejected)
     return scope, part
+
+
+def _watched(
+    parts: Iterator[dict[str, Any]], count: int, stage: Callable[[str], None] | None
+) -> Iterator[dict[str, Any]]:
+    # A national log takes minutes after it is read: a person watching sees each partition done.
+    for done, part in enumerate(parts, start=1):
+        if stage is not None:
+            stage(f"working out the figures: {done} of {count} partitions")
+        yield part
 
 
 def _parts(count: int, jobs: int) -> Iterator[dict[str, Any]]:
