@@ -185,10 +185,11 @@ def read_csv(
 ) -> CsvTable:
     """Split a CSV into header and rows; a row whose length differs from the header is an error
     (a short one is also kept in `short`, padded with blank cells, for validation to judge)."""
-    records = list(enumerate(csv.reader(stream), start=1))
+    records, broken = _records(stream, file)
     filled = [(n, r) for n, r in records if any(cell.strip() for cell in r)]
     if not filled:
-        return CsvTable(file, (), (), (EventError(1, None, "empty file: no header row", file),))
+        empty = EventError(1, None, "empty file: no header row", file)
+        return CsvTable(file, (), (), (*broken, empty) if broken else (empty,))
     (head_number, head), body = filled[0], filled[1:]
     columns = tuple(normalise(c.strip().lstrip("\ufeff")) for c in head)
     rows: list[tuple[int, tuple[str, ...]]] = []
@@ -202,7 +203,29 @@ def read_csv(
                 short.append((number, (*values, *[""] * (len(columns) - len(values)))))
         else:
             rows.append((number, tuple(values)))
+    errors = sorted([*broken, *errors], key=lambda e: e.line)
     return CsvTable(file, columns, tuple(rows), tuple(errors), tuple(short))
+
+
+def _records(
+    stream: IO[str], file: str | None
+) -> tuple[list[tuple[int, list[str]]], list[EventError]]:
+    """Each row with its number, and the rows the csv module cannot read (a bare carriage
+    return in an unquoted cell, binary junk): each is an error naming its row, never a crash."""
+    reader = csv.reader(stream)
+    records: list[tuple[int, list[str]]] = []
+    broken: list[EventError] = []
+    number = 0
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return records, broken
+        except csv.Error as problem:
+            broken.append(EventError(number, None, f"unreadable CSV row: {problem}", file))
+            continue
+        records.append((number, row))
 
 
 def write_table(columns: Sequence[str], values: Iterable[Sequence[str]], stream: IO[str]) -> int:

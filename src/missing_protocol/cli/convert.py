@@ -16,7 +16,6 @@ from typing import IO
 
 import attrs
 import click
-import pendulum
 
 from missing_protocol import clock, ssd, ssda903
 from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
@@ -210,12 +209,14 @@ def _clock_time(text: str, option: str) -> dt.time:
 def _policy(start: str, end: str, assume_tz: str | None) -> DatePolicy:
     zone = assume_tz or clock.LONDON
     try:
-        pendulum.timezone(zone)
+        clock.check_zone(zone, "--assume-tz")
+    except clock.TimeError as problem:
+        raise usage_error(str(problem)) from None
+    # A bad --start-time or --end-time is its own one-line usage error (from _clock_time).
+    try:
         return DatePolicy(_clock_time(start, "--start-time"), _clock_time(end, "--end-time"), zone)
     except ValueError as problem:
         raise usage_error(str(problem)) from None
-    except Exception:
-        raise usage_error(f"--assume-tz: unknown time zone {zone!r}") from None
 
 
 def _report(

@@ -40,6 +40,12 @@ def render_text(verdict: Verdict) -> str:
             f"  {f.status.value:<12} {f.rule:<18} due {clock.iso(f.due) or '-':<25} "
             f"{f.responsible or '-'}"
         )
+    # History lines that were not accepted never silently disappear (CONTRACT §1).
+    if verdict.history_errors:
+        lines.append(f"history: {len(verdict.history_errors)} rejected (not taken into account)")
+        for e in verdict.history_errors:
+            where = f"{e.file}:{e.line}" if e.file else f"line {e.line}"
+            lines.append(f"  {where}  {e.field or '-'}: {e.message}")
     return "\n".join(lines)
 
 

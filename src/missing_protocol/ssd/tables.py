@@ -199,6 +199,9 @@ def read_rows(sources: Iterable[str | os.PathLike[str] | tuple[str, IO[str]]]) -
         errors.extend(table.errors)
         rejected.update((e.file, e.line) for e in table.errors if e.line > 1)
         if not table.columns:
+            # A file that is no table at all (empty, blank) counts as one rejected row, as
+            # `check` counts it: nothing read from it may vanish from `rows = ...`.
+            rejected.update((e.file, e.line) for e in table.errors)
             continue
         is_missing = any(c.startswith("miss_") for c in table.columns)
         is_person = not is_missing and any(c.startswith("pers_") for c in table.columns)

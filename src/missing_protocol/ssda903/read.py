@@ -129,6 +129,9 @@ def read_tables(sources: Iterable[Source903]) -> TableRead:
         t = read_csv(io.StringIO(text), name)
         errors.extend(t.errors)
         if not t.columns:
+            # A file that is no table at all (empty, blank) counts as one rejected row, as
+            # `check` counts it: nothing read from it may vanish from `rows = ...`.
+            rejected.update((e.file, e.line) for e in t.errors)
             continue
         table = classify(t.columns)
         if table is not Table.EPISODES:
