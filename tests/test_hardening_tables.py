@@ -93,3 +93,39 @@ def test_validate_text_lists_the_history_lines_it_rejected(tmp_path: Path) -> No
     assert "history: 2 rejected" in result.stdout
     assert f"{history}:2  at:" in result.stdout
     assert f"{history}:3  -: invalid JSON" in result.stdout
+
+
+def test_report_csv_keeps_text_that_looks_like_a_formula_inert(tmp_path: Path) -> None:
+    """docs/contract.md (text from the log is never interpreted): in the report's CSV tables a
+    place that a spreadsheet would run as a formula starts with `'`; numbers stay numbers."""
+    from missing_protocol.report.render_csv import render
+
+    formula = "=cmd|' /C calc'!A0"
+    text = render([["place", "episodes", "change"], [formula, 7, "-3"], ["@SUM(A1)", 1, "+2"]])
+    assert text.splitlines() == [
+        "place,episodes,change",
+        "'=cmd|' /C calc'!A0,7,-3",
+        "'@SUM(A1),1,+2",
+    ]
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        json.dumps(
+            {
+                "type": "reported",
+                "episode_id": "E1",
+                "child_id": "C1",
+                "at": "2026-03-02T20:00:00Z",
+                "missing_from": "home",
+                "responsible_authority": "309",
+                "location": formula,
+            }
+        )
+        + "\n"
+    )
+    out = tmp_path / "csv"
+    result = run(
+        "report", log, "--from", "2026-03-01", "--to", "2026-04-01", "--no-suppress", "--csv", out
+    )
+    assert result.exit_code == 0, result.output
+    places = (out / "hotspots_missing_from.csv").read_text()
+    assert "'=cmd" in places and "\n=cmd" not in places

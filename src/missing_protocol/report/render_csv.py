@@ -116,8 +116,24 @@ def tables(
 def render(rows: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    writer.writerows([["" if v is None else _inert(v) for v in row] for row in rows])
     return out.getvalue()
+
+
+# What a spreadsheet reads as the start of a formula (OWASP's CSV injection list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Any) -> Any:
+    """Text from the log (a place, a reason, an owner) that a spreadsheet would run as a formula
+    is given a leading `'`, which it shows as text; numbers (a change of -3) are left alone."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
 
 
 def write(
