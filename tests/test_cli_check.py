@@ -166,6 +166,8 @@ def test_exit_2_on_a_usage_error(
     assert message in result.stderr
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
+    # CONTRACT §3 (a usage error): one line, whoever found it, click or the command.
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("missing-protocol: error:")
 
 
 @pytest.mark.parametrize(

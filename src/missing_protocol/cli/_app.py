@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 
@@ -15,8 +16,37 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 
 
+class _Commands(click.Group):
+    """The command group, whose usage errors are all one line on stderr and exit 2, whether
+    click found them (an unknown option, a bad choice) or a command did (`usage_error`)."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as problem:
+            raise _one_line(problem) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as problem:
+            raise _one_line(problem) from None
+
+
+def _one_line(problem: click.UsageError) -> click.exceptions.Exit:
+    where = f" (see `{problem.ctx.command_path} --help`)" if problem.ctx is not None else ""
+    return usage_error(problem.format_message() + where)
+
+
 @click.group(
     name="missing-protocol",
+    cls=_Commands,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(package_name="missing-protocol")
