@@ -247,3 +247,20 @@ def test_the_validate_command_exits_0_when_accepted_1_when_rejected_2_on_bad_inp
     assert rejected.exit_code == 1
     assert "rejected (episode is interview_offered)" in rejected.output
     assert runner.invoke(app, ["validate", str(history), "--event", str(broken)]).exit_code == 2
+
+
+def test_the_verdict_warns_as_check_does_and_the_warning_never_changes_it() -> None:
+    """CONTRACT §3 `warnings` (an unknown field looks like a producer's typo): validate warns
+    about the proposed event as `check` warns about the same line; the verdict is unchanged."""
+    history = [reported("E1", T0)]
+    typo = {**found("E1", "2026-03-03T08:00:00Z"), "indepedent": True}
+    verdict = validate(history, typo, as_of=AS_OF)
+    clean = validate(history, found("E1", "2026-03-03T08:00:00Z"), as_of=AS_OF)
+    assert verdict.accepted and verdict.state_after == clean.state_after == "found"
+    assert [(w.field, w.message) for w in verdict.warnings] == [
+        (w.field, w.message) for w in check([*history, typo], as_of=AS_OF).warnings
+    ]
+    assert verdict.to_dict()["warnings"] == [
+        {"field": "indepedent", "message": "unknown field 'indepedent' for a found event: ignored"}
+    ]
+    assert clean.warnings == () and clean.to_dict()["warnings"] == []

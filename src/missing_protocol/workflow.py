@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from missing_protocol import clock, profiles
-from missing_protocol.check import evaluate, parse_as_of, paused_gc
+from missing_protocol.check import evaluate, parse_as_of, paused_gc, warnings_of
 from missing_protocol.episode import Assembly, Episode, assemble
 from missing_protocol.formats.events import read_objects
 from missing_protocol.lifecycle import INITIAL, LifecycleError, next_state
@@ -71,6 +71,9 @@ class Verdict:
     profile: str
     # Items of the history that were themselves rejected (a history should hold none).
     history_errors: tuple[EventError, ...] = ()
+    # What `check` would warn about the proposed event (CONTRACT §3 `warnings`): an unknown
+    # field, a plan action due before its plan; a warning never changes the verdict.
+    warnings: tuple[Problem, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +90,7 @@ class Verdict:
                 {"line": e.line, "field": e.field, "message": e.message}
                 for e in self.history_errors
             ],
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
 
@@ -280,10 +284,12 @@ def _verdict(
     # A rejected object still names its episode, so the service learns where it stands.
     episode_id = _episode_of(proposed if isinstance(parsed, EventError) else parsed, before)
     state_before = _state(before, episode_id)
+    warned: list[Problem] = []
     if isinstance(parsed, EventError):
         errors = [Problem(parsed.field, parsed.message)]
         after = before
     else:
+        warned = [Problem(w.field, w.message) for w in warnings_of([parsed])]
         parsed = attrs.evolve(parsed, origin=Source(line=line, file=_PROPOSED))
         after = assembly_after(before, known, parsed) or assemble([*known, parsed])
         errors = [Problem(e.field, e.message) for e in after.errors if e.file == _PROPOSED]
@@ -302,4 +308,5 @@ def _verdict(
         as_of=moment,
         profile=chosen.name,
         history_errors=tuple(history_errors),
+        warnings=tuple(warned),
     )

@@ -40,6 +40,7 @@ def render_text(verdict: Verdict) -> str:
             f"  {f.status.value:<12} {f.rule:<18} due {clock.iso(f.due) or '-':<25} "
             f"{f.responsible or '-'}"
         )
+    lines += [f"warning: {w.field or '-'}: {w.message}" for w in verdict.warnings]
     # History lines that were not accepted never silently disappear (CONTRACT §1).
     if verdict.history_errors:
         lines.append(f"history: {len(verdict.history_errors)} rejected (not taken into account)")
