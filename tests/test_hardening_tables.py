@@ -129,3 +129,22 @@ def test_report_csv_keeps_text_that_looks_like_a_formula_inert(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     places = (out / "hotspots_missing_from.csv").read_text()
     assert "'=cmd" in places and "\n=cmd" not in places
+
+
+@pytest.mark.parametrize(
+    "option", [["--html", "-"], ["--html", "{dir}"], ["--csv", "-"], ["--csv", "{file}"]]
+)
+def test_report_refuses_an_output_it_could_never_write_before_reporting(
+    tmp_path: Path, option: list[str]
+) -> None:
+    """CONTRACT §3 (exit 2, a usage error): an --html that is `-` or a folder, or a --csv that is
+    `-` or a file, is one line and exit 2 before anything goes to standard output."""
+    log = tmp_path / "log.jsonl"
+    log.write_text("")
+    taken = tmp_path / "taken.txt"
+    taken.write_text("x")
+    value = option[1].format(dir=tmp_path, file=taken)
+    result = run("report", log, "--from", "2026-03-01", "--to", "2026-04-01", option[0], value)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f"{option[0]} {value}:" in result.stderr

@@ -119,6 +119,17 @@ def build_report(
     return figures, part
 
 
+def check_outputs(html_out: str | None, csv_dir: str | None) -> None:
+    """Outputs that can never be written are usage errors before the report is worked out (not
+    after it has gone to standard output); `-` is standard output, which the report holds."""
+    if html_out is not None and (html_out == "-" or Path(html_out).is_dir()):
+        raise usage_error(f"--html {html_out}: give the path of a file to write the page to")
+    if csv_dir is not None and (
+        csv_dir == "-" or (Path(csv_dir).exists() and not Path(csv_dir).is_dir())
+    ):
+        raise usage_error(f"--csv {csv_dir}: give a folder to write the tables in")
+
+
 def write_outputs(
     figures: Disclosed,
     html_out: str | None,
@@ -204,6 +215,7 @@ def report_command(
     """
     # The partnership section places hotspots in H3 cells; the HTML page draws charts.
     require_extra("report", "report", "h3", *(["matplotlib"] if html_out else []))
+    check_outputs(html_out, csv_dir)
     period = parse_period(start, end, error=usage_error)
     moment = parse_moment(as_of)
     check_zone(assume_tz)
