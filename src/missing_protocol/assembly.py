@@ -127,6 +127,11 @@ class Episode:
         return min(times) if times else None
 
 
+def report_order(episode: Episode) -> tuple[float, str]:
+    """An episode's place in `assemble`'s order (report time, then id), in any part of a log."""
+    return episode.reported_at.timestamp(), episode.episode_id
+
+
 @attrs.frozen
 class Intelligence:
     """Partnership intelligence kept beside the episodes (never part of them), each in time order.

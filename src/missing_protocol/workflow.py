@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from missing_protocol import clock, profiles
+from missing_protocol.assembly import report_order
 from missing_protocol.check import evaluate, parse_as_of, paused_gc, warnings_of
 from missing_protocol.episode import Assembly, Episode, assemble
 from missing_protocol.formats.events import read_objects
@@ -192,14 +193,9 @@ def assembly_after(before: Assembly, known: Sequence[Event], event: Event) -> As
     assert folded is not None  # accepted without error, so its episode was taken
     episodes = sorted(
         (*(ep for ep in before.episodes if ep.episode_id != episode_id), folded),
-        key=_report_order,
+        key=report_order,
     )
     return attrs.evolve(before, episodes=tuple(episodes), accepted=before.accepted + 1)
-
-
-def _report_order(episode: Episode) -> tuple[float, str]:
-    # `assemble`'s order of episodes (and of a child's, for the overlap rule).
-    return episode.reported_at.timestamp(), episode.episode_id
 
 
 def _neighbours(episodes: Sequence[Episode], report: Reported) -> list[Event]:
@@ -210,7 +206,7 @@ def _neighbours(episodes: Sequence[Episode], report: Reported) -> list[Event]:
     """
     others = [ep for ep in episodes if ep.episode_id != report.episode_id]
     index = bisect.bisect_left(
-        [_report_order(ep) for ep in others], (report.at.timestamp(), report.episode_id)
+        [report_order(ep) for ep in others], (report.at.timestamp(), report.episode_id)
     )
     return [
         moment

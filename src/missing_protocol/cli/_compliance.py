@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import click
 
@@ -17,10 +16,8 @@ from missing_protocol.report import ParsedLog
 from missing_protocol.report import compliance_section as shown_compliance
 from missing_protocol.report import split as splitting
 from missing_protocol.report.compliance import compliance
-from missing_protocol.report.parts import Scope, judged_duties
+from missing_protocol.report.parts import Scope, Sections, judged_duties
 
-# Keyword arguments for the renderers: `compliance` and, with --split-at, `split`.
-Sections = dict[str, dict[str, Any]]
 VERSION = "version"
 
 as_of_option = click.option(

@@ -12,7 +12,6 @@ import click
 from missing_protocol import clock
 from missing_protocol.cli._app import app, require_extra, usage_error
 from missing_protocol.cli._compliance import (
-    Sections,
     as_of_option,
     parse_moment,
     split_at_option,
@@ -55,7 +54,7 @@ from missing_protocol.report.by_partition import chained, report_log
 from missing_protocol.report.disclosed import Disclosed, disclose
 from missing_protocol.report.interviews import learned
 from missing_protocol.report.partnership import Partnership, partnership
-from missing_protocol.report.parts import Scope, report_from
+from missing_protocol.report.parts import Scope, Sections, report_from
 
 
 def check_zone(assume_tz: str | None) -> None:

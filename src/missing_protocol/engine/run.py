@@ -30,6 +30,7 @@ from missing_protocol import clock
 from missing_protocol.check import Counts, FindingKey, Judged, error_order, judge, paused_gc
 from missing_protocol.engine.routing import Router
 from missing_protocol.formats.events import (
+    Parsed,
     UnreadableFile,
     _line_object,
     is_array_file,
@@ -37,7 +38,7 @@ from missing_protocol.formats.events import (
     read_file,
 )
 from missing_protocol.formats.fields import parse_object
-from missing_protocol.model import EventError
+from missing_protocol.model import EventError, Source
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import Finding, Status
 
@@ -98,18 +99,10 @@ def run(
 ) -> Outcome:
     """Check log files; raises UnreadableFile (usage error) before reading anything."""
     names = [str(f) for f in files]
-    sizes = []
-    for name in names:
-        try:
-            sizes.append(os.path.getsize(name))
-            with open(name, "rb") as handle:
-                array = is_array_file(handle, name)
-        except OSError as problem:
-            raise UnreadableFile(f"{name}: {problem.strerror or problem}") from None
-        if array:
-            # A JSON array is read whole anyway: judge it in one partition.
-            return _whole(names, options)
-    total = sum(sizes)
+    total, array = log_size(names)
+    if array:
+        # A JSON array is read whole anyway: judge it in one partition.
+        return _whole(names, options)
     if jobs <= 1 and total <= spill_bytes:
         return _whole(names, options)
     spill = total > spill_bytes
@@ -124,6 +117,33 @@ def run(
         folder.cleanup()
         raise
     return _merge(routed, parts, count, folder)
+
+
+def log_size(names: Sequence[str]) -> tuple[int, bool]:
+    """The log's bytes, and whether any file is a JSON array (read whole); every file is opened
+    first, so an unreadable one is an UnreadableFile before anything is read."""
+    total, array = 0, False
+    for name in names:
+        try:
+            total += os.path.getsize(name)
+            with open(name, "rb") as handle:
+                array = is_array_file(handle, name) or array
+        except OSError as problem:
+            raise UnreadableFile(f"{name}: {problem.strerror or problem}") from None
+    return total, array
+
+
+def read_part(
+    source: list[Line] | str,
+    names: Sequence[str],
+    assume_tz: str | None,
+    origins: Sequence[Source] | None = None,
+) -> Iterator[Parsed]:
+    """A partition's lines as parsed events (each line was JSON when it was routed); with
+    `origins`, the events of a file share its one origin (see read_file's `numbered`)."""
+    for index, number, raw in lines_of(source):
+        origin = None if origins is None else origins[index]
+        yield parse_object(orjson.loads(raw), number, names[index], assume_tz, origin)
 
 
 def _whole(names: Sequence[str], options: Options) -> Outcome:
@@ -238,11 +258,7 @@ def lines_of(source: list[Line] | str) -> Iterator[Line]:
 def _judge_part(
     source: list[Line] | str, names: Sequence[str], options: Options, spill: bool
 ) -> _Part:
-    parsed = (
-        parse_object(orjson.loads(raw), number, names[index], options.assume_tz)
-        for index, number, raw in lines_of(source)
-    )
-    judged = _judge(parsed, options)
+    judged = _judge(read_part(source, names, options.assume_tz), options)
     findings: list[Keyed] | str = list(judged.findings)
     if spill and isinstance(source, str):
         result = source + ".findings"

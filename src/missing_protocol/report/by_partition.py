@@ -11,22 +11,23 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
-import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from missing_protocol.check import paused_gc
 from missing_protocol.common.mergeable import merged
-from missing_protocol.engine.run import PARTITION_BYTES, SPILL_BYTES, Line, lines_of, route
+from missing_protocol.engine.run import (
+    PARTITION_BYTES,
+    SPILL_BYTES,
+    log_size,
+    read_part,
+    route,
+)
 from missing_protocol.formats.events import (
     Parsed,
-    UnreadableFile,
-    is_array_file,
     read_file,
 )
 from missing_protocol.formats.fields import parse_object
@@ -62,15 +63,7 @@ def report_log(
 
     `progress` gets the count of lines read; `stage`, with a large log, each partition done."""
     names = [str(f) for f in files]
-    total = 0
-    whole = False
-    for name in names:
-        try:
-            total += os.path.getsize(name)
-            with open(name, "rb") as handle:
-                whole = whole or is_array_file(handle, name)
-        except OSError as problem:
-            raise UnreadableFile(f"{name}: {problem.strerror or problem}") from None
+    total, whole = log_size(names)
     if whole or total <= spill_bytes:
         return _whole(names, scope_of, assume_tz, prepare, jobs, progress)
     return _partitioned(
@@ -177,13 +170,9 @@ def _parts(count: int, jobs: int) -> Iterator[dict[str, Any]]:
 
 
 def _part_of(index: int) -> dict[str, Any]:
-    names, assume_tz = _SHARED["names"], _SHARED["assume_tz"]
-    source: list[Line] | str = _SHARED["sources"][index]
+    names = _SHARED["names"]
     origins = [Source(0, name) for name in names]
-    parsed = (
-        parse_object(orjson.loads(raw), number, names[file], assume_tz, origins[file])
-        for file, number, raw in lines_of(source)
-    )
+    parsed = read_part(_SHARED["sources"][index], names, _SHARED["assume_tz"], origins)
     with paused_gc():
         log = assemble_parsed(_SHARED["prepare"](parsed))
         return report_part(log, _SHARED["scope"])

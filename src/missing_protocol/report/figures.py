@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from missing_protocol import clock
+from missing_protocol.assembly import report_order
 from missing_protocol.common.mergeable import First
 from missing_protocol.common.period import Cohort, Period, cohort_of
 from missing_protocol.episode import Assembly, Episode
@@ -190,11 +191,6 @@ def compute(
     )
 
 
-def _report_key(episode: Episode) -> tuple[float, str]:
-    # An episode's place in report order (report time, then id), the same in every partition.
-    return (episode.reported_at.timestamp(), episode.episode_id)
-
-
 def figures_part(
     assembly: Assembly,
     period: Period,
@@ -301,7 +297,7 @@ def _interviews(episodes: list[Episode], deadline_of: Deadline) -> dict[str, Any
     for ep in found:
         limit = deadline_of(ep)
         if limit not in used:
-            used[limit] = First(_report_key(ep), None)
+            used[limit] = First(report_order(ep), None)
         if ep.completed is not None and ep.found is not None:
             completed += 1
             on_time += _within(ep.found.at, ep.completed.at, limit)
@@ -367,7 +363,7 @@ def _hotspots(places: Iterable[tuple[Episode, Location | None]]) -> dict[str, tu
             known = seen[place.name] = [0, None]
         known[0] += 1
         if known[1] is None and place.lat is not None:
-            known[1] = First(_report_key(episode), (place.lat, place.lon))
+            known[1] = First(report_order(episode), (place.lat, place.lon))
     return {name: (count, where or _NOWHERE) for name, (count, where) in seen.items()}
 
 

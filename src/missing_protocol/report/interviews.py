@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from missing_protocol import clock
+from missing_protocol.assembly import report_order
 from missing_protocol.common.mergeable import First
 from missing_protocol.common.period import Cohort, Period, cohort_of
 from missing_protocol.common.suppression import Disclosure
@@ -160,7 +161,7 @@ def learned_part(
         assert episode.plan is not None and episode.completed is not None
         limit = profile.at(episode.reported_at).plan_within
         if limit not in deadlines:
-            deadlines[limit] = First((episode.reported_at.timestamp(), episode.episode_id), None)
+            deadlines[limit] = First(report_order(episode), None)
         due = limit.after(episode.completed.at)
         on_time += episode.plan.at.timestamp() <= due.timestamp()
     actions = [
