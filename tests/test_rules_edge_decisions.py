@@ -84,6 +84,24 @@ def test_RHI_INDEPENDENT_and_PLAN_AFTER_RHI_still_judge_a_child_under_max_age(ru
     assert f.status.value == ("breached" if rule == "RHI-INDEPENDENT" else "met")
 
 
+@pytest.mark.parametrize("rule", ["RHI-INDEPENDENT", "PLAN-AFTER-RHI"])
+def test_RHI_INDEPENDENT_and_PLAN_AFTER_RHI_not_required_at_max_age_without_an_interview(
+    rule: str,
+) -> None:
+    """RHI-INDEPENDENT, PLAN-AFTER-RHI: found at 18 with no interview, both are not_required
+    alike (the age decision names both); under max_age, neither has a finding until an
+    interview is completed."""
+    events = [child("C1", born="2008-03-01"), reported("E1", REPORTED)]
+    events.append(found("E1", "2026-03-03T08:00:00+00:00"))
+    f = finding(check(events, as_of=AS_OF), rule)
+    assert (f.status.value, f.message) == ("not_required", "18 or over at return")
+    leavers = profile_from_mapping({"name": "leavers", "parameters": {"max_age": 25}})
+    judged = check(events, as_of=AS_OF, profile=leavers)
+    assert [x for x in judged.findings if x.rule == rule] == []
+    still_missing = check(events[:2], as_of=AS_OF)  # not yet returned: no finding yet
+    assert [x for x in still_missing.findings if x.rule == rule] == []
+
+
 # -- Cancelled report: NOTIFY-*, STRAT-HIGH-RISK, STRAT-LONG -------------------------------
 
 

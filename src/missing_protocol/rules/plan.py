@@ -22,10 +22,9 @@ from missing_protocol.rules.registry import Finding, Status, rule
 )
 def plan_after_rhi(episode: Episode, ctx: Context) -> Finding | None:
     """A completed interview leads to a plan within `plan_within`; not for a child `max_age` or
-    over at return (PROTOCOL.md edge cases: the interview itself was not required)."""
-    if episode.completed is None:
-        return None
-    age = episode.age_at_return()
+    over at return (PROTOCOL.md edge cases: the interview itself was not required), which is
+    known once the child is found, interviewed or not, as for RHI-INDEPENDENT."""
+    age = episode.age_at_return() if episode.found is not None else None
     if age is not None and age >= ctx.parameters(episode).max_age:
         return finding(
             "PLAN-AFTER-RHI",
@@ -35,6 +34,8 @@ def plan_after_rhi(episode: Episode, ctx: Context) -> Finding | None:
             responsible=responsible_authority(episode),
             message="18 or over at return",
         )
+    if episode.completed is None:
+        return None
     return deadline_finding(
         "PLAN-AFTER-RHI",
         episode,
