@@ -93,6 +93,17 @@ def test_PLAN_ACTION_DUE_late_after_the_end_of_the_day_in_summer_time() -> None:
     assert f["status"] == "late"
 
 
+def test_PLAN_ACTION_DUE_done_at_midnight_after_a_date_due_is_late_by_a_second() -> None:
+    """PLAN-ACTION-DUE: a date's due ends just before the next London midnight, so an action
+    done at 00:00:00 is late by under a second, and the message says "1 s", never "0 s"."""
+    [f] = action_findings(
+        plan(action("education", "Virtual School", due="2026-03-20")),
+        done("education", "2026-03-21T00:00:00Z"),
+    )
+    assert f["status"] == "late"
+    assert ", 1 s after the deadline" in f["message"]
+
+
 def test_PLAN_ACTION_DUE_pending_then_overdue_with_no_completion() -> None:
     """PLAN-ACTION-DUE: not done, pending before its due time and overdue after it."""
     made = plan(action("education", "Virtual School", due="2026-03-20T17:00:00Z"))

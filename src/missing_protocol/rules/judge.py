@@ -80,7 +80,8 @@ def _span(start: dt.datetime, end: dt.datetime) -> str:
     seconds = abs(end.timestamp() - start.timestamp())
     hours = seconds / 3600
     if hours < 0.5:  # would round to "0 h": a second or a few minutes late is still late
-        return f"{seconds:.0f} s" if seconds < 60 else f"{seconds / 60:.0f} min"
+        # Under a second late (a date's due ends at 23:59:59.999999) still reads "1 s", not "0 s".
+        return f"{max(1, round(seconds))} s" if seconds < 60 else f"{seconds / 60:.0f} min"
     return f"{hours:.0f} h" if hours < 72 else f"{hours / 24:.1f} days"
 
 
