@@ -258,6 +258,8 @@ def _self_reports(
         if exact:
             away_from = instant(start, rng.uniform(-2, 2) * HOUR)
             away_to = instant(end, rng.uniform(-2, 2) * HOUR)
+            if away_to <= away_from:  # a short episode's two errors crossed: keep it readable
+                away_to = instant(away_from, HOUR)
         return SelfReport(f"SR{number:04d}", child, submitted, away_from, away_to, said, where)
 
     # Matched: the app tells the same story as the records.
