@@ -9,13 +9,14 @@ accepted can be printed and written; convert counts an event log's rows per even
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner, Result
 
-from builders import found, reported
+from builders import console_script, found, reported
 from missing_protocol import clock
 from missing_protocol.cli import app
 from missing_protocol.cli._output import echo, printable
@@ -199,3 +200,17 @@ def test_the_output_edge_writes_an_unpaired_surrogate_as_its_escape() -> None:
     assert printable("Park é") == "Park é"
     result = CliRunner().invoke(click.Command("x", callback=lambda: echo("a" + LONE)))
     assert result.exit_code == 0 and result.stdout == "a\\ud800\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["check", "--format", "json"], ["check"], ["rules"]])
+def test_output_that_cannot_be_written_is_one_line_and_exit_2(log: Path, args: list[str]) -> None:
+    """CONTRACT §3 exit codes: stdout on a full disk is an error of the run (2), not problems
+    found (1), and is one line on stderr, never a traceback."""
+    command = [console_script(), *args, *([str(log)] if args[0] == "check" else [])]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "missing-protocol: error: cannot write the output: No space left on device"
+    ]

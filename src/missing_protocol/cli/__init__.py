@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 # Importing a command module registers its command on the group.
 from missing_protocol.cli import check as _check  # noqa: F401
 from missing_protocol.cli import compare as _compare  # noqa: F401
@@ -13,8 +16,29 @@ from missing_protocol.cli import report as _report  # noqa: F401
 from missing_protocol.cli import rules as _rules  # noqa: F401
 from missing_protocol.cli import serve as _serve  # noqa: F401
 from missing_protocol.cli import validate as _validate  # noqa: F401
-from missing_protocol.cli._app import app
+from missing_protocol.cli._app import EXIT_PROBLEMS, EXIT_USAGE, app
 
 
 def main() -> None:
-    app(prog_name="missing-protocol")
+    try:
+        try:
+            app(prog_name="missing-protocol")
+        finally:
+            sys.stdout.flush()  # here, so that a failed write is seen, not lost at shutdown
+    except OSError as problem:
+        # The output could not be written (a full disk, a closed pipe): one line, no traceback.
+        _quiet_stdout()
+        if isinstance(problem, BrokenPipeError):
+            raise SystemExit(EXIT_PROBLEMS) from None  # the reader left (`| head`), as click does
+        what = f"{problem.filename}" if problem.filename else "cannot write the output"
+        sys.stderr.write(f"missing-protocol: error: {what}: {problem.strerror or problem}\n")
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _quiet_stdout() -> None:
+    # What is still buffered for stdout would fail again when Python flushes it at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
