@@ -145,6 +145,56 @@ def test_a_rejected_event_is_a_verdict_not_an_http_error(client: Any) -> None:
     assert verdict["accepted"] is False and "allowed next" in verdict["errors"][0]["message"]
 
 
+def test_assume_tz_reads_naive_times_as_check_and_validate_do(client: Any) -> None:
+    """CONTRACT §1/§3 `assume_tz=`: a naive time is rejected on `at` without it, read as London
+    time with it, and a spring-gap time is still rejected; an unknown zone is a 400."""
+    naive = [reported("E1", "2026-03-02T20:00:00"), found("E1", "2026-03-03T08:00:00")]
+    without = client.post(f"/v1/check?as_of={AS_OF}", json=naive).json()
+    assert [e["field"] for e in without["errors"]] == ["at", "at"]
+    answer = client.post(f"/v1/check?as_of={AS_OF}&assume_tz=Europe/London", json=naive)
+    assert answer.json() == check(naive, as_of=AS_OF, assume_tz="Europe/London").to_dict()
+    assert answer.json()["errors"] == []
+    gap = [reported("E1", "2026-03-29T01:30:00")]
+    assert (
+        client.post(f"/v1/check?as_of={AS_OF}&assume_tz=Europe/London", json=gap).json()["errors"][
+            0
+        ]["field"]
+        == "at"
+    )
+    event = offered("E1", "2026-03-03T10:00:00")
+    verdict = client.post(
+        f"/v1/validate?as_of={AS_OF}&assume_tz=Europe/London",
+        json={"history": naive, "event": event},
+    ).json()
+    assert verdict == validate(naive, event, as_of=AS_OF, assume_tz="Europe/London").to_dict()
+    assert verdict["accepted"] is True
+    bad = client.post("/v1/check?assume_tz=Mars/Olympus", json=naive)
+    assert "assume_tz" in problem_of(bad, 400)
+
+
+def test_a_json_lines_body_rejects_a_line_that_is_not_utf8_as_a_file_does(
+    client: Any, tmp_path: Path
+) -> None:
+    """CONTRACT §1: a line that is not UTF-8 is one rejected event, the rest are read, exactly as
+    from a file (but for the `file` key); a JSON array body is one document, so it is a 400."""
+    good = json.dumps(reported("E1", T0)).encode()
+    body = b"\xef\xbb\xbf" + good + b'\n{"type": "found", "episode_id": "E1", "where": "caf\xe9"}\n'
+    answer = client.post(f"/v1/check?as_of={AS_OF}", content=body, headers=NDJSON)
+    assert answer.status_code == 200
+    log = tmp_path / "latin.jsonl"
+    log.write_bytes(body)
+    expected = check(log, as_of=AS_OF).to_dict()
+    for error in expected["errors"]:
+        del error["file"]
+    assert answer.json() == expected
+    assert [(e["line"], e["message"][:12]) for e in answer.json()["errors"]] == [
+        (2, "not UTF-8 te")
+    ]
+    array = b"[" + good + b', {"type": "found", "at": "caf\xe9"}]'
+    answer = client.post("/v1/check", content=array, headers={"content-type": "application/json"})
+    assert "not UTF-8" in problem_of(answer, 400)
+
+
 def test_rules_equal_the_rules_command(client: Any) -> None:
     cli = CliRunner().invoke(
         app, ["rules", "--format", "json", "--profile", "london", "--as-of", AS_OF]

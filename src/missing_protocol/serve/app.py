@@ -86,11 +86,16 @@ def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY) -> Starlette:
     async def post_check(request: Request) -> Response:
         params = inputs.query(request, inputs.CHECK_QUERY)
         kind = inputs.media_type(request, inputs.CHECK_TYPES)
-        text = await inputs.body_text(request, max_body_bytes)
+        body = await inputs.body_bytes(request, max_body_bytes)
 
         def work() -> dict[str, Any]:
-            events = inputs.check_events(kind, text)
-            result = check(events, as_of=params["as_of"], profile=params["profile"])
+            events = inputs.check_events(kind, body)
+            result = check(
+                events,
+                as_of=params["as_of"],
+                profile=params["profile"],
+                assume_tz=params["assume_tz"],
+            )
             return result.to_dict(only_problems=params["only_problems"])
 
         return JSONResponse(await run_in_threadpool(inputs.judged, work))
@@ -99,11 +104,17 @@ def create_app(*, max_body_bytes: int = DEFAULT_MAX_BODY) -> Starlette:
     async def post_validate(request: Request) -> Response:
         params = inputs.query(request, inputs.VALIDATE_QUERY)
         inputs.media_type(request, inputs.VALIDATE_TYPES)
-        text = await inputs.body_text(request, max_body_bytes)
+        text = inputs.text_of(await inputs.body_bytes(request, max_body_bytes))
 
         def work() -> dict[str, Any]:
             history, event = inputs.validate_request(inputs.json_document(text))
-            verdict = validate(history, event, as_of=params["as_of"], profile=params["profile"])
+            verdict = validate(
+                history,
+                event,
+                as_of=params["as_of"],
+                profile=params["profile"],
+                assume_tz=params["assume_tz"],
+            )
             return verdict.to_dict()
 
         return JSONResponse(await run_in_threadpool(inputs.judged, work))

@@ -14,7 +14,7 @@ import attrs
 import orjson
 from starlette.requests import Request
 
-from missing_protocol import profiles
+from missing_protocol import clock, profiles
 from missing_protocol.check import parse_as_of
 from missing_protocol.model import EventError
 from missing_protocol.profiles import Profile
@@ -50,6 +50,12 @@ PROFILE = QueryParameter(
     "A shipped profile by name (files are not read on a client's say-so).",
     {"type": "string", "enum": list(profiles.SHIPPED), "default": "statutory"},
 )
+ASSUME_TZ = QueryParameter(
+    "assume_tz",
+    "Read event times without an offset as local times of this zone (e.g. Europe/London); a "
+    "time in its spring gap or autumn fold is still rejected. Default: such times are rejected.",
+    {"type": "string", "examples": ["Europe/London"]},
+)
 ONLY_PROBLEMS = QueryParameter(
     "only_problems",
     "Show only late, overdue and breached findings.",
@@ -57,14 +63,15 @@ ONLY_PROBLEMS = QueryParameter(
 )
 
 # The query parameters each operation reads, in the order the OpenAPI document lists them.
-CHECK_QUERY = (AS_OF, PROFILE, ONLY_PROBLEMS)
-VALIDATE_QUERY = (AS_OF, PROFILE)
+CHECK_QUERY = (AS_OF, PROFILE, ASSUME_TZ, ONLY_PROBLEMS)
+VALIDATE_QUERY = (AS_OF, PROFILE, ASSUME_TZ)
 RULES_QUERY = (AS_OF, PROFILE)
 
 JSON = "application/json"
 JSON_LINES = ("application/x-ndjson", "application/jsonl")
 CHECK_TYPES = (JSON, *JSON_LINES)
 VALIDATE_TYPES = (JSON,)
+_BOM = b"\xef\xbb\xbf"
 _TRUE = {"true": True, "1": True, "false": False, "0": False}
 
 
@@ -84,6 +91,8 @@ def query(request: Request, allowed: tuple[QueryParameter, ...]) -> dict[str, An
         values["as_of"] = as_of(params.get("as_of"))
     if PROFILE in allowed:
         values["profile"] = profile(params.get("profile", "statutory"))
+    if ASSUME_TZ in allowed:
+        values["assume_tz"] = assume_tz(params.get("assume_tz"))
     if ONLY_PROBLEMS in allowed:
         raw = params.get("only_problems", "false").lower()
         if raw not in _TRUE:
@@ -97,6 +106,14 @@ def as_of(value: str | None) -> dt.datetime:
         return parse_as_of(value)
     except ValueError as problem:
         raise BadRequest(400, f"as_of: {problem}", "as_of") from None
+
+
+def assume_tz(zone: str | None) -> str | None:
+    try:
+        clock.check_zone(zone)
+    except clock.TimeError as problem:
+        raise BadRequest(400, str(problem), "assume_tz") from None
+    return zone
 
 
 def profile(name: str) -> Profile:
@@ -115,8 +132,8 @@ def media_type(request: Request, allowed: tuple[str, ...]) -> str:
     return kind
 
 
-async def body_text(request: Request, limit: int) -> str:
-    """The body as UTF-8 text, refused with 413 as soon as it passes `limit` bytes."""
+async def body_bytes(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it passes `limit` bytes."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise BadRequest(413, f"body of {declared} bytes is over the limit of {limit} bytes")
@@ -127,8 +144,13 @@ async def body_text(request: Request, limit: int) -> str:
         if size > limit:
             raise BadRequest(413, f"body is over the limit of {limit} bytes")
         chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def text_of(body: bytes) -> str:
+    """A JSON document's body as UTF-8 text (one document: bytes that are not UTF-8 are a 400)."""
     try:
-        return b"".join(chunks).decode("utf-8-sig")
+        return body.decode("utf-8-sig")
     except UnicodeDecodeError as problem:
         raise BadRequest(400, f"body is not UTF-8 text (byte {problem.start})") from None
 
@@ -164,10 +186,10 @@ def validate_request(document: Any) -> tuple[list[dict[str, Any]], dict[str, Any
     return history, event
 
 
-def check_events(kind: str, text: str) -> list[Any]:
+def check_events(kind: str, body: bytes) -> list[Any]:
     """A check body: a JSON array of events, or JSON Lines (one JSON text per line)."""
     if kind == JSON:
-        document = json_document(text)
+        document = json_document(text_of(body))
         if not isinstance(document, list):
             raise BadRequest(400, "expected a JSON array of events (or send JSON Lines)")
         # The Python API would read a string item as JSON text; in a JSON body it is no event.
@@ -177,9 +199,12 @@ def check_events(kind: str, text: str) -> list[Any]:
             else item
             for line, item in enumerate(document, start=1)
         ]
-    # JSON Lines: each line goes to the reader as text, which decodes and words a bad line as
-    # it does a file's (CONTRACT §1), and skips blank ones; its position is its line number.
-    return text.split("\n")
+    # JSON Lines: each line goes to the reader as bytes, which decodes and words a bad line (not
+    # JSON, not UTF-8) as it does a file's (CONTRACT §1), and skips blank ones; its position is
+    # its line number.
+    lines = body.split(b"\n")
+    lines[0] = lines[0].removeprefix(_BOM)
+    return lines
 
 
 def judged(work: Callable[[], T]) -> T:
