@@ -546,3 +546,33 @@ def test_a_client_that_leaves_mid_body_is_not_a_server_error(server: tuple[str, 
     lines = [line for line in server[1].read_text().splitlines() if "POST /v1/check" in line]
     assert lines and " 500 " not in lines[-1], lines[-1]
     assert "internal error" not in server[1].read_text()
+
+
+def test_a_body_that_stalls_is_answered_408_not_held() -> None:
+    """A client whose Content-Length promises more than it sends is answered 408 once the body
+    time is up, so its connection is freed rather than held until the client gives up."""
+    import anyio
+    from starlette.requests import Request
+
+    from missing_protocol.serve import inputs
+
+    async def stalled() -> dict[str, Any]:
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")
+
+    async def receive() -> dict[str, Any]:
+        receive.calls += 1  # type: ignore[attr-defined]
+        if receive.calls == 1:  # type: ignore[attr-defined]
+            return {"type": "http.request", "body": b"[]", "more_body": True}
+        return await stalled()
+
+    receive.calls = 0  # type: ignore[attr-defined]
+    scope = {"type": "http", "method": "POST", "headers": [(b"content-length", b"5")]}
+    request = Request(scope, receive)
+
+    async def read() -> None:
+        with pytest.raises(inputs.BadRequest) as refused:
+            await inputs.body_bytes(request, 1024, seconds=0.2)
+        assert refused.value.status == 408
+
+    anyio.run(read)

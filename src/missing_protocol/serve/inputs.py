@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+import anyio
 import attrs
 import orjson
 from starlette.requests import Request
@@ -132,18 +133,27 @@ def media_type(request: Request, allowed: tuple[str, ...]) -> str:
     return kind
 
 
-async def body_bytes(request: Request, limit: int) -> bytes:
-    """The body, refused with 413 as soon as it passes `limit` bytes."""
+# How long a client may take to send its body: a stalled one (a Content-Length larger than what
+# it sends) is answered 408 and its connection freed, not held until the client gives up.
+BODY_SECONDS = 60.0
+
+
+async def body_bytes(request: Request, limit: int, seconds: float = BODY_SECONDS) -> bytes:
+    """The body, refused with 413 as soon as it passes `limit` bytes, 408 after `seconds`."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise BadRequest(413, f"body of {declared} bytes is over the limit of {limit} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BadRequest(413, f"body is over the limit of {limit} bytes")
-        chunks.append(chunk)
+    try:
+        with anyio.fail_after(seconds):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise BadRequest(413, f"body is over the limit of {limit} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise BadRequest(408, f"body not received within {seconds:g} s") from None
     return b"".join(chunks)
 
 

@@ -52,6 +52,7 @@ def _problems(*statuses: int) -> dict[str, Any]:
         400: "Invalid JSON, a wrong shape, an unknown or repeated query parameter, an unknown "
         "profile, a bad as_of.",
         404: "No such schema.",
+        408: "The body was not received in time.",
         413: "The body is over the server's limit.",
         415: "A content type the operation does not take.",
     }
@@ -100,7 +101,7 @@ def _paths(max_body_bytes: int) -> dict[str, Any]:
                 "parameters": _parameters(inputs.CHECK_QUERY),
                 "requestBody": {"required": True, "content": check_body},
                 "responses": {"200": _json(_ref("CheckResult"), "The check result.")}
-                | _problems(400, 413, 415),
+                | _problems(400, 408, 413, 415),
             }
         },
         "/v1/validate": {
@@ -115,7 +116,7 @@ def _paths(max_body_bytes: int) -> dict[str, Any]:
                     "content": {inputs.JSON: {"schema": validate_body}},
                 },
                 "responses": {"200": _json(_ref("Verdict"), "The verdict.")}
-                | _problems(400, 413, 415),
+                | _problems(400, 408, 413, 415),
             }
         },
         "/v1/rules": {
