@@ -812,3 +812,25 @@ def test_an_overlapping_episode_rejects_every_event_it_took_by_line(seed: int) -
     assert {e.message for e in assembly.errors[1:]} == {
         "episode 'E2' was rejected (its report overlaps)"
     }
+
+
+def test_the_api_takes_a_list_of_log_files_as_the_cli_takes_several(tmp_path: Path) -> None:
+    """CONTRACT §1 "several files may be given": `check([Path, Path])` reads each file as
+    `check FILE FILE` does, an error naming its own file and line, not each path as an event."""
+    from missing_protocol import check
+
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    reported = {"type": "reported", "episode_id": "E1", "child_id": "C1", "missing_from": "home"}
+    first.write_text(
+        json.dumps(reported | {"at": "2026-03-02T20:00:00Z", "responsible_authority": "309"}) + "\n"
+    )
+    second.write_text(
+        '{"type": "found", "episode_id": "E1", "at": "2026-03-03T08:00:00Z"}\n{"type": "x"}\n'
+    )
+    both = check([first, second], as_of="2026-03-31")
+    whole = tmp_path / "whole.jsonl"
+    whole.write_text(first.read_text() + second.read_text())
+    assert both.findings == check(whole, as_of="2026-03-31").findings
+    assert both.counts.events == 3 and both.counts.rejected == 1
+    [error] = both.errors
+    assert (error.file, error.line, error.field) == (str(second), 2, "type")

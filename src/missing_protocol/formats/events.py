@@ -261,7 +261,8 @@ def read_array(
 
 
 def read_objects(objects: Iterable[Any], assume_tz: str | None = None) -> Iterator[Parsed]:
-    """In-memory input (the Python API): dicts, JSON text lines or typed events; line = position."""
+    """In-memory input (the Python API): dicts, JSON text lines or typed events, line = position;
+    or log files given as `pathlib` paths, each read as `read_file` reads it."""
     for number, obj in enumerate(objects, start=1):
         if obj.__class__ is dict:
             yield parse_object(obj, number, None, assume_tz)  # the common case: its fast path
@@ -270,6 +271,9 @@ def read_objects(objects: Iterable[Any], assume_tz: str | None = None) -> Iterat
         elif isinstance(obj, str | bytes):
             # A JSON text per item, e.g. messages taken off a queue; blank items are skipped.
             yield from read_lines([obj], None, assume_tz, first_line=number)
+        elif isinstance(obj, os.PathLike):
+            # A list of log files (pathlib paths), as the CLI takes several: each read whole.
+            yield from read_file(obj, assume_tz)
         else:
             yield _checked_object(obj, number, None, assume_tz)
 
