@@ -13,6 +13,7 @@ import click
 from missing_protocol import clock, engine
 from missing_protocol.check import CheckResult, check_parsed, error_dict, parse_as_of
 from missing_protocol.cli._app import app
+from missing_protocol.cli._inputs import as_given, readable, relabelled
 from missing_protocol.cli._json import write_check_json
 from missing_protocol.cli._options import (
     check_assume_tz,
@@ -184,22 +185,29 @@ def check_command(
     collection_year: str | None,
     jobs: int,
 ) -> None:
-    """Check event logs against the protocol; exit 1 on any problem or rejected event."""
+    """Check event logs against the protocol; exit 1 on any problem or rejected event.
+
+    FILE may be `-` (standard input) or a pipe."""
     privacy = Privacy(pseudonymise_key)
-    log = LogArgs(files, as_of, profile, assume_tz, fmt, include_intelligence)
-    if fmt == "json" and input_format == "events" and not privacy.active:
-        # The engine: routed by child, judged in `jobs` processes, streamed in bounded memory.
-        keep = frozenset(s for s in Status if s.is_problem) if only_problems else None
-        outcome, moment, chosen = _engine(log, jobs, keep)
-        problems = write_check_json(sys.stdout, outcome, moment, chosen.name)
-        sys.exit(1 if problems or outcome.errors else 0)
-    result = _run(
-        log,
-        privacy=privacy,
-        input_format=input_format,
-        authority=authority,
-        collection_year=collection_year,
-    )
+    with readable(files) as (names, given):
+        log = LogArgs(tuple(names), as_of, profile, assume_tz, fmt, include_intelligence)
+        if fmt == "json" and input_format == "events" and not privacy.active:
+            # The engine: routed by child, judged in `jobs` processes, streamed in bounded memory.
+            keep = frozenset(s for s in Status if s.is_problem) if only_problems else None
+            outcome, moment, chosen = _engine(log, jobs, keep)
+            outcome = relabelled(outcome, given)
+            problems = write_check_json(sys.stdout, outcome, moment, chosen.name)
+            sys.exit(1 if problems or outcome.errors else 0)
+        result = relabelled(
+            _run(
+                log,
+                privacy=privacy,
+                input_format=input_format,
+                authority=authority,
+                collection_year=collection_year,
+            ),
+            given,
+        )
     if fmt == "json":
         payload = result.to_dict(only_problems=only_problems)
         echo(json.dumps(payload, indent=2))
@@ -259,16 +267,18 @@ def due_command(
     except clock.TimeError as problem:
         raise click.UsageError(f"--within: {problem}") from None
     privacy = Privacy(pseudonymise_key)
-    log = LogArgs(files, as_of, profile, assume_tz, fmt, include_intelligence)
-    if privacy.active:
-        result = _run(log, privacy=privacy)
-        moment, profile_name, counts = result.as_of, result.profile, result.counts
-        duties, errors = _due(lambda: due_soon(result, window)), result.errors
-    else:
-        # The engine: only pending duties are kept from each partition (`--jobs` as for check).
-        outcome, moment, chosen = _engine(log, jobs, frozenset({Status.PENDING}))
-        duties = _due(lambda: due_within(outcome.findings, moment, window))
-        profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
+    with readable(files) as (names, given):
+        log = LogArgs(tuple(names), as_of, profile, assume_tz, fmt, include_intelligence)
+        if privacy.active:
+            result = _run(log, privacy=privacy)
+            moment, profile_name, counts = result.as_of, result.profile, result.counts
+            duties, errors = _due(lambda: due_soon(result, window)), result.errors
+        else:
+            # The engine: only pending duties are kept from each partition (`--jobs` as for check).
+            outcome, moment, chosen = _engine(log, jobs, frozenset({Status.PENDING}))
+            duties = _due(lambda: due_within(outcome.findings, moment, window))
+            profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
+        errors = as_given(errors, given)
     if fmt == "json":
         payload = {
             "as_of": clock.iso(moment),

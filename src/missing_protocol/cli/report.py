@@ -23,6 +23,7 @@ from missing_protocol.cli._figures import (
     parse_period,
     period_options,
 )
+from missing_protocol.cli._inputs import readable
 from missing_protocol.cli._options import (
     LiveCount,
     assume_tz_option,
@@ -206,6 +207,8 @@ def report_command(
 ) -> None:
     """The period report for scrutiny: episodes and children in [--from, --to), by cohort.
 
+    FILE may be `-` (standard input) or a pipe.
+
     Counts of 1 to 5 are shown as `c` in every output unless --no-suppress is given.
     Hotspots and self-report figures are included; persons of concern and each self-report
     only with --include-intelligence. Compliance over time judges the protocol rules as of
@@ -237,15 +240,16 @@ def report_command(
         try:
             # Read, counted and folded in one stream, whole or by child partition (a large
             # log): the log is never held as a list beside the assembly.
-            scope, merged_part = report_log(
-                files,
-                scope_of,
-                assume_tz=assume_tz,
-                prepare=privacy.apply,
-                jobs=jobs,
-                progress=progress,
-                stage=None if progress is None else progress.stage,
-            )
+            with readable(files) as (names, _):  # `-` or a pipe: copied to be read again
+                scope, merged_part = report_log(
+                    names,
+                    scope_of,
+                    assume_tz=assume_tz,
+                    prepare=privacy.apply,
+                    jobs=jobs,
+                    progress=progress,
+                    stage=None if progress is None else progress.stage,
+                )
         except (UnreadableFile, OSError) as problem:
             raise usage_error(f"cannot read {problem}") from None
         figures, part, sections = report_from(merged_part, scope, shown)
