@@ -54,6 +54,8 @@ def test_NOTIFY_late(rule: str) -> None:
     assert ", 1 min after the deadline" in finding(result, rule).message
     second = check(story(notified("E1", due.replace(":00:00", ":00:01"), party)), as_of=AS_OF_LATER)
     assert ", 1 s after the deadline" in finding(second, rule).message
+    half = check(story(notified("E1", due.replace(":00:00", ":30:00"), party)), as_of=AS_OF_LATER)
+    assert ", 30 min after the deadline" in finding(half, rule).message  # never "0 h"
 
 
 @pytest.mark.parametrize("rule", RULES)

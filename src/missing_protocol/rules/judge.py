@@ -77,11 +77,14 @@ def status_of(due: dt.datetime, done: dt.datetime | None, as_of: dt.datetime) ->
 
 
 def _span(start: dt.datetime, end: dt.datetime) -> str:
+    # Each unit from where the one below would round to 60: never "0 h" or "60 s" (so a second
+    # or a few minutes late is still late, and a date's due missed by a microsecond is "1 s").
     seconds = abs(end.timestamp() - start.timestamp())
+    if seconds < 59.5:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 59.5 * 60:
+        return f"{round(seconds / 60)} min"
     hours = seconds / 3600
-    if hours < 0.5:  # would round to "0 h": a second or a few minutes late is still late
-        # Under a second late (a date's due ends at 23:59:59.999999) still reads "1 s", not "0 s".
-        return f"{max(1, round(seconds))} s" if seconds < 60 else f"{seconds / 60:.0f} min"
     return f"{hours:.0f} h" if hours < 72 else f"{hours / 24:.1f} days"
 
 
