@@ -110,3 +110,19 @@ def test_the_python_api_gives_the_same_findings() -> None:
         ("INT04", "missing.csv", 4),
     ]
     assert checked.result.exit_code == 1
+
+
+def test_a_table_on_standard_input_is_named_as_given(tmp_path: Path) -> None:
+    """903 findings name their file and line: a table given as `-` is named `-`, never the
+    temporary copy the CLI reads it from."""
+    [header] = _files(tmp_path, header=HEADER)
+    result = CliRunner().invoke(
+        app,
+        [
+            *("check", "--input-format", "903", "--as-of", "2024-07-01", "--collection-year"),
+            *("2024/25", "--format", "json", header, "-"),
+        ],
+        input=MISSING,
+    )
+    found = [(f["rule"], f["file"], f["line"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [("574", "-", 3), ("INT04", "-", 4)]

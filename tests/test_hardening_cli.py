@@ -248,3 +248,59 @@ def test_a_log_on_standard_input_is_read_as_the_same_file(tmp_path: Path, comman
             [error] = answer["errors"]
             assert (error.pop("file"), error["line"], error["field"]) == (given, 3, "episode_id")
         assert answer == expected
+
+
+def test_standard_input_closed_twice_or_not_copied_is_a_usage_error(tmp_path: Path) -> None:
+    """Exit 2 with one line, never a traceback nor another file's answer: standard input closed,
+    given twice (it can be read once), or not copied whole (a file size limit) while a file
+    named `-` sits in the folder."""
+    import resource
+
+    log = write(
+        tmp_path / "log.jsonl",
+        [reported(f"E{i}", f"2026-03-02T{i % 24:02d}:00:00Z") for i in range(60)],
+    )
+    closed = subprocess.run(
+        [console_script(), "check", "-"], stdin=subprocess.DEVNULL, capture_output=True, check=False
+    )
+    assert closed.returncode == 0  # an empty standard input is an empty log, not an error
+    shut = subprocess.run(
+        f"exec {console_script()} check - <&-",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shut.returncode == 2 and "standard input is closed" in shut.stderr
+    twice = _piped(["check", "-", "/dev/stdin"], log.read_bytes())
+    assert twice.returncode == 2 and b"more than once" in twice.stderr
+    (tmp_path / "-").write_text(log.read_text().splitlines()[0] + "\n")
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+    cut = subprocess.run(
+        [console_script(), "check", "-", "--format", "json"],
+        input=log.read_bytes(),
+        capture_output=True,
+        cwd=tmp_path,
+        preexec_fn=small_files,
+        check=False,
+    )
+    assert cut.returncode == 2, cut.stdout
+    assert cut.stdout == b""
+    [line] = cut.stderr.decode().splitlines()
+    assert line.startswith("missing-protocol: error: cannot read -: copying it")
+
+
+def test_stdout_closed_is_not_a_traceback() -> None:
+    """`rules >&-`: nothing to write to, nothing to flush; the command's own exit code."""
+    done = subprocess.run(
+        f"exec {console_script()} rules >&-",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 0

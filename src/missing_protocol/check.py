@@ -350,7 +350,8 @@ def check(
     assume_tz: str | None = None,
     include_intelligence: bool = False,
 ) -> CheckResult:
-    """Check an event log: a file path, or an iterable of JSON objects (dicts) or typed events.
+    """Check an event log: a file path, or an iterable of JSON objects (dicts) or typed events
+    (or of `pathlib` paths: several log files, read as the CLI reads them).
 
     as_of defaults to now; profile is `statutory`, `london`, a TOML path or a Profile.
     `include_intelligence` adds findings on young people's self-reports (restricted detail).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
 
@@ -18,19 +20,31 @@ from missing_protocol.cli import serve as _serve  # noqa: F401
 from missing_protocol.cli import validate as _validate  # noqa: F401
 from missing_protocol.cli._app import EXIT_PROBLEMS, EXIT_USAGE, app
 
+# What a failed write of the output says (a full disk, a quota, a file size limit, a dead device).
+_WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
 
 def main() -> None:
     try:
         try:
             app(prog_name="missing-protocol")
         finally:
-            sys.stdout.flush()  # here, so that a failed write is seen, not lost at shutdown
+            if sys.stdout is not None:  # None when started with stdout closed (`>&-`)
+                sys.stdout.flush()  # here, so that a failed write is seen, not lost at shutdown
     except OSError as problem:
-        # The output could not be written (a full disk, a closed pipe): one line, no traceback.
+        # One line, no traceback: output that cannot be written, or an input read as a stream
+        # where a file is needed (`validate /dev/stdin`).
         _quiet_stdout()
         if isinstance(problem, BrokenPipeError):
             raise SystemExit(EXIT_PROBLEMS) from None  # the reader left (`| head`), as click does
-        what = f"{problem.filename}" if problem.filename else "cannot write the output"
+        if isinstance(problem, io.UnsupportedOperation):
+            what = "cannot read a pipe here (give a file)"
+        elif problem.filename:
+            what = f"{problem.filename}"
+        elif problem.errno in _WRITE_ERRORS:
+            what = "cannot write the output"
+        else:
+            what = "cannot go on"
         sys.stderr.write(f"missing-protocol: error: {what}: {problem.strerror or problem}\n")
         raise SystemExit(EXIT_USAGE) from None
 
@@ -40,5 +54,5 @@ def _quiet_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass

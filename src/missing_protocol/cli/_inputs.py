@@ -2,7 +2,7 @@
 
 The engine reads a log more than once (its size, then routing by child, then each partition), and
 a pipe can be read only once, so such an input is first copied to a temporary file: memory stays
-bounded whatever its size. Errors name the input as given (`-`, `/dev/stdin`), not the copy.
+bounded whatever its size. Errors and findings name the input as given (`-`), not the copy.
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
+import click
 
 from missing_protocol.model import EventError
 
 STDIN = "-"
+# Names that are standard input itself: it can be read once, so it may be given once.
+_STDIN_NAMES = frozenset({STDIN, "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 T = TypeVar("T")
 
 
@@ -34,31 +37,52 @@ def _is_stream(name: str) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+def _copy(name: str, copy: str) -> None:
+    """The stream `name` into the file `copy`; a usage error (exit 2) if it cannot be done whole,
+    never a half-read stream (or a file that happens to be named `-`) handed on instead."""
+    try:
+        with contextlib.ExitStack() as stack:
+            if name == STDIN:
+                if sys.stdin is None:
+                    raise click.UsageError("cannot read -: standard input is closed")
+                source = sys.stdin.buffer
+            else:
+                source = stack.enter_context(open(name, "rb"))
+            with open(copy, "wb") as out:
+                shutil.copyfileobj(source, out)
+    except OSError as problem:
+        why = problem.strerror or str(problem)
+        raise click.UsageError(
+            f"cannot read {name}: copying it to a temporary file: {why}"
+        ) from None
+
+
 @contextlib.contextmanager
 def readable(files: Iterable[str]) -> Iterator[tuple[list[str], dict[str, str]]]:
     """The inputs as paths that can be read again, and each copy's name as it was given."""
+    files = list(files)
+    if sum(name in _STDIN_NAMES for name in files) > 1:
+        raise click.UsageError("standard input is given more than once; it can be read once")
     names: list[str] = []
     given: dict[str, str] = {}
-    with tempfile.TemporaryDirectory(prefix="missing-protocol-input-") as folder:
+    try:
+        folder = tempfile.mkdtemp(prefix="missing-protocol-input-")
+    except OSError as problem:
+        raise click.UsageError(f"no temporary folder for the input: {problem}") from None
+    try:
         for index, name in enumerate(files):
             if name != STDIN and not _is_stream(name):
                 names.append(name)
                 continue
             # The suffix is kept: a `.jsonl` name is read as JSON Lines even if it opens with '['.
-            copy = str(Path(folder) / f"input-{index}{Path(name).suffix if name != STDIN else ''}")
-            try:
-                with contextlib.ExitStack() as stack:
-                    source = (
-                        sys.stdin.buffer if name == STDIN else stack.enter_context(open(name, "rb"))
-                    )
-                    with open(copy, "wb") as out:
-                        shutil.copyfileobj(source, out)
-            except OSError:
-                names.append(name)  # unreadable: the engine says so, naming it
-                continue
+            suffix = Path(name).suffix if name != STDIN else ""
+            copy = str(Path(folder) / f"input-{index}{suffix}")
+            _copy(name, copy)
             names.append(copy)
             given[copy] = name
         yield names, given
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def as_given(errors: Iterable[EventError], given: Mapping[str, str]) -> tuple[EventError, ...]:
@@ -70,10 +94,18 @@ def as_given(errors: Iterable[EventError], given: Mapping[str, str]) -> tuple[Ev
 
 
 def relabelled(result: T, given: Mapping[str, str]) -> T:
-    """A check's result or outcome with its `errors` and `warnings` named as given."""
+    """A check's result or outcome with its `errors`, `warnings` and row findings (DfE 903
+    rules name their file) naming each input as given."""
     if not given:
         return result
     holder: Any = result
-    return attrs.evolve(  # type: ignore[no-any-return]
-        holder, errors=as_given(holder.errors, given), warnings=as_given(holder.warnings, given)
-    )
+    changes = {
+        "errors": as_given(holder.errors, given),
+        "warnings": as_given(holder.warnings, given),
+    }
+    if isinstance(holder.findings, tuple):  # a CheckResult; an engine Outcome streams events' only
+        changes["findings"] = tuple(
+            attrs.evolve(f, file=given[f.file]) if f.file is not None and f.file in given else f
+            for f in holder.findings
+        )
+    return attrs.evolve(holder, **changes)  # type: ignore[no-any-return]

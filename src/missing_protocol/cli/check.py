@@ -102,6 +102,13 @@ def _engine(
         raise click.UsageError(f"cannot read {problem}") from None
 
 
+def _options_first(as_of: str | None, profile: str, assume_tz: str | None) -> None:
+    # A bad option is said at once, before a log on standard input is waited for and read.
+    _moment(as_of)
+    load_profile(profile)
+    check_assume_tz(assume_tz)
+
+
 def _short(moment: dt.datetime | None) -> str:
     return clock.local(moment).format("YYYY-MM-DD HH:mm zz") if moment else "-"
 
@@ -189,6 +196,7 @@ def check_command(
 
     FILE may be `-` (standard input) or a pipe."""
     privacy = Privacy(pseudonymise_key)
+    _options_first(as_of, profile, assume_tz)
     with readable(files) as (names, given):
         log = LogArgs(tuple(names), as_of, profile, assume_tz, fmt, include_intelligence)
         if fmt == "json" and input_format == "events" and not privacy.active:
@@ -267,6 +275,7 @@ def due_command(
     except clock.TimeError as problem:
         raise click.UsageError(f"--within: {problem}") from None
     privacy = Privacy(pseudonymise_key)
+    _options_first(as_of, profile, assume_tz)
     with readable(files) as (names, given):
         log = LogArgs(tuple(names), as_of, profile, assume_tz, fmt, include_intelligence)
         if privacy.active:

@@ -69,7 +69,9 @@ def _answered(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except BadRequest as mistake:
-            return problem(mistake.status, mistake.detail, mistake.parameter)
+            # After a 408 the rest of a stalled body may still come: the connection is closed.
+            closing = {"Connection": "close"} if mistake.status == 408 else None
+            return problem(mistake.status, mistake.detail, mistake.parameter, headers=closing)
         except ClientDisconnect:
             # The client went away mid-body: its doing, not a server error (and no one reads this).
             return problem(400, "the client closed the connection before the body was read")

@@ -138,8 +138,10 @@ def media_type(request: Request, allowed: tuple[str, ...]) -> str:
 BODY_SECONDS = 60.0
 
 
-async def body_bytes(request: Request, limit: int, seconds: float = BODY_SECONDS) -> bytes:
-    """The body, refused with 413 as soon as it passes `limit` bytes, 408 after `seconds`."""
+async def body_bytes(request: Request, limit: int, seconds: float | None = None) -> bytes:
+    """The body, refused with 413 as soon as it passes `limit` bytes, 408 when it has not all
+    come within `seconds` (default BODY_SECONDS)."""
+    seconds = BODY_SECONDS if seconds is None else seconds
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise BadRequest(413, f"body of {declared} bytes is over the limit of {limit} bytes")

@@ -50,7 +50,7 @@ def _parameters(declared: tuple[QueryParameter, ...]) -> list[dict[str, Any]]:
 def _problems(*statuses: int) -> dict[str, Any]:
     why = {
         400: "Invalid JSON, a wrong shape, an unknown or repeated query parameter, an unknown "
-        "profile, a bad as_of.",
+        "profile or assume_tz zone, a bad as_of.",
         404: "No such schema.",
         408: "The body was not received in time.",
         413: "The body is over the server's limit.",
