@@ -250,6 +250,17 @@ def test_a_log_on_standard_input_is_read_as_the_same_file(tmp_path: Path, comman
         assert answer == expected
 
 
+def _shell(command: str) -> subprocess.CompletedProcess[str]:
+    # The console script under a shell, for what only a shell does (closing stdin or stdout).
+    return subprocess.run(
+        f"exec {console_script()} {command}",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_standard_input_closed_twice_or_not_copied_is_a_usage_error(tmp_path: Path) -> None:
     """Exit 2 with one line, never a traceback nor another file's answer: standard input closed,
     given twice (it can be read once), or not copied whole (a file size limit) while a file
@@ -264,13 +275,7 @@ def test_standard_input_closed_twice_or_not_copied_is_a_usage_error(tmp_path: Pa
         [console_script(), "check", "-"], stdin=subprocess.DEVNULL, capture_output=True, check=False
     )
     assert closed.returncode == 0  # an empty standard input is an empty log, not an error
-    shut = subprocess.run(
-        f"exec {console_script()} check - <&-",
-        shell=True,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    shut = _shell("check - <&-")
     assert shut.returncode == 2 and "standard input is closed" in shut.stderr
     twice = _piped(["check", "-", "/dev/stdin"], log.read_bytes())
     assert twice.returncode == 2 and b"more than once" in twice.stderr
@@ -295,12 +300,6 @@ def test_standard_input_closed_twice_or_not_copied_is_a_usage_error(tmp_path: Pa
 
 def test_stdout_closed_is_not_a_traceback() -> None:
     """`rules >&-`: nothing to write to, nothing to flush; the command's own exit code."""
-    done = subprocess.run(
-        f"exec {console_script()} rules >&-",
-        shell=True,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = _shell("rules >&-")
     assert "Traceback" not in done.stderr
     assert done.returncode == 0
