@@ -303,3 +303,26 @@ def test_stdout_closed_is_not_a_traceback() -> None:
     done = _shell("rules >&-")
     assert "Traceback" not in done.stderr
     assert done.returncode == 0
+
+
+def test_validate_reads_its_history_on_standard_input(tmp_path: Path) -> None:
+    """`validate - --event FILE` answers as with the history in a file, its rejected history
+    lines naming `-`; standard input as both the history and the event is a usage error."""
+    history = write(tmp_path / "history.jsonl", [reported("E1", "2026-03-02T20:00:00+00:00")])
+    history.write_text(history.read_text() + '{"type": "found"}\n')
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(found("E1", "2026-03-03T08:00:00+00:00")))
+    options = ["--event", str(event), "--format", "json", "--as-of", "2026-03-04"]
+    from_file = json.loads(_piped(["validate", str(history), *options], b"").stdout)
+    piped = _piped(["validate", "-", *options], history.read_bytes())
+    assert piped.returncode == 0, piped.stderr
+    answer = json.loads(piped.stdout)
+    assert answer["accepted"] is True
+    assert [e["line"] for e in answer["history_errors"]] == [2]
+    assert answer == from_file
+    text = _piped(
+        ["validate", "-", "--event", str(event), "--as-of", "2026-03-04"], history.read_bytes()
+    )
+    assert b"  -:2  episode_id: required field missing" in text.stdout  # named as given
+    both = _piped(["validate", "-", "--event", "-"], history.read_bytes())
+    assert both.returncode == 2 and b"both the history and --event" in both.stderr

@@ -28,6 +28,11 @@ _STDIN_NAMES = frozenset({STDIN, "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 T = TypeVar("T")
 
 
+def is_stdin(name: str) -> bool:
+    """Whether `name` is standard input itself (`-`, `/dev/stdin`)."""
+    return name in _STDIN_NAMES
+
+
 def _is_stream(name: str) -> bool:
     # A pipe, a terminal or a process substitution: anything that is neither a file nor a folder.
     try:
@@ -61,7 +66,7 @@ def _copy(name: str, copy: str) -> None:
 def readable(files: Iterable[str]) -> Iterator[tuple[list[str], dict[str, str]]]:
     """The inputs as paths that can be read again, and each copy's name as it was given."""
     files = list(files)
-    if sum(name in _STDIN_NAMES for name in files) > 1:
+    if sum(is_stdin(name) for name in files) > 1:
         raise click.UsageError("standard input is given more than once; it can be read once")
     names: list[str] = []
     given: dict[str, str] = {}

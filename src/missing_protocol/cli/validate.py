@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 
 from missing_protocol import clock
 from missing_protocol.check import parse_as_of
 from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
+from missing_protocol.cli._inputs import STDIN, as_given, is_stdin, readable
 from missing_protocol.cli._options import assume_tz_option, format_option, load_profile, open_logs
 from missing_protocol.workflow import Verdict, validate
 
@@ -75,15 +77,21 @@ def validate_command(
     assume_tz: str | None,
     fmt: str,
 ) -> None:
-    """Validate one proposed event against the events in HISTORY; exit 1 if it is rejected."""
+    """Validate one proposed event against the events in HISTORY; exit 1 if it is rejected.
+
+    HISTORY may be `-` (standard input) or a pipe, unless --event is `-`."""
     chosen = load_profile(profile)
     try:
         moment = parse_as_of(as_of)
     except clock.TimeError as problem:
         raise click.UsageError(f"--as-of: {problem}") from None
+    if event_source == STDIN and any(is_stdin(name) for name in history):
+        raise usage_error("standard input cannot be both the history and --event (see --help)")
     proposed = _proposed(event_source)
-    accepted = list(open_logs(history, assume_tz)) if history else []
-    verdict = validate(accepted, proposed, profile=chosen, as_of=moment, assume_tz=assume_tz)
+    with readable(history) as (names, given):  # a history on `-` or a pipe is copied first
+        accepted = list(open_logs(names, assume_tz)) if names else []
+        verdict = validate(accepted, proposed, profile=chosen, as_of=moment, assume_tz=assume_tz)
+    verdict = attrs.evolve(verdict, history_errors=as_given(verdict.history_errors, given))
     if fmt == "json":
         click.echo(json.dumps(verdict.to_dict(), indent=2))
     else:
