@@ -20,8 +20,6 @@ from typing import Any, TypeVar
 import attrs
 import click
 
-from missing_protocol.model import EventError
-
 STDIN = "-"
 # Names that are standard input itself: it can be read once, so it may be given once.
 _STDIN_NAMES = frozenset({STDIN, "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
@@ -90,12 +88,14 @@ def readable(files: Iterable[str]) -> Iterator[tuple[list[str], dict[str, str]]]
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def as_given(errors: Iterable[EventError], given: Mapping[str, str]) -> tuple[EventError, ...]:
-    """Errors (or warnings) naming each input as the user gave it, not its temporary copy."""
-    return tuple(
-        attrs.evolve(e, file=given[e.file]) if e.file is not None and e.file in given else e
-        for e in errors
-    )
+def as_given(items: Iterable[T], given: Mapping[str, str]) -> tuple[T, ...]:
+    """Errors, warnings or row findings (anything with a `file`) naming each input as the user
+    gave it, not its temporary copy."""
+    named: list[Any] = []
+    for item in items:
+        held: Any = item  # an attrs value with a `file`: EventError or Finding
+        named.append(attrs.evolve(held, file=given[held.file]) if held.file in given else held)
+    return tuple(named)
 
 
 def relabelled(result: T, given: Mapping[str, str]) -> T:
@@ -109,8 +109,5 @@ def relabelled(result: T, given: Mapping[str, str]) -> T:
         "warnings": as_given(holder.warnings, given),
     }
     if isinstance(holder.findings, tuple):  # a CheckResult; an engine Outcome streams events' only
-        changes["findings"] = tuple(
-            attrs.evolve(f, file=given[f.file]) if f.file is not None and f.file in given else f
-            for f in holder.findings
-        )
+        changes["findings"] = as_given(holder.findings, given)
     return attrs.evolve(holder, **changes)  # type: ignore[no-any-return]
