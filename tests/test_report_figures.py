@@ -315,6 +315,22 @@ def test_hotspots_rank_places_and_keep_coordinates() -> None:
     assert [(h.place, h.episodes) for h in f.missing_from] == [("Elm Lodge", 5)]
 
 
+def test_a_place_named_with_and_without_coordinates_is_one_place_with_them() -> None:
+    """docs/report.md, JSON `hotspots`: a place's coordinates come from any record of it that
+    carries lat/lon. The reader trims a name given as text, so it trims one given in an object
+    too: otherwise ' Park' and {"name": "Park ", ...} were two places, one without coordinates."""
+    f = figures(
+        rep("E1", "C1", "2025-05-01T10:00:00+01:00", place=" Park"),
+        rep(
+            "E2", "C2", "2025-05-02T10:00:00+01:00", place={"name": "Park ", "lat": 51.5, "lon": 0}
+        ),
+    )
+    assert [(h.place, h.episodes, h.lat, h.lon) for h in f.missing_from] == [("Park", 2, 51.5, 0)]
+    # A blank name names no place: rejected as a blank text name is, never a place called ''.
+    blank = figures(rep("E1", "C1", "2025-05-01T10:00:00+01:00", place={"name": "  "}))
+    assert (blank.rejected_events, blank.missing_from) == (1, ())
+
+
 def test_rejected_events_are_counted_and_do_not_stop_the_report() -> None:
     f = figures(
         rep("E1", "C1", "2025-05-01T10:00:00+01:00"),

@@ -121,6 +121,8 @@ def _location(value: Any, _: type) -> Location:
     if isinstance(value, str) and value.strip():
         return Location(value.strip())
     if isinstance(value, Mapping) and isinstance(value.get("name"), str):
+        if not value["name"].strip():
+            raise ValueError("a place's name must not be blank")
         lat, lon = value.get("lat"), value.get("lon")
         for coord in (lat, lon):
             if coord is not None and (
@@ -131,7 +133,8 @@ def _location(value: Any, _: type) -> Location:
             raise ValueError("give both lat and lon, or neither")
         if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValueError("lat must be within ±90 and lon within ±180")
-        return Location(value["name"], lat, lon)
+        # Trimmed as a name given as text is, so both spellings of one place meet.
+        return Location(value["name"].strip(), lat, lon)
     raise ValueError('expected a place name or {"name": …, "lat": …, "lon": …}')
 
 
