@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -109,17 +110,20 @@ def end_outside_year(tables: Tables903, year: CollectionYear) -> Iterator[Findin
 @ssda903_rule("574", "Missing: period starts while the previous is open, or periods overlap")
 def overlapping_periods(tables: Tables903, year: CollectionYear) -> Iterator[Finding]:
     """Per child, by start date: a period starting inside any earlier period (before it ends),
-    or after one with no (valid) end date. A start on the day an earlier period ended is allowed."""
-    by_child: dict[str, list[tuple[pendulum.Date, int, MissingRow]]] = defaultdict(list)
+    or after one with no (valid) end date. A start on the day an earlier period ended is allowed.
+    Of periods starting the same day the one ending first counts as earlier (an open one last),
+    so the verdict does not depend on the order of the rows."""
+    by_child: dict[str, list[tuple[pendulum.Date, dt.date, int, MissingRow]]] = defaultdict(list)
     for position, row in enumerate(tables.missing):
         start = cell_date(row.mis_start)
         if start is not None:
-            by_child[child_key(row.child)].append((start, position, row))
+            last = cell_date(row.mis_end) or dt.date.max
+            by_child[child_key(row.child)].append((start, last, position, row))
     for periods in by_child.values():
-        periods.sort(key=lambda p: (p[0], p[1]))
+        periods.sort(key=lambda p: (p[0], p[1], p[2]))
         # The earlier period reaching furthest: an open one (no end) reaches past every start.
         reach: tuple[pendulum.Date | None, MissingRow] | None = None
-        for start, _, row in periods:
+        for start, _, _, row in periods:
             if reach is not None:
                 end, holder = reach
                 if end is None:
