@@ -216,16 +216,22 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_2(log: Path, args: l
     ]
 
 
+TWO_PROFILES = ["--profile", "statutory", "--profile", "london"]
+
+
 def _piped(args: list[str], stdin: bytes) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [console_script(), *args], input=stdin, capture_output=True, timeout=120, check=False
     )
 
 
-@pytest.mark.parametrize("command", ["check", "due", "report"])
+@pytest.mark.parametrize(
+    "command", ["check", "due", "report", "persons", "self-reports", "hotspots", "compare"]
+)
 def test_a_log_on_standard_input_is_read_as_the_same_file(tmp_path: Path, command: str) -> None:
     """CONTRACT §1 "reading streams line by line": `-` (standard input) and `/dev/stdin` (a
-    pipe) give the answer the same log gives as a file, errors naming the input as given."""
+    pipe) give the answer the same log gives as a file, errors naming the input as given; every
+    command that reads a log takes it so."""
     log = write(
         tmp_path / "log.jsonl",
         [reported("E1", "2026-03-02T20:00:00+00:00"), found("E1", "2026-03-03T08:00:00+00:00")],
@@ -235,6 +241,10 @@ def test_a_log_on_standard_input_is_read_as_the_same_file(tmp_path: Path, comman
         "check": ["--format", "json", "--as-of", "2026-03-04"],
         "due": ["--format", "json", "--as-of", "2026-03-04", "--within", "P7D"],
         "report": ["--format", "json", "--as-of", "2026-03-31", *MARCH],
+        "persons": ["--format", "json"],
+        "self-reports": ["--format", "json", "--as-of", "2026-03-31"],
+        "hotspots": ["--format", "json", *MARCH],
+        "compare": ["--format", "json", "--as-of", "2026-03-31", *TWO_PROFILES],
     }[command]
     from_file = _piped([command, str(log), *options], b"")
     expected = json.loads(from_file.stdout)
@@ -244,7 +254,7 @@ def test_a_log_on_standard_input_is_read_as_the_same_file(tmp_path: Path, comman
         piped = _piped([command, given, *options], log.read_bytes())
         assert piped.returncode == from_file.returncode, piped.stderr
         answer = json.loads(piped.stdout)
-        if command != "report":
+        if command in ("check", "due"):
             [error] = answer["errors"]
             assert (error.pop("file"), error["line"], error["field"]) == (given, 3, "episode_id")
         assert answer == expected
