@@ -336,3 +336,21 @@ def test_validate_reads_its_history_on_standard_input(tmp_path: Path) -> None:
     assert b"  -:2  episode_id: required field missing" in text.stdout  # named as given
     both = _piped(["validate", "-", "--event", "-"], history.read_bytes())
     assert both.returncode == 2 and b"both the history and --event" in both.stderr
+
+
+def test_convert_reads_a_table_on_standard_input_naming_it_as_given(tmp_path: Path) -> None:
+    """CONTRACT §1 (reading streams): `convert` takes an input as `-` as every command that reads
+    a log does; a rejected 903 row is named `-:3`, the line of the input as given."""
+    missing = "CHILD,DOB,MISSING,MIS_START,MIS_END\nC1,14/02/2010,M,01/05/2024,03/05/2024\n"
+    missing += "C2,01/01/2011,M,31/02/2024,\n"
+    header = tmp_path / "header.csv"
+    header.write_text("CHILD,SEX,DOB,ETHNIC\nC1,1,14/02/2010,WBRI\nC2,2,01/01/2011,BCRB\n")
+    table = tmp_path / "missing.csv"
+    table.write_text(missing)
+    base = ["convert", "--from", "903", "--to", "events", "--authority", "309"]
+    from_file = _piped([*base, str(table), str(header), "-"], b"")
+    piped = _piped([*base, "-", str(header), "-"], missing.encode())
+    assert piped.returncode == from_file.returncode == 1
+    assert piped.stdout == from_file.stdout and piped.stdout.count(b"\n") == 4
+    assert b"-:3  MIS_START" in piped.stderr
+    assert piped.stderr.replace(b"-:3", str(table).encode() + b":3") == from_file.stderr
