@@ -108,7 +108,7 @@ def run(
     if jobs <= 1 and total <= spill_bytes:
         return _whole(names, options)
     spill = total > spill_bytes
-    count = max(jobs, -(-total // partition_bytes) if spill else jobs)
+    count = partition_count(total, partition_bytes, jobs) if spill else jobs
     # The folder lives until the merged findings have been streamed (or is removed at exit).
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
     try:
@@ -125,6 +125,13 @@ def run(
         folder.cleanup()
         raise
     return _merge(routed, parts, count, folder)
+
+
+def partition_count(total: int, partition_bytes: int, jobs: int) -> int:
+    """Partitions of about `partition_bytes` each, as many for every job: with 7 for 2 jobs, one
+    worker would judge the seventh while the other waits."""
+    count = max(jobs, -(-total // partition_bytes))
+    return -(-count // jobs) * jobs
 
 
 def log_size(names: Sequence[str]) -> tuple[int, bool]:

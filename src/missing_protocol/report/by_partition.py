@@ -27,6 +27,7 @@ from missing_protocol.engine.run import (
     SPILL_BYTES,
     Routed,
     log_size,
+    partition_count,
     read_part,
     route,
 )
@@ -123,7 +124,7 @@ def _partitioned(
     partition_bytes: int,
 ) -> tuple[Scope, dict[str, Any]]:
     progress, stage = watch
-    count = max(jobs, -(-total // partition_bytes))
+    count = partition_count(total, partition_bytes, jobs)
     with tempfile.TemporaryDirectory(prefix="missing-protocol-") as folder:
         routed, reports = _routed(names, count, Path(folder), jobs, progress, assume_tz)
         scope = scope_of(reports)
