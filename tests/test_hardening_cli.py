@@ -216,16 +216,22 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_2(log: Path, args: l
     ]
 
 
+TWO_PROFILES = ["--profile", "statutory", "--profile", "london"]
+
+
 def _piped(args: list[str], stdin: bytes) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [console_script(), *args], input=stdin, capture_output=True, timeout=120, check=False
     )
 
 
-@pytest.mark.parametrize("command", ["check", "due", "report"])
+@pytest.mark.parametrize(
+    "command", ["check", "due", "report", "persons", "self-reports", "hotspots", "compare"]
+)
 def test_a_log_on_standard_input_is_read_as_the_same_file(tmp_path: Path, command: str) -> None:
     """CONTRACT §1 "reading streams line by line": `-` (standard input) and `/dev/stdin` (a
-    pipe) give the answer the same log gives as a file, errors naming the input as given."""
+    pipe) give the answer the same log gives as a file, errors naming the input as given; every
+    command that reads a log takes it so."""
     log = write(
         tmp_path / "log.jsonl",
         [reported("E1", "2026-03-02T20:00:00+00:00"), found("E1", "2026-03-03T08:00:00+00:00")],
@@ -235,6 +241,10 @@ def test_a_log_on_standard_input_is_read_as_the_same_file(tmp_path: Path, comman
         "check": ["--format", "json", "--as-of", "2026-03-04"],
         "due": ["--format", "json", "--as-of", "2026-03-04", "--within", "P7D"],
         "report": ["--format", "json", "--as-of", "2026-03-31", *MARCH],
+        "persons": ["--format", "json"],
+        "self-reports": ["--format", "json", "--as-of", "2026-03-31"],
+        "hotspots": ["--format", "json", *MARCH],
+        "compare": ["--format", "json", "--as-of", "2026-03-31", *TWO_PROFILES],
     }[command]
     from_file = _piped([command, str(log), *options], b"")
     expected = json.loads(from_file.stdout)
@@ -244,7 +254,7 @@ def test_a_log_on_standard_input_is_read_as_the_same_file(tmp_path: Path, comman
         piped = _piped([command, given, *options], log.read_bytes())
         assert piped.returncode == from_file.returncode, piped.stderr
         answer = json.loads(piped.stdout)
-        if command != "report":
+        if command in ("check", "due"):
             [error] = answer["errors"]
             assert (error.pop("file"), error["line"], error["field"]) == (given, 3, "episode_id")
         assert answer == expected
@@ -326,3 +336,21 @@ def test_validate_reads_its_history_on_standard_input(tmp_path: Path) -> None:
     assert b"  -:2  episode_id: required field missing" in text.stdout  # named as given
     both = _piped(["validate", "-", "--event", "-"], history.read_bytes())
     assert both.returncode == 2 and b"both the history and --event" in both.stderr
+
+
+def test_convert_reads_a_table_on_standard_input_naming_it_as_given(tmp_path: Path) -> None:
+    """CONTRACT §1 (reading streams): `convert` takes an input as `-` as every command that reads
+    a log does; a rejected 903 row is named `-:3`, the line of the input as given."""
+    missing = "CHILD,DOB,MISSING,MIS_START,MIS_END\nC1,14/02/2010,M,01/05/2024,03/05/2024\n"
+    missing += "C2,01/01/2011,M,31/02/2024,\n"
+    header = tmp_path / "header.csv"
+    header.write_text("CHILD,SEX,DOB,ETHNIC\nC1,1,14/02/2010,WBRI\nC2,2,01/01/2011,BCRB\n")
+    table = tmp_path / "missing.csv"
+    table.write_text(missing)
+    base = ["convert", "--from", "903", "--to", "events", "--authority", "309"]
+    from_file = _piped([*base, str(table), str(header), "-"], b"")
+    piped = _piped([*base, "-", str(header), "-"], missing.encode())
+    assert piped.returncode == from_file.returncode == 1
+    assert piped.stdout == from_file.stdout and piped.stdout.count(b"\n") == 4
+    assert b"-:3  MIS_START" in piped.stderr
+    assert piped.stderr.replace(b"-:3", str(table).encode() + b":3") == from_file.stderr

@@ -177,3 +177,30 @@ def test_parts_merge_by_their_shape() -> None:
         merge(True, False)
     with pytest.raises(ValueError):
         merged([])
+
+
+def test_reports_counted_while_routed_by_workers_are_those_of_one_pass(tmp_path: Path) -> None:
+    """Issue 10 point 3: with `--jobs 2` the workers route a spilled log, and count its reports by
+    responsible authority (what the default authority is chosen from) as one process does."""
+    from missing_protocol import synth
+
+    path = tmp_path / "year.jsonl"
+    synth.write(synth.generate(60, 240), path)
+    with path.open("a", encoding="utf-8") as log:  # one report the reader rejects: not counted
+        log.write('{"type": "reported", "episode_id": "X", "child_id": "C", "at": "junk"}\n')
+    seen: dict[int, Counter[str]] = {}
+    size = path.stat().st_size
+    for jobs in (1, 2):
+
+        def scope_of(reports: Counter[str], jobs: int = jobs) -> Scope:
+            seen[jobs] = reports
+            moment = synth.PERIOD.end_at.add(days=45)
+            return Scope(synth.PERIOD, synth.AUTHORITY, profiles.load("statutory"), moment)
+
+        report_log([str(path)], scope_of, jobs=jobs, spill_bytes=0, partition_bytes=size // 6)
+    whole: Counter[str] = Counter(
+        json.loads(line)["responsible_authority"]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if '"reported"' in line and "junk" not in line
+    )
+    assert seen[1] == seen[2] == whole

@@ -25,26 +25,49 @@ def _where(code: str, read: TableRead) -> list[str]:
     return [f"{f.file}:{f.line}" for f in validate_903(read.tables, YEAR, codes=[code])]
 
 
-def test_574_flags_every_period_inside_an_earlier_long_period() -> None:
-    # Row 2 runs all May; rows 3 and 4 both start inside it (row 3 ends before row 4 starts).
+def test_574_flags_the_period_holding_shorter_ones_as_the_dfe_validator_does() -> None:
+    # Row 2 runs all May and holds rows 3 and 4. Taken in order of their end, as lac_validator
+    # takes them, row 2 is the one that starts before the period ending just before it ends.
     read = _read(
         "C1,01/01/2010,M,01/05/2024,31/05/2024\n"
         "C1,01/01/2010,M,05/05/2024,06/05/2024\n"
         "C1,01/01/2010,M,10/05/2024,11/05/2024\n"
         "C1,01/01/2010,M,31/05/2024,01/06/2024\n"  # starts the day row 2 ends: allowed
     )
-    assert _where("574", read) == ["missing.csv:3", "missing.csv:4"]
-    (third,) = [f for f in validate_903(read.tables, YEAR, codes=["574"]) if f.line == 4]
-    assert "missing.csv:2 ends (31/05/2024)" in third.message
+    assert _where("574", read) == ["missing.csv:2"]
+    (held,) = validate_903(read.tables, YEAR, codes=["574"])
+    assert "overlaps missing.csv:4 (10/05/2024-11/05/2024)" in held.message
 
 
-def test_574_an_open_earlier_period_holds_every_later_start() -> None:
+def test_574_the_period_after_an_open_one_is_flagged() -> None:
     read = _read(
         "C1,01/01/2010,M,01/05/2024,\n"
         "C1,01/01/2010,M,05/05/2024,06/05/2024\n"
         "C1,01/01/2010,M,10/06/2024,11/06/2024\n"
     )
-    assert _where("574", read) == ["missing.csv:3", "missing.csv:4"]
+    assert _where("574", read) == ["missing.csv:3"]
+
+
+def test_574_flags_the_rows_of_the_dfe_validators_own_example() -> None:
+    # lac_validator's rule_574 test_validate: rows 0, 4, 6 and 9 (lines 2, 6, 8 and 11) fail.
+    rows = [
+        ("111", "01/06/2020", "05/06/2020"),
+        ("111", "04/06/2020", ""),
+        ("222", "03/06/2020", "04/06/2020"),
+        ("222", "04/06/2020", ""),
+        ("222", "07/06/2020", "09/06/2020"),
+        ("333", "02/06/2020", "04/06/2020"),
+        ("333", "03/06/2020", "09/06/2020"),
+        ("444", "06/06/2020", "08/06/2020"),
+        ("444", "10/06/2020", "10/06/2020"),
+        ("444", "08/06/2020", "10/08/2020"),
+        ("555", "", "05/06/2020"),
+        ("555", "", "05/06/2020"),
+    ]
+    read = _read("".join(f"{child},,M,{start},{end}\n" for child, start, end in rows))
+    assert _where("574", read) == [f"missing.csv:{i + 2}" for i in (0, 4, 6, 9)]
+    shuffled = _read("".join(f"{c},,M,{s},{e}\n" for c, s, e in reversed(rows)))
+    assert sorted(_where("574", shuffled)) == sorted(f"missing.csv:{13 - i}" for i in (0, 4, 6, 9))
 
 
 def test_1006_compares_the_missing_type_without_case() -> None:
@@ -100,3 +123,16 @@ def test_int04_and_every_join_match_child_ids_exactly() -> None:
 def test_586_falls_back_to_the_header_dob_when_the_missing_cell_is_blank() -> None:
     read = _read("C1,,M,01/05/2024,02/05/2024\n", header="C1,1,01/06/2024,WBRI\n")
     assert _where("586", read) == ["missing.csv:2"]
+
+
+def test_574_takes_a_row_without_a_valid_start_by_its_end_as_the_dfe_validator_does() -> None:
+    # Row 4 has no start: by its end (12/04) it comes after the open row 2, so it is the one
+    # flagged, and row 3 (from 11/05) starts after row 4 ends; a row with no date at all is last.
+    read = _read(
+        "C1,01/01/2010,M,03/03/2024,\n"
+        "C1,01/01/2010,A,11/05/2024,13/05/2024\n"
+        "C1,01/01/2010,M,,12/04/2024\n"
+    )
+    assert _where("574", read) == ["missing.csv:4"]
+    undated = _read("C0,01/01/2010,A,,\nC0,01/01/2010,M,24/03/2025,\n")
+    assert _where("574", undated) == ["missing.csv:2"]

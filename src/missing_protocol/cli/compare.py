@@ -14,6 +14,7 @@ from missing_protocol.cli._figures import (
     parse_period,
     period_options,
 )
+from missing_protocol.cli._inputs import readable
 from missing_protocol.cli._options import assume_tz_option, load_profile
 from missing_protocol.cli.report import check_zone, read_all
 from missing_protocol.report import assemble_parsed
@@ -71,7 +72,8 @@ def compare_command(
     moment = parse_moment(as_of)
     check_zone(assume_tz)
     a, b = (load_profile(spec) for spec in profile_specs)
-    log = assemble_parsed(read_all(files, assume_tz))
+    with readable(files) as (names, _):  # `-` or a pipe, as check takes them
+        log = assemble_parsed(read_all(names, assume_tz))
     found = comparing.compare(log.assembly, moment, a, b, period)
     shown = comparing.section(found, disclosure(no_suppress), include_episodes=include_episodes)
     if fmt == "json":

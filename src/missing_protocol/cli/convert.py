@@ -19,6 +19,7 @@ import click
 
 from missing_protocol import clock, ssd, ssda903
 from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
+from missing_protocol.cli._inputs import as_given, readable
 from missing_protocol.cli._output import ENCODING, ERRORS, echo
 from missing_protocol.cli._return903 import row_findings_text
 from missing_protocol.episode import Assembly, assemble
@@ -325,14 +326,16 @@ def convert_command(
             raise usage_error(f"--collection-year: {problem}") from None
     policy = _policy(start_time, end_time, assume_tz)
     try:
-        if source == "events":
-            conversion = _read_events(inputs, policy if assume_tz else None)
-        else:
-            conversion = _read(source, inputs, authority, policy, missing_from)
+        with readable(inputs) as (names, given):  # `-` or a pipe, as check takes them
+            if source == "events":
+                conversion = _read_events(names, policy if assume_tz else None)
+            else:
+                conversion = _read(source, names, authority, policy, missing_from)
     except UnreadableFile as problem:
         raise usage_error(str(problem)) from None
     assembly = assemble(conversion.events)
-    errors = sorted([*conversion.errors, *assembly.errors], key=lambda e: (e.file or "", e.line))
+    named = as_given([*conversion.errors, *assembly.errors], given)
+    errors = sorted(named, key=lambda e: (e.file or "", e.line))
     written = _write(target, assembly, conversion.away, out, policy, year, authority)
     code = _report(
         conversion, assembly, written, errors, err=out == "-", per_event=source == "events"

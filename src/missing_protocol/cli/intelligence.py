@@ -22,6 +22,7 @@ from missing_protocol.cli._figures import (
     parse_period,
     period_options,
 )
+from missing_protocol.cli._inputs import readable
 from missing_protocol.cli._options import assume_tz_option, format_option, load_profile, open_logs
 from missing_protocol.cli._output import echo
 from missing_protocol.cli._privacy import (
@@ -75,7 +76,8 @@ class _Log:
 
 
 def _read(files: tuple[str, ...], assume_tz: str | None, privacy: Privacy) -> _Log:
-    log = assemble_parsed(privacy.apply(open_logs(files, assume_tz)))
+    with readable(files) as (names, _):  # `-` or a pipe, as check takes them
+        log = assemble_parsed(privacy.apply(open_logs(names, assume_tz)))
     assembly = log.assembly
     counts = Counts(
         events=log.events,

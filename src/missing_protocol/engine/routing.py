@@ -53,6 +53,15 @@ class Router:
             low, high = (ra, rb) if ra < rb else (rb, ra)
             self._parent[high] = low
 
+    def joins(self) -> list[tuple[str, str]]:
+        """The joins made so far, as pairs that `join_all` replays in another router."""
+        return list(self._parent.items())
+
+    def join_all(self, pairs: list[tuple[str, str]]) -> None:
+        """Join each pair (keys joined apart, in worker processes, join the same here)."""
+        for a, b in pairs:
+            self._join(a, b)
+
     def key(self, obj: Any) -> str:
         """The routing key of one parsed line (its own key; `partition` resolves joins)."""
         if obj.__class__ is not dict and not isinstance(obj, Mapping):

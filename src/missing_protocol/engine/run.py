@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import array
 import concurrent.futures
+import contextlib
 import datetime as dt
 import heapq
 import multiprocessing
@@ -28,6 +29,7 @@ import orjson
 
 from missing_protocol import clock
 from missing_protocol.check import Counts, FindingKey, Judged, error_order, judge, paused_gc
+from missing_protocol.engine.fanout import route_in_workers
 from missing_protocol.engine.routing import Router
 from missing_protocol.formats.events import (
     Parsed,
@@ -106,17 +108,30 @@ def run(
     if jobs <= 1 and total <= spill_bytes:
         return _whole(names, options)
     spill = total > spill_bytes
-    count = max(jobs, -(-total // partition_bytes) if spill else jobs)
+    count = partition_count(total, partition_bytes, jobs) if spill else jobs
     # The folder lives until the merged findings have been streamed (or is removed at exit).
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
     try:
-        with paused_gc():  # the routing pass allocates a key per line: nothing cyclic
-            routed = route(names, count, Path(folder.name) if spill else None, progress)
-        parts = _judge_all(routed.partitions, names, options, jobs, spill)
+        with _workers(jobs) as pool:
+            with paused_gc():  # the routing pass allocates a key per line: nothing cyclic
+                if spill and pool is not None:
+                    # A spilled log with several jobs is routed by the workers too.
+                    fanned = route_in_workers(names, count, Path(folder.name), pool, jobs, progress)
+                    routed = Routed(list(fanned.partitions), fanned.rejected, fanned.lines)
+                else:
+                    routed = route(names, count, Path(folder.name) if spill else None, progress)
+            parts = _judge_all(routed.partitions, names, options, pool, spill)
     except BaseException:
         folder.cleanup()
         raise
     return _merge(routed, parts, count, folder)
+
+
+def partition_count(total: int, partition_bytes: int, jobs: int) -> int:
+    """Partitions of about `partition_bytes` each, as many for every job: with 7 for 2 jobs, one
+    worker would judge the seventh while the other waits."""
+    count = max(jobs, -(-total // partition_bytes))
+    return -(-count // jobs) * jobs
 
 
 def log_size(names: Sequence[str]) -> tuple[int, bool]:
@@ -271,20 +286,26 @@ def _judge_part(
     return _Part(judged.counts, judged.errors, judged.warnings, findings)
 
 
+def _workers(jobs: int) -> contextlib.AbstractContextManager[concurrent.futures.Executor | None]:
+    """The worker processes of a run with several jobs (None: judge in this process)."""
+    if jobs <= 1:
+        return contextlib.nullcontext()
+    # fork: workers start with the modules and the profile already loaded.
+    context = multiprocessing.get_context("fork")
+    return concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context)
+
+
 def _judge_all(
     sources: list[list[Line] | str],
     names: Sequence[str],
     options: Options,
-    jobs: int,
+    pool: concurrent.futures.Executor | None,
     spill: bool,
 ) -> list[_Part]:
-    if jobs <= 1:
+    if pool is None:
         return [_judge_part(s, names, options, spill) for s in sources]
-    # fork: workers start with the modules and the profile already loaded.
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        futures = [pool.submit(_judge_part, s, names, options, spill) for s in sources]
-        return [f.result() for f in futures]
+    futures = [pool.submit(_judge_part, s, names, options, spill) for s in sources]
+    return [f.result() for f in futures]
 
 
 def _stream(findings: list[Keyed] | str) -> Iterator[Keyed]:

@@ -311,9 +311,10 @@ def is_array_file(handle: Any, name: str) -> bool:
     return head.startswith(b"[") and not name.lower().endswith(LINE_SUFFIXES)
 
 
-def numbered_lines(handle: Any) -> Iterator[tuple[int, bytes]]:
-    """A JSON Lines file's non-blank lines with their numbers (a first-line BOM dropped)."""
-    for number, raw in enumerate(handle, start=1):
+def numbered_lines(handle: Any, first: int = 1) -> Iterator[tuple[int, bytes]]:
+    """A JSON Lines file's non-blank lines with their numbers (a first-line BOM dropped); `first`
+    numbers a part of a file that starts at that line."""
+    for number, raw in enumerate(handle, start=first):
         if number == 1 and raw.startswith(_BOM):
             raw = raw[3:]
         if raw.strip():

@@ -17,12 +17,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from missing_protocol.check import paused_gc
 from missing_protocol.common.mergeable import merged
+from missing_protocol.engine.fanout import route_in_workers
 from missing_protocol.engine.run import (
     PARTITION_BYTES,
     SPILL_BYTES,
+    Routed,
     log_size,
+    partition_count,
     read_part,
     route,
 )
@@ -119,19 +124,9 @@ def _partitioned(
     partition_bytes: int,
 ) -> tuple[Scope, dict[str, Any]]:
     progress, stage = watch
-    reports: Counter[str] = Counter()
-
-    def seen(obj: Any, number: int, name: str) -> None:
-        # The reader's own judgement of each report, as the whole path counts them.
-        if obj.__class__ is dict and obj.get("type") == "reported":
-            item = parse_object(obj, number, name, assume_tz)
-            if item.__class__ is Reported:
-                reports[item.responsible_authority] += 1
-
-    count = max(jobs, -(-total // partition_bytes))
+    count = partition_count(total, partition_bytes, jobs)
     with tempfile.TemporaryDirectory(prefix="missing-protocol-") as folder:
-        with paused_gc():  # the routing pass allocates a key per line: nothing cyclic
-            routed = route(names, count, Path(folder), progress, seen)
+        routed, reports = _routed(names, count, Path(folder), jobs, progress, assume_tz)
         scope = scope_of(reports)
         _SHARED.update(
             names=names,
@@ -147,6 +142,48 @@ def _partitioned(
     # Lines that are not JSON at all were rejected while routing.
     part["rejected"] += len(routed.rejected)
     return scope, part
+
+
+@attrs.frozen
+class _ReportOf:
+    """The responsible authority of a line that the reader reads as a report (else None): the
+    reader's own judgement of each report, as the whole path counts them."""
+
+    assume_tz: str | None
+
+    def __call__(self, obj: Any, number: int, name: str) -> str | None:
+        if obj.__class__ is dict and obj.get("type") == "reported":
+            item = parse_object(obj, number, name, self.assume_tz)
+            if item.__class__ is Reported:
+                return item.responsible_authority
+        return None
+
+
+def _routed(
+    names: Sequence[str],
+    count: int,
+    folder: Path,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+    assume_tz: str | None,
+) -> tuple[Routed, Counter[str]]:
+    """The log routed into partition files (by the workers with several jobs), and its reports
+    counted by responsible authority (the busiest is the default authority)."""
+    report_of = _ReportOf(assume_tz)
+    with paused_gc():  # the routing pass allocates a key per line: nothing cyclic
+        if jobs > 1:
+            context = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+                fanned = route_in_workers(names, count, folder, pool, jobs, progress, report_of)
+            return Routed(list(fanned.partitions), fanned.rejected, fanned.lines), fanned.tallied
+        reports: Counter[str] = Counter()
+
+        def seen(obj: Any, number: int, name: str) -> None:
+            authority = report_of(obj, number, name)
+            if authority is not None:
+                reports[authority] += 1
+
+        return route(names, count, folder, progress, seen), reports
 
 
 def _watched(

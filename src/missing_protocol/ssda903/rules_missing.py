@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator
-
-import pendulum
 
 from missing_protocol.rules.registry import Finding
 from missing_protocol.ssda903.dfe import MESSAGES, breach, shown, ssda903_rule
@@ -108,29 +108,34 @@ def end_outside_year(tables: Tables903, year: CollectionYear) -> Iterator[Findin
 
 @ssda903_rule("574", "Missing: period starts while the previous is open, or periods overlap")
 def overlapping_periods(tables: Tables903, year: CollectionYear) -> Iterator[Finding]:
-    """Per child, by start date: a period starting inside any earlier period (before it ends),
-    or after one with no (valid) end date. A start on the day an earlier period ended is allowed."""
-    by_child: dict[str, list[tuple[pendulum.Date, int, MissingRow]]] = defaultdict(list)
+    """Per child, the periods in order of their end (an open one at its start), each compared
+    with the one before it: flagged when that one has no (valid) end date, or when it starts
+    before that one ends (starting the day it ended is allowed). This is the DfE validator's
+    order, so the same rows are flagged, rows without a valid start among them (ordered by
+    their end, or last with no date at all); of periods ending (or open) on one day, a closed
+    one comes before an open one, so the order of the rows never matters."""
+    by_child: dict[str, list[tuple[_Order, dt.date | None, MissingRow]]] = defaultdict(list)
     for position, row in enumerate(tables.missing):
-        start = cell_date(row.mis_start)
-        if start is not None:
-            by_child[child_key(row.child)].append((start, position, row))
+        start, end = cell_date(row.mis_start), cell_date(row.mis_end)
+        reach = end or start
+        # A missing date sorts after every date, as the validator's pandas sorts NaT last.
+        order = (reach is None, reach or _ANY, start is None, start or _ANY, end is None, position)
+        by_child[child_key(row.child)].append((order, start, row))
     for periods in by_child.values():
-        periods.sort(key=lambda p: (p[0], p[1]))
-        # The earlier period reaching furthest: an open one (no end) reaches past every start.
-        reach: tuple[pendulum.Date | None, MissingRow] | None = None
-        for start, _, row in periods:
-            if reach is not None:
-                end, holder = reach
-                if end is None:
-                    why = f"{holder.ref.label} (from {holder.mis_start}) has no end date"
-                    yield breach("574", row, "MIS_START", f"{MESSAGES['574']} ({why})", row.child)
-                elif start < end:
-                    why = f"it starts before {holder.ref.label} ends ({holder.mis_end})"
-                    yield breach("574", row, "MIS_START", f"{MESSAGES['574']} ({why})", row.child)
-            end = cell_date(row.mis_end)
-            if reach is None or (reach[0] is not None and (end is None or end > reach[0])):
-                reach = (end, row)
+        periods.sort(key=lambda p: p[0])
+        for (_, _, before), (_, began, row) in itertools.pairwise(periods):
+            ended = cell_date(before.mis_end)
+            if ended is None:
+                why = f"{before.ref.label} (from {before.mis_start or 'no date'}) has no end date"
+                yield breach("574", row, "MIS_START", f"{MESSAGES['574']} ({why})", row.child)
+            elif began is not None and began < ended:
+                why = f"it overlaps {before.ref.label} ({before.mis_start}-{before.mis_end})"
+                yield breach("574", row, "MIS_START", f"{MESSAGES['574']} ({why})", row.child)
+
+
+_ANY = dt.date.min  # the place of a date that is missing, among rows that tie before it
+# Where a period sorts among its child's for 574: its end (or start), its start, open last, row.
+_Order = tuple[bool, dt.date, bool, dt.date, bool, int]
 
 
 def _header_by_child(tables: Tables903) -> dict[str, list[HeaderRow]]:

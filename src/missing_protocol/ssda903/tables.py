@@ -165,7 +165,8 @@ class CollectionYear:
         return cls(start)
 
 
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# ASCII digits only: \d alone would also take Arabic-Indic or full-width digits.
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
 
 
 @functools.lru_cache(maxsize=65536)  # a table repeats its dates; strptime is slow
@@ -195,7 +196,8 @@ def cell_date(text: str) -> pendulum.Date | None:
 
 def child_key(cell: str) -> str:
     """How every rule that joins tables (or groups a child's rows) matches CHILD: exactly, after
-    the cell's surrounding spaces are trimmed. Not without case as lac_validator's INT04: the
-    event log and the conversion treat ids exactly, so `ab1` and `AB1` are two children there,
-    and a return whose tables spell one child two ways should be told (docs/interop.md)."""
+    the cell's surrounding spaces are trimmed. Not without case as lac_validator (which
+    upper-cases every cell it reads): the event log and the conversion treat ids exactly, so
+    `ab1` and `AB1` are two children there, and a return whose tables spell one child two ways
+    should be told (docs/interop.md)."""
     return cell

@@ -1,0 +1,205 @@
+"""Routing a large log in worker processes (`--jobs N` on a log that is spilled).
+
+The one-process routing pass (engine.run.route) reads every line twice in the parent, which with
+several jobs leaves the workers idle for a fifth of a check. Here the log is cut into byte ranges
+at line starts; workers key the lines of each range (a range's first line number is known from
+the newlines before it), the parent joins the keys exactly as one pass would, and workers then
+write each range's lines to its partitions, which the parent joins file by file. Each partition
+holds the same lines, in the same order, as the one-process pass gives it (tests prove it).
+"""
+
+from __future__ import annotations
+
+import array
+import concurrent.futures
+import io
+import itertools
+import os
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from missing_protocol.engine.routing import Router
+from missing_protocol.formats.events import _line_object, numbered_lines
+from missing_protocol.model import EventError
+
+# A range of a file keyed or spilled by one task: small enough that a worker holds it at once.
+RANGE_BYTES = 8 * 1024 * 1024
+
+
+@attrs.frozen
+class Range:
+    file: int  # the file's index in the log's names
+    start: int  # byte offset of its first line
+    end: int  # byte offset just after its last line
+    first_line: int  # the number of its first line in its file (blank lines count)
+
+
+@attrs.frozen
+class _Keys:
+    """What keying one range gives: each line's key (an index into `keys`, -1: not JSON)."""
+
+    keys: list[str]
+    line_keys: array.array[int]
+    joins: list[tuple[str, str]]
+    rejected: list[EventError]
+    tallied: Counter[str]
+
+
+def ranges(names: Sequence[str], pieces: int, range_bytes: int) -> list[Range]:
+    """Each file cut at line starts into at least `pieces` ranges of at most about range_bytes."""
+    cut: list[Range] = []
+    for index, name in enumerate(names):
+        size = os.path.getsize(name)
+        count = max(pieces, -(-size // range_bytes))
+        with open(name, "rb") as handle:
+            bounds = [0]
+            for k in range(1, count):
+                handle.seek(max(size * k // count, bounds[-1] + 1) - 1)
+                handle.readline()  # to the start of the next line
+                if handle.tell() >= size:
+                    break
+                if handle.tell() > bounds[-1]:
+                    bounds.append(handle.tell())
+            bounds.append(size)
+            line = 1
+            for start, end in itertools.pairwise(bounds):
+                cut.append(Range(index, start, end, line))
+                handle.seek(start)
+                line += handle.read(end - start).count(b"\n")
+    return cut
+
+
+def _lines(name: str, part: Range) -> Iterator[tuple[int, bytes]]:
+    """A range's non-blank lines with their numbers in the file, as numbered_lines gives them."""
+    with open(name, "rb") as handle:
+        handle.seek(part.start)
+        data = io.BytesIO(handle.read(part.end - part.start))
+    yield from numbered_lines(data, part.first_line)
+
+
+# What a caller counts of the JSON values while they are routed (None: nothing), e.g. the
+# report's reports by authority; a top-level function or a frozen value, so a worker gets it.
+Tally = Callable[[Any, int, str], "str | None"]
+
+
+def key_range(name: str, part: Range, tally: Tally | None = None) -> _Keys:
+    """Worker: the routing key of each line of one range, the joins its lines make, and what
+    `tally` counts of their values."""
+    router = Router()
+    tallied: Counter[str] = Counter()
+    ids: dict[str, int] = {}
+    line_keys = array.array("l")
+    rejected: list[EventError] = []
+    for number, raw in _lines(name, part):
+        obj = _line_object(raw, number, name)
+        if isinstance(obj, EventError):
+            rejected.append(obj)
+            line_keys.append(-1)
+        else:
+            line_keys.append(ids.setdefault(router.key(obj), len(ids)))
+            if tally is not None and (counted := tally(obj, number, name)) is not None:
+                tallied[counted] += 1
+    return _Keys(list(ids), line_keys, router.joins(), rejected, tallied)
+
+
+def spill_range(
+    name: str, part: Range, where: array.array[int], folder: str, task: int
+) -> list[int]:
+    """Worker: one range's lines, framed as engine.run frames them, to its partition files (one
+    file a partition this range reaches, named by partition and task); the partitions reached."""
+    outs: dict[int, Any] = {}
+    try:
+        for position, (number, raw) in enumerate(_lines(name, part)):
+            partition = where[position]
+            if partition < 0:
+                continue
+            out = outs.get(partition)
+            if out is None:
+                out = outs[partition] = open(_piece(folder, partition, task), "wb")  # noqa: SIM115
+            end = b"" if raw.endswith(b"\n") else b"\n"
+            out.write(b"%d %d %s%s" % (part.file, number, raw, end))
+    finally:
+        for out in outs.values():
+            out.close()
+    return sorted(outs)
+
+
+def _piece(folder: str, partition: int, task: int) -> str:
+    return os.path.join(folder, f"part-{partition:04d}-{task:05d}.piece")
+
+
+@attrs.frozen
+class Fanned:
+    partitions: list[str]  # each partition's file
+    rejected: list[EventError]  # lines that are not JSON at all
+    lines: int
+    tallied: Counter[str]
+
+
+def route_in_workers(
+    names: Sequence[str],
+    count: int,
+    folder: Path,
+    pool: concurrent.futures.Executor,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+    tally: Tally | None = None,
+) -> Fanned:
+    """Route the log into `count` partition files in `folder`, keyed and spilled by `pool`."""
+    cut = ranges(names, jobs * 2, RANGE_BYTES)
+    keyed = [pool.submit(key_range, names[r.file], r, tally) for r in cut]
+    tallied: Counter[str] = Counter()
+    router = Router()
+    ids: dict[str, int] = {}
+    per_range: list[array.array[int]] = []
+    rejected: list[EventError] = []
+    lines = 0
+    for future in keyed:  # in range order, so key ids are numbered as one pass numbers them
+        got = future.result()
+        local = [ids.setdefault(key, len(ids)) for key in got.keys]
+        router.join_all(got.joins)
+        per_range.append(array.array("l", (local[k] if k >= 0 else -1 for k in got.line_keys)))
+        rejected += got.rejected
+        tallied += got.tallied
+        lines += len(got.line_keys)
+        if progress is not None:
+            progress(lines)
+    where = array.array("l", (router.partition(key, count) for key in ids))
+    del ids
+    spilled = [
+        pool.submit(
+            spill_range,
+            names[r.file],
+            r,
+            array.array("l", (where[k] if k >= 0 else -1 for k in keys)),
+            str(folder),
+            task,
+        )
+        for task, (r, keys) in enumerate(zip(cut, per_range, strict=True))
+    ]
+    reached = [f.result() for f in spilled]
+    return Fanned(_joined(folder, count, reached), rejected, lines, tallied)
+
+
+def _joined(folder: Path, count: int, reached: list[list[int]]) -> list[str]:
+    """Each partition's pieces joined in range order, so its lines keep the log's order."""
+    pieces: list[list[int]] = [[] for _ in range(count)]
+    for task, partitions in enumerate(reached):
+        for partition in partitions:
+            pieces[partition].append(task)
+    paths = []
+    for partition, tasks in enumerate(pieces):
+        path = str(folder / f"part-{partition:04d}.lines")
+        with open(path, "wb") as out:
+            for task in tasks:
+                piece = _piece(str(folder), partition, task)
+                with open(piece, "rb") as source:
+                    shutil.copyfileobj(source, out, 1024 * 1024)
+                os.remove(piece)
+        paths.append(path)
+    return paths
