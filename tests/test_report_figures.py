@@ -98,6 +98,23 @@ def test_a_child_in_two_cohorts_counts_in_the_cohort_of_its_latest_episode() -> 
     assert months["2025-06"] == CohortCounts(own_looked_after=1)
 
 
+@pytest.mark.parametrize(("first", "second"), [("A1", "Z2"), ("Z1", "A2")])
+def test_an_episode_ending_as_the_next_is_reported_counts_whatever_the_ids(
+    first: str, second: str
+) -> None:
+    """docs/contract.md (overlapping episodes): an episode that ends at the very moment the
+    next is reported does not overlap, so both count; also when both reports share that moment
+    (found as soon as reported) and the later episode's id sorts first (it was rejected)."""
+    at = "2025-05-01T10:00:00+01:00"
+    f = figures(
+        rep(first, "C1", at, frm="home"),
+        ev("found", first, at),
+        rep(second, "C1", at),  # reported again at once, now from care
+        ev("found", second, "2025-05-01T12:00:00+01:00"),
+    )
+    assert (f.rejected_events, f.episodes, f.children) == (0, 2, 1)
+
+
 def test_the_latest_episode_is_the_latest_in_the_period_not_after_it() -> None:
     f = figures(
         rep("E1", "C1", "2026-03-01T10:00:00+00:00", resp="KSW", host="HRY"),

@@ -314,7 +314,11 @@ def _without_overlaps(folded: list[Episode], errors: list[EventError]) -> list[E
         by_child[folded_episode.child_id].append(folded_episode)
     kept: list[Episode] = []
     for episodes in by_child.values():
-        episodes.sort(key=lambda e: (e.reported_at.timestamp(), e.episode_id))
+        # At one report time, an episode that ended at that very moment first: it does not
+        # overlap the next, whatever the ids (docs/contract.md, overlapping episodes).
+        episodes.sort(
+            key=lambda e: (e.reported_at.timestamp(), e.ended_at != e.reported_at, e.episode_id)
+        )
         latest: Episode | None = None
         for episode in episodes:
             end = latest.ended_at if latest else None
