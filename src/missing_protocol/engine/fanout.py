@@ -93,7 +93,7 @@ def key_range(name: str, part: Range, tally: Tally | None = None) -> _Keys:
     router = Router()
     tallied: Counter[str] = Counter()
     ids: dict[str, int] = {}
-    line_keys = array.array("l")
+    line_keys = array.array("i")
     rejected: list[EventError] = []
     for number, raw in _lines(name, part):
         obj = _line_object(raw, number, name)
@@ -156,32 +156,29 @@ def route_in_workers(
     tallied: Counter[str] = Counter()
     router = Router()
     ids: dict[str, int] = {}
+    # Per line, the number of its key (-1: not JSON): 4 bytes a line.
     per_range: list[array.array[int]] = []
     rejected: list[EventError] = []
     lines = 0
-    for future in keyed:  # in range order, so key ids are numbered as one pass numbers them
+    for future in keyed:
         got = future.result()
         local = [ids.setdefault(key, len(ids)) for key in got.keys]
         router.join_all(got.joins)
-        per_range.append(array.array("l", (local[k] if k >= 0 else -1 for k in got.line_keys)))
+        per_range.append(array.array("i", (local[k] if k >= 0 else -1 for k in got.line_keys)))
         rejected += got.rejected
         tallied += got.tallied
         lines += len(got.line_keys)
         if progress is not None:
             progress(lines)
-    where = array.array("l", (router.partition(key, count) for key in ids))
+    where = array.array("i", (router.partition(key, count) for key in ids))
     del ids
-    spilled = [
-        pool.submit(
-            spill_range,
-            names[r.file],
-            r,
-            array.array("l", (where[k] if k >= 0 else -1 for k in keys)),
-            str(folder),
-            task,
+    spilled = []
+    for task, part in enumerate(cut):
+        keys, per_range[task] = per_range[task], array.array("i")  # each range's keys freed
+        lines_to = array.array("i", (where[k] if k >= 0 else -1 for k in keys))
+        spilled.append(
+            pool.submit(spill_range, names[part.file], part, lines_to, str(folder), task)
         )
-        for task, (r, keys) in enumerate(zip(cut, per_range, strict=True))
-    ]
     reached = [f.result() for f in spilled]
     return Fanned(_joined(folder, count, reached), rejected, lines, tallied)
 

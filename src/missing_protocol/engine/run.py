@@ -201,7 +201,7 @@ def route(
     router = Router()
     # Per line, the number of its key (-1: not JSON): 4 bytes a line, each key held once.
     ids: dict[str, int] = {}
-    line_keys = array.array("l")
+    line_keys = array.array("i")
     kept: list[Line] = []
     rejected: list[EventError] = []
     for index, name in enumerate(names):
@@ -220,7 +220,7 @@ def route(
                 if progress is not None and len(line_keys) % 10000 == 0:
                     progress(len(line_keys))
     # Each key's partition, once the whole log has joined the keys judged together.
-    where = array.array("l", (router.partition(key, count) for key in ids))
+    where = array.array("i", (router.partition(key, count) for key in ids))
     del ids
     if folder is None:
         memory: list[list[Line]] = [[] for _ in range(count)]
