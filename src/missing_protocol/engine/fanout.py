@@ -108,16 +108,23 @@ def key_range(name: str, part: Range, tally: Tally | None = None) -> _Keys:
 
 
 def spill_range(
-    name: str, part: Range, where: array.array[int], folder: str, task: int
+    name: str,
+    part: Range,
+    line_keys: array.array[int],
+    where: array.array[int],
+    folder: str,
+    task: int,
 ) -> list[int]:
     """Worker: one range's lines, framed as engine.run frames them, to its partition files (one
-    file a partition this range reaches, named by partition and task); the partitions reached."""
+    file a partition this range reaches, named by partition and task); the partitions reached.
+    `line_keys` are the range's own key numbers (from key_range), `where` each key's partition."""
     outs: dict[int, Any] = {}
     try:
         for position, (number, raw) in enumerate(_lines(name, part)):
-            partition = where[position]
-            if partition < 0:
+            key = line_keys[position]
+            if key < 0:
                 continue
+            partition = where[key]
             out = outs.get(partition)
             if out is None:
                 out = outs[partition] = open(_piece(folder, partition, task), "wb")  # noqa: SIM115
@@ -156,15 +163,15 @@ def route_in_workers(
     tallied: Counter[str] = Counter()
     router = Router()
     ids: dict[str, int] = {}
-    # Per line, the number of its key (-1: not JSON): 4 bytes a line.
-    per_range: list[array.array[int]] = []
+    # Per range, its lines' keys as the range numbered them (4 bytes a line, -1: not JSON), and
+    # the log's number of each of those keys: the main process does no work per line.
+    per_range: list[tuple[array.array[int], list[int]]] = []
     rejected: list[EventError] = []
     lines = 0
     for future in keyed:
         got = future.result()
-        local = [ids.setdefault(key, len(ids)) for key in got.keys]
         router.join_all(got.joins)
-        per_range.append(array.array("i", (local[k] if k >= 0 else -1 for k in got.line_keys)))
+        per_range.append((got.line_keys, [ids.setdefault(key, len(ids)) for key in got.keys]))
         rejected += got.rejected
         tallied += got.tallied
         lines += len(got.line_keys)
@@ -174,11 +181,10 @@ def route_in_workers(
     del ids
     spilled = []
     for task, part in enumerate(cut):
-        keys, per_range[task] = per_range[task], array.array("i")  # each range's keys freed
-        lines_to = array.array("i", (where[k] if k >= 0 else -1 for k in keys))
-        spilled.append(
-            pool.submit(spill_range, names[part.file], part, lines_to, str(folder), task)
-        )
+        (line_keys, logged), per_range[task] = per_range[task], (array.array("i"), [])
+        to = array.array("i", (where[key] for key in logged))  # each of the range's keys
+        args = (names[part.file], part, line_keys, to, str(folder), task)
+        spilled.append(pool.submit(spill_range, *args))
     reached = [f.result() for f in spilled]
     return Fanned(_joined(folder, count, reached), rejected, lines, tallied)
 
