@@ -55,8 +55,10 @@ def test_same_id_same_pseudonym_and_the_key_matters() -> None:
 def test_events_get_pseudonyms_in_their_id_fields_only() -> None:
     at = pendulum.datetime(2026, 3, 1, tz="UTC")
     p = Pseudonymiser(KEY)
-    report = Reported("E1", "2026", at, "home", "309")  # type: ignore[arg-type]
-    assert p.event(report) == Reported("E1", pseudonym("2026"), at, "home", "309")  # type: ignore[arg-type]
+    # The episode id too: the 903 conversion builds it from the child's (`C1/2024-05-01`).
+    report = Reported("2026/2026-03-01", "2026", at, "home", "309")  # type: ignore[arg-type]
+    expected = Reported(pseudonym("2026/2026-03-01"), pseudonym("2026"), at, "home", "309")  # type: ignore[arg-type]
+    assert p.event(report) == expected
     act = Disruption("P1", at, DisruptionKind.WARNING_NOTICE, Partner.POLICE)
     assert p.event(act) == Disruption(pseudonym("P1"), at, act.kind, act.partner)
 
@@ -90,11 +92,11 @@ def outputs(log: Path, folder: Path, *extra: str) -> dict[str, str]:
     return out
 
 
+ID_FIELDS = ("child_id", "person_id", "episode_id", "report_id")
+
+
 def renamed(events: list[dict[str, Any]], rename: dict[str, str]) -> list[dict[str, Any]]:
-    return [
-        {k: rename[v] if k in ("child_id", "person_id") else v for k, v in e.items()}
-        for e in events
-    ]
+    return [{k: rename.get(v, v) if k in ID_FIELDS else v for k, v in e.items()} for e in events]
 
 
 # Ids as 903 and real systems give them, and ones built to collide with the output's own text.
@@ -130,7 +132,8 @@ def test_keyed_output_is_the_output_of_the_log_with_ids_replaced(
     keyed = outputs(
         write(work / "log.jsonl", events), work / "keyed", "--pseudonymise-key", str(key)
     )
-    mapped_log = renamed(events, {i: pseudonym(i) for i in ids})
+    every_id = {e[k] for e in events for k in ID_FIELDS if k in e}
+    mapped_log = renamed(events, {i: pseudonym(i) for i in every_id})
     expected = outputs(write(work / "mapped.jsonl", mapped_log), work / "plain")
     assert keyed.keys() == expected.keys()
     for name, text in keyed.items():
@@ -176,3 +179,25 @@ def test_ids_that_html_and_csv_would_escape_do_not_survive(tmp_path: Path, plain
     for text in [result.stdout, *written]:
         assert not any(form in text for form in escaped)
     assert pseudonym(plain) in html.read_text("utf-8")
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c[0] in ("check", "due")])
+def test_episode_ids_built_from_a_child_id_do_not_give_it_away(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # Issue 15 "no plain id anywhere in the output": the 903 and SSD conversions name an episode
+    # after its child (`C1/2024-05-01`), so episode and self-report ids are pseudonymised too.
+    key = tmp_path / "key"
+    key.write_bytes(KEY)
+    secret = "Child-4711"
+    events = [
+        {**e, "episode_id": f"{secret}/{e['episode_id']}"} if "episode_id" in e else e
+        for e in renamed(LOG, {"C1": secret})
+    ]
+    events = [{**e, "report_id": f"{secret}-R"} if "report_id" in e else e for e in events]
+    log = write(tmp_path / "log.jsonl", events)
+    args = [command[0], str(log), *command[1:], "--format", "json", "--pseudonymise-key", str(key)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code in (0, 1), result.output
+    assert secret.encode() not in result.stdout_bytes
+    assert pseudonym(f"{secret}/E1") in result.stdout

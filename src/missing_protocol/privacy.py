@@ -1,11 +1,12 @@
-"""Pseudonyms for sharing outputs between partners: a keyed hash in place of child and person ids.
+"""Pseudonyms for sharing outputs between partners: a keyed hash in place of the data's ids.
 
 HMAC-SHA256 with a secret key held in a file: the same id always gives the same pseudonym under
 one key, so partners holding the key can join their outputs, while without it an id cannot be
 worked back from its pseudonym (ids such as C1, C2, ... are easy to guess, which is why the hash
 is keyed and not plain SHA-256).
 
-Applied to the data, not the text: every parsed event's `child_id` and `person_id` is replaced
+Applied to the data, not the text: every parsed event's `child_id`, `person_id`, `episode_id` and
+self-report `report_id` is replaced
 before episodes are assembled, so no figure, finding or renderer ever holds a plain id, and no
 escaping, quoting or look-alike text (a child whose id is `2026`) can leak or corrupt an output.
 """
@@ -27,8 +28,9 @@ from missing_protocol.model import Event, EventError
 MIN_KEY_BYTES = 16
 PREFIX = "px-"
 HEX_DIGITS = 20
-# The event fields that name a child or a person; every other field is left as it is.
-ID_FIELDS = ("child_id", "person_id")
+# The event fields that are ids; every other field is left as it is. Episode and self-report ids
+# are often built from the child's (the 903 and SSD conversions write `C1/2024-05-01`).
+ID_FIELDS = ("child_id", "person_id", "episode_id", "report_id")
 
 
 class PseudonymKeyError(ValueError):
@@ -49,7 +51,7 @@ class Pseudonymiser:
         return known
 
     def event(self, event: Event) -> Event:
-        """The event with its child and person ids replaced by their pseudonyms."""
+        """The event with its ids (child, person, episode, self-report) replaced by pseudonyms."""
         changes: dict[str, Any] = {
             name: self(value)
             for name in ID_FIELDS

@@ -1,8 +1,9 @@
 """Options for restricted intelligence and pseudonymised output, shared by every command.
 
 `--include-intelligence` adds person and self-report detail (never shown by default);
-`--pseudonymise-key FILE` replaces child and person ids in the parsed events, before anything
-is computed, so every output (text, JSON, CSV, HTML) holds only pseudonyms.
+`--pseudonymise-key FILE` replaces child, person, episode and self-report ids in the parsed
+events, before anything is computed, so every output (text, JSON, CSV, HTML) holds only
+pseudonyms.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ def pseudonymise_option(func: F) -> F:
         "pseudonymise_key",
         default=None,
         type=click.Path(dir_okay=False),
-        help="Replace child and person ids with an HMAC-SHA256 keyed hash (key file) before "
-        "anything is computed.",
+        help="Replace child, person, episode and self-report ids with an HMAC-SHA256 keyed "
+        "hash (key file) before anything is computed.",
     )(func)
 
 

@@ -1,8 +1,9 @@
 """`missing-protocol hotspots`, `persons` and `self-reports`: partnership intelligence.
 
 Default output is figures with disclosure control; `--include-intelligence` adds person and
-self-report detail; `--pseudonymise-key` replaces child and person ids everywhere. Rejected
-events are counted (run `check` to list them) and do not change the exit code.
+self-report detail; `--pseudonymise-key` replaces child, person, episode and self-report ids
+everywhere. Rejected events are counted (run `check` to list them) and do not change the exit
+code.
 """
 
 from __future__ import annotations
