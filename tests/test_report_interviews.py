@@ -182,6 +182,15 @@ def test_plans_after_the_interview_on_time_by_plan_after_rhi() -> None:
     assert p["deadlines"] == ["10 working days"]
 
 
+def test_the_plans_table_shows_a_whole_percentage_as_every_other_table() -> None:
+    """PLAN-AFTER-RHI in the text and HTML plans table: 67%, as the funnel shows its shares
+    (it printed 66.7 under a % heading)."""
+    from missing_protocol.report.interviews_tables import plans
+
+    rows = plans(section(report()))
+    assert rows[-1][1:] == ["2", "67%"]
+
+
 def test_actions_by_kind_and_owner_and_children_with_each_kind() -> None:
     p = section(report())["plans"]
     kinds = {k["label"]: (k["actions"], k["plans"], k["children"]) for k in p["by_kind"]}

@@ -65,7 +65,7 @@ def plans(s: Section) -> Rows:
         [
             f"Plan made within {deadline} (PLAN-AFTER-RHI)",
             w.shown(p["within_deadline"]),
-            w.shown(p["percent_within_deadline"]),
+            w.percent(p["percent_within_deadline"]),
         ],
     ]
 
