@@ -201,3 +201,31 @@ def test_episode_ids_built_from_a_child_id_do_not_give_it_away(
     assert result.exit_code in (0, 1), result.output
     assert secret.encode() not in result.stdout_bytes
     assert pseudonym(f"{secret}/E1") in result.stdout
+
+
+@pytest.mark.parametrize("value", [["Child-4711"], {"id": "Child-4711"}, 4711.5])
+def test_an_id_given_in_the_wrong_shape_is_not_echoed_in_its_error(
+    tmp_path: Path, value: Any
+) -> None:
+    # Issue 15 "no plain id anywhere in the output" (docs/intelligence.md: the reader's error
+    # "names a field and never quotes an id"): an id sent as an array, an object or a fraction
+    # is rejected, and the error says what kind of value came, not the value itself.
+    key = tmp_path / "key"
+    key.write_bytes(KEY)
+    events = [*LOG, {**LOG[0], "child_id": value}, {**LOG[0], "episode_id": value}]
+    log = write(tmp_path / "log.jsonl", events)
+    for fmt in ("text", "json"):
+        args = [
+            "check",
+            str(log),
+            "--format",
+            fmt,
+            "--as-of",
+            AS_OF,
+            "--pseudonymise-key",
+            str(key),
+        ]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1, result.output
+        assert "expected a string" in result.stdout
+        assert "4711" not in result.stdout

@@ -38,7 +38,8 @@ def _strict_str(value: Any, _: type) -> str:
         if isinstance(value, float) and value.is_integer() and abs(value) >= 2**63:
             # orjson reads a whole number past 64 bits as a float: say so, not "got 1.2e+29".
             raise ValueError("a number outside 64 bits: give a long id as a string")
-        raise ValueError(f"expected a string, got {_shown(value)}")
+        # Its kind, not the value: an id sent as ["C1"] must not reach a pseudonymised output.
+        raise ValueError(f"expected a string, got {json_kind(value)}")
     text = str(value).strip()
     if not text:
         raise ValueError("must not be empty")
@@ -66,6 +67,8 @@ def json_kind(value: Any) -> str:
         return "a string"
     if isinstance(value, list | tuple):
         return "an array"
+    if isinstance(value, Mapping):
+        return "an object"
     return type(value).__name__
 
 
