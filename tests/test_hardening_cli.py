@@ -8,8 +8,12 @@ accepted can be printed and written; convert counts an event log's rows per even
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -18,7 +22,7 @@ from click.testing import CliRunner, Result
 
 from builders import console_script, found, reported
 from missing_protocol import clock
-from missing_protocol.cli import app
+from missing_protocol.cli import app, main
 from missing_protocol.cli._output import echo, printable
 
 MARCH = ["--from", "2026-03-01", "--to", "2026-04-01"]
@@ -354,3 +358,28 @@ def test_convert_reads_a_table_on_standard_input_naming_it_as_given(tmp_path: Pa
     assert piped.stdout == from_file.stdout and piped.stdout.count(b"\n") == 4
     assert b"-:3  MIS_START" in piped.stderr
     assert piped.stderr.replace(b"-:3", str(table).encode() + b":3") == from_file.stderr
+
+
+def _worker_killed(*_: object) -> None:
+    os._exit(9)  # as the kernel's out-of-memory killer ends a worker: no exception, no result
+
+
+def test_a_worker_process_that_dies_is_one_line_and_exit_2(
+    log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 15 point 3 (no traceback) with `--jobs` (issue 10): a worker killed while it judges
+    (out of memory) breaks the pool; the run says so in one line, exits 2 and leaves no files."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setattr(
+        importlib.import_module("missing_protocol.engine.run"), "_judge_part", _worker_killed
+    )
+    argv = ["missing-protocol", "check", str(log), "--format", "json", "--jobs", "2"]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("missing-protocol: error: a worker process stopped")
+    assert list(temp.iterdir()) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import errno
 import io
 import os
@@ -31,6 +32,14 @@ def main() -> None:
         finally:
             if sys.stdout is not None:  # None when started with stdout closed (`>&-`)
                 sys.stdout.flush()  # here, so that a failed write is seen, not lost at shutdown
+    except concurrent.futures.BrokenExecutor:
+        # A `--jobs` worker ended without a result (killed, e.g. out of memory): not a traceback.
+        _quiet_stdout()
+        sys.stderr.write(
+            "missing-protocol: error: a worker process stopped (killed, or out of memory); "
+            "try fewer --jobs\n"
+        )
+        raise SystemExit(EXIT_USAGE) from None
     except OSError as problem:
         # One line, no traceback: output that cannot be written, or an input read as a stream
         # where a file is needed (`validate /dev/stdin`).
