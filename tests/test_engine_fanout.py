@@ -130,3 +130,23 @@ def test_jobs_route_in_worker_processes_with_the_same_answer(tmp_path: Path, job
         assert answer(jobs=jobs, spill_bytes=0, partition_bytes=size // 5) == one
     finally:
         fanout.RANGE_BYTES = saved
+
+
+def _touch_slowly(path: str) -> None:
+    import time
+
+    Path(path).touch()
+    time.sleep(0.1)
+
+
+def test_a_failed_run_drops_the_work_still_queued(tmp_path: Path) -> None:
+    """Issue 10 point 3 (`--jobs`): when a run fails or is interrupted, the ranges and partitions
+    still queued are dropped, not worked through before the error is shown."""
+    tasks = 40
+    with pytest.raises(RuntimeError), run_module.workers(2) as pool:
+        assert pool is not None
+        for task in range(tasks):
+            pool.submit(_touch_slowly, str(tmp_path / f"task-{task}"))
+        raise RuntimeError("a range could not be read")
+    started = len(list(tmp_path.iterdir()))
+    assert 0 < started < tasks // 2  # those already running, or handed to a worker: no more

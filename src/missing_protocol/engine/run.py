@@ -112,7 +112,7 @@ def run(
     # The folder lives until the merged findings have been streamed (or is removed at exit).
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
     try:
-        with _workers(jobs) as pool:
+        with workers(jobs) as pool:
             with paused_gc():  # the routing pass allocates a key per line: nothing cyclic
                 if spill and pool is not None:
                     # A spilled log with several jobs is routed by the workers too.
@@ -286,13 +286,25 @@ def _judge_part(
     return _Part(judged.counts, judged.errors, judged.warnings, findings)
 
 
-def _workers(jobs: int) -> contextlib.AbstractContextManager[concurrent.futures.Executor | None]:
+@contextlib.contextmanager
+def workers(jobs: int) -> Iterator[concurrent.futures.Executor | None]:
     """The worker processes of a run with several jobs (None: judge in this process)."""
     if jobs <= 1:
-        return contextlib.nullcontext()
+        yield None
+        return
     # fork: workers start with the modules and the profile already loaded.
-    context = multiprocessing.get_context("fork")
-    return concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context)
+    pool = concurrent.futures.ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("fork")
+    )
+    try:
+        yield pool
+    except BaseException:
+        # A failed or interrupted run stops at once: the ranges and partitions still queued
+        # are dropped, not worked through before the error is shown.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def _judge_all(

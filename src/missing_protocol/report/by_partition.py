@@ -9,8 +9,6 @@ ways give the same report (tests/test_report_partitions.py).
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,6 +28,7 @@ from missing_protocol.engine.run import (
     partition_count,
     read_part,
     route,
+    workers,
 )
 from missing_protocol.formats.events import (
     Parsed,
@@ -172,8 +171,8 @@ def _routed(
     report_of = _ReportOf(assume_tz)
     with paused_gc():  # the routing pass allocates a key per line: nothing cyclic
         if jobs > 1:
-            context = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            with workers(jobs) as pool:
+                assert pool is not None
                 fanned = route_in_workers(names, count, folder, pool, jobs, progress, report_of)
             return Routed(list(fanned.partitions), fanned.rejected, fanned.lines), fanned.tallied
         reports: Counter[str] = Counter()
@@ -201,8 +200,8 @@ def _parts(count: int, jobs: int) -> Iterator[dict[str, Any]]:
         yield from (_part_of(index) for index in range(count))
         return
     # fork: workers inherit the modules, the profile and the scope; each returns a small part.
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    with workers(jobs) as pool:
+        assert pool is not None
         yield from pool.map(_part_of, range(count))
 
 
