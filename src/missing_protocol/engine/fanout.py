@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from missing_protocol.engine.routing import Router
+from missing_protocol.engine.routing import Routed, Router, Tally
 from missing_protocol.formats.events import _line_object, numbered_lines
 from missing_protocol.model import EventError
 
@@ -82,11 +82,6 @@ def _lines(name: str, part: Range) -> Iterator[tuple[int, bytes]]:
     yield from numbered_lines(data, part.first_line)
 
 
-# What a caller counts of the JSON values while they are routed (None: nothing), e.g. the
-# report's reports by authority; a top-level function or a frozen value, so a worker gets it.
-Tally = Callable[[Any, int, str], "str | None"]
-
-
 def key_range(name: str, part: Range, tally: Tally | None = None) -> _Keys:
     """Worker: the routing key of each line of one range, the joins its lines make, and what
     `tally` counts of their values."""
@@ -140,14 +135,6 @@ def _piece(folder: str, partition: int, task: int) -> str:
     return os.path.join(folder, f"part-{partition:04d}-{task:05d}.piece")
 
 
-@attrs.frozen
-class Fanned:
-    partitions: list[str]  # each partition's file
-    rejected: list[EventError]  # lines that are not JSON at all
-    lines: int
-    tallied: Counter[str]
-
-
 def route_in_workers(
     names: Sequence[str],
     count: int,
@@ -156,7 +143,7 @@ def route_in_workers(
     jobs: int,
     progress: Callable[[int], None] | None = None,
     tally: Tally | None = None,
-) -> Fanned:
+) -> Routed:
     """Route the log into `count` partition files in `folder`, keyed and spilled by `pool`."""
     cut = ranges(names, jobs * 2, RANGE_BYTES)
     keyed = [pool.submit(key_range, names[r.file], r, tally) for r in cut]
@@ -164,7 +151,8 @@ def route_in_workers(
     router = Router()
     ids: dict[str, int] = {}
     # Per range, its lines' keys as the range numbered them (4 bytes a line, -1: not JSON), and
-    # the log's number of each of those keys: the main process does no work per line.
+    # the log's number of each of those keys: the main process runs no Python per line (only
+    # `ranges` counts newlines, in C).
     per_range: list[tuple[array.array[int], list[int]]] = []
     rejected: list[EventError] = []
     lines = 0
@@ -186,7 +174,7 @@ def route_in_workers(
         args = (names[part.file], part, line_keys, to, str(folder), task)
         spilled.append(pool.submit(spill_range, *args))
     reached = [f.result() for f in spilled]
-    return Fanned(_joined(folder, count, reached), rejected, lines, tallied)
+    return Routed(list(_joined(folder, count, reached)), rejected, lines, tallied)
 
 
 def _joined(folder: Path, count: int, reached: list[list[int]]) -> list[str]:

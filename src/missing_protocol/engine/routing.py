@@ -12,13 +12,33 @@ rejected anyway; they go to partition 0.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from typing import Any
+
+import attrs
+
+from missing_protocol.model import EventError
 
 # The event types whose lines are routed by the child they name, and those routed by episode.
 _BY_CHILD = frozenset({"child", "strategy_discussion", "self_report"})
 _BY_PERSON = frozenset({"disruption", "prosecution"})
 UNROUTED = "~"
+
+Line = tuple[int, int, bytes]  # (file index, line number, raw line)
+# What a caller counts of the JSON values while they are routed (None: nothing), e.g. the
+# report's reports by authority; a top-level function or a frozen value, so a worker gets it.
+Tally = Callable[[Any, int, str], "str | None"]
+
+
+@attrs.frozen
+class Routed:
+    """A log routed by child: each partition's lines, and what routing learnt on the way."""
+
+    partitions: list[list[Line] | str]  # lines in memory, or a partition file's path
+    rejected: list[EventError]  # lines that are not JSON at all
+    lines: int
+    tallied: Counter[str] = attrs.field(factory=Counter)  # what the Tally counted
 
 
 def _id(value: Any) -> str | None:

@@ -20,6 +20,7 @@ import operator
 import os
 import pickle
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -30,7 +31,7 @@ import orjson
 from missing_protocol import clock
 from missing_protocol.check import Counts, FindingKey, Judged, error_order, judge, paused_gc
 from missing_protocol.engine.fanout import route_in_workers
-from missing_protocol.engine.routing import Router
+from missing_protocol.engine.routing import Line, Routed, Router, Tally
 from missing_protocol.formats.events import (
     Parsed,
     UnreadableFile,
@@ -49,7 +50,6 @@ SPILL_BYTES = 64 * 1024 * 1024
 # The size of one spilled partition: what one worker holds at a time.
 PARTITION_BYTES = 16 * 1024 * 1024
 
-Line = tuple[int, int, bytes]  # (file index, line number, raw line)
 # Spilled findings are pickled as batches of plain tuples of their fields: one pickle per
 # finding, through attrs' Python-level __getstate__, cost about 4x more (measured).
 _BATCH = 1024
@@ -113,13 +113,8 @@ def run(
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
     try:
         with workers(jobs) as pool:
-            with paused_gc():  # the routing pass allocates a key per line: nothing cyclic
-                if spill and pool is not None:
-                    # A spilled log with several jobs is routed by the workers too.
-                    fanned = route_in_workers(names, count, Path(folder.name), pool, jobs, progress)
-                    routed = Routed(list(fanned.partitions), fanned.rejected, fanned.lines)
-                else:
-                    routed = route(names, count, Path(folder.name) if spill else None, progress)
+            spilled_to = Path(folder.name) if spill else None
+            routed = route_log(names, count, spilled_to, pool, jobs, progress)
             parts = _judge_all(routed.partitions, names, options, pool, spill)
     except BaseException:
         folder.cleanup()
@@ -183,11 +178,21 @@ def _judge(parsed: Iterable[Any], options: Options) -> Judged:
     )
 
 
-@attrs.frozen
-class Routed:
-    partitions: list[list[Line] | str]  # lines in memory, or a partition file's path
-    rejected: list[EventError]  # lines that are not JSON at all
-    lines: int
+def route_log(
+    names: Sequence[str],
+    count: int,
+    folder: Path | None,
+    pool: concurrent.futures.Executor | None,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+    tally: Tally | None = None,
+) -> Routed:
+    """The log routed into `count` partitions: spilled to `folder` (None: kept in memory), by
+    the workers of `pool` when there are both, else in this process."""
+    with paused_gc():  # the routing pass allocates a key per line: nothing cyclic
+        if folder is not None and pool is not None:
+            return route_in_workers(names, count, folder, pool, jobs, progress, tally)
+        return route(names, count, folder, progress, tally)
 
 
 def route(
@@ -195,15 +200,16 @@ def route(
     count: int,
     folder: Path | None,
     progress: Callable[[int], None] | None,
-    seen: Callable[[Any, int, str], None] | None = None,
+    tally: Tally | None = None,
 ) -> Routed:
-    """Each line of the log to the partition of its child (`seen` also gets each JSON value)."""
+    """Each line of the log to the partition of its child (and what `tally` counts of each)."""
     router = Router()
     # Per line, the number of its key (-1: not JSON): 4 bytes a line, each key held once.
     ids: dict[str, int] = {}
     line_keys = array.array("i")
     kept: list[Line] = []
     rejected: list[EventError] = []
+    tallied: Counter[str] = Counter()
     for index, name in enumerate(names):
         with open(name, "rb") as handle:
             for number, raw in numbered_lines(handle):
@@ -213,8 +219,8 @@ def route(
                     line_keys.append(-1)
                     continue
                 line_keys.append(ids.setdefault(router.key(obj), len(ids)))
-                if seen is not None:
-                    seen(obj, number, name)
+                if tally is not None and (counted := tally(obj, number, name)) is not None:
+                    tallied[counted] += 1
                 if folder is None:
                     kept.append((index, number, raw))
                 if progress is not None and len(line_keys) % 10000 == 0:
@@ -228,8 +234,9 @@ def route(
         for key_id in line_keys:
             if key_id >= 0:
                 memory[where[key_id]].append(next(lines))
-        return Routed(list(memory), rejected, len(line_keys))
-    return Routed(_spill(names, line_keys, where, count, folder), rejected, len(line_keys))
+        return Routed(list(memory), rejected, len(line_keys), tallied)
+    spilled = _spill(names, line_keys, where, count, folder)
+    return Routed(spilled, rejected, len(line_keys), tallied)
 
 
 def _spill(

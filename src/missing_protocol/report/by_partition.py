@@ -19,15 +19,13 @@ import attrs
 
 from missing_protocol.check import paused_gc
 from missing_protocol.common.mergeable import merged
-from missing_protocol.engine.fanout import route_in_workers
 from missing_protocol.engine.run import (
     PARTITION_BYTES,
     SPILL_BYTES,
-    Routed,
     log_size,
     partition_count,
     read_part,
-    route,
+    route_log,
     workers,
 )
 from missing_protocol.formats.events import (
@@ -125,8 +123,13 @@ def _partitioned(
     progress, stage = watch
     count = partition_count(total, partition_bytes, jobs)
     with tempfile.TemporaryDirectory(prefix="missing-protocol-") as folder:
-        routed, reports = _routed(names, count, Path(folder), jobs, progress, assume_tz)
-        scope = scope_of(reports)
+        # The reports are counted by responsible authority as the log is routed: the busiest
+        # is the default authority.
+        with workers(jobs) as pool:
+            routed = route_log(
+                names, count, Path(folder), pool, jobs, progress, _ReportOf(assume_tz)
+            )
+        scope = scope_of(routed.tallied)
         _SHARED.update(
             names=names,
             assume_tz=assume_tz,
@@ -156,33 +159,6 @@ class _ReportOf:
             if item.__class__ is Reported:
                 return item.responsible_authority
         return None
-
-
-def _routed(
-    names: Sequence[str],
-    count: int,
-    folder: Path,
-    jobs: int,
-    progress: Callable[[int], None] | None,
-    assume_tz: str | None,
-) -> tuple[Routed, Counter[str]]:
-    """The log routed into partition files (by the workers with several jobs), and its reports
-    counted by responsible authority (the busiest is the default authority)."""
-    report_of = _ReportOf(assume_tz)
-    with paused_gc():  # the routing pass allocates a key per line: nothing cyclic
-        if jobs > 1:
-            with workers(jobs) as pool:
-                assert pool is not None
-                fanned = route_in_workers(names, count, folder, pool, jobs, progress, report_of)
-            return Routed(list(fanned.partitions), fanned.rejected, fanned.lines), fanned.tallied
-        reports: Counter[str] = Counter()
-
-        def seen(obj: Any, number: int, name: str) -> None:
-            authority = report_of(obj, number, name)
-            if authority is not None:
-                reports[authority] += 1
-
-        return route(names, count, folder, progress, seen), reports
 
 
 def _watched(
