@@ -87,6 +87,8 @@ class Router:
         if obj.__class__ is not dict and not isinstance(obj, Mapping):
             return UNROUTED
         kind = obj.get("type")
+        if kind.__class__ is not str:
+            kind = None  # an array or object is unhashable; the reader rejects the line anyway
         if kind in _BY_PERSON:
             person = _id(obj.get("person_id"))
             return "P" + person if person else UNROUTED
