@@ -4,17 +4,27 @@ in them (a child with thousands of episodes must not cost their square)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+import random
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from builders import reported
-from missing_protocol import engine, profiles
+from builders import action_completed, cancelled, completed, found, offered, reported
+from intelligence_log import self_report
+from missing_protocol import check, engine, profiles
 from missing_protocol.check import parse_as_of
 from missing_protocol.cli._json import write_check_json
+from missing_protocol.matching import classify
+from missing_protocol.profiles import profile_from_mapping
+from missing_protocol.rules.judge import Context
+from missing_protocol.rules.rhi import _covering_interview
+from missing_protocol.rules.self_report import match_of
 
 AS_OF = "2026-05-31"
 
@@ -56,3 +66,193 @@ def test_a_line_whose_type_is_not_text_is_rejected_in_any_partitioning(
     assert answer["counts"]["rejected"] == len(UNHASHABLE_TYPES)
     assert [e["line"] for e in answer["errors"]] == [2, 3, 4]
     assert _engine_json([path], **run) == whole
+
+
+# ---- work linear in a child's history -------------------------------------------------------
+
+RULES = Path(engine.__file__).resolve().parent.parent / "rules"
+MATCHING = RULES.parent / "matching.py"
+START = dt.datetime(2025, 1, 6, tzinfo=dt.UTC)
+
+
+def _at(minutes: int) -> str:
+    return (START + dt.timedelta(minutes=minutes)).isoformat()
+
+
+def _steps(sources: tuple[Path, ...], run: Callable[[], object]) -> int:
+    """Bytecodes run in `sources` while `run` runs: the work a rule does, counted the same way on
+    any machine (a time would depend on how busy the machine is)."""
+    names = {str(source) for source in sources}
+    count = 0
+
+    def local(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        count += event == "opcode"
+        return local
+
+    def calls(frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename not in names:
+            return None
+        frame.f_trace_opcodes = True  # a comprehension's loop is one line, many bytecodes
+        return local
+
+    sys.settrace(calls)
+    try:
+        run()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def _linear(
+    make: Callable[[int], list[dict[str, Any]]], sources: tuple[Path, ...], **how: Any
+) -> None:
+    """Twice the child's history costs about twice the work, not four times."""
+    steps = []
+    for n in (200, 400):
+        events = make(n)
+        assert check(events, as_of=AS_OF, **how).counts.rejected == 0  # all of it is judged
+        steps.append(_steps(sources, lambda e=events: check(e, as_of=AS_OF, **how)))
+    small, large = steps
+    assert large < 2.6 * small, (small, large)
+
+
+def _one_child(
+    n: int, *, interviewed: Callable[[int], bool] = lambda i: False
+) -> list[dict[str, Any]]:
+    """One child reported every two hours (all within one repeat window), found an hour later."""
+    events: list[dict[str, Any]] = []
+    for i in range(n):
+        eid = f"E{i}"
+        events += [reported(eid, _at(i * 120), child_id="C1"), found(eid, _at(i * 120 + 60))]
+        if interviewed(i):
+            events += [offered(eid, _at(i * 120 + 80)), completed(eid, _at(i * 120 + 90))]
+    return events
+
+
+def test_strat_repeat_counts_no_further_than_the_repeat_count() -> None:
+    """STRAT-REPEAT: whether a report is the child's `repeat_count`-th in the window is known
+    once more than `repeat_count` earlier reports are counted, however many the window holds."""
+    _linear(_one_child, (RULES / "strategy.py",))
+
+
+def test_rhi_72h_finds_a_covering_interview_without_reading_every_episode() -> None:
+    """RHI-72H with `one_interview_covers_open_episodes`: the interview that covers an episode is
+    found among the child's interviews by time, not by reading all of them for each episode."""
+    covers = profile_from_mapping(
+        {"name": "covers", "parameters": {"one_interview_covers_open_episodes": True}}
+    )
+    _linear(
+        lambda n: _one_child(n, interviewed=lambda i: i % 2 == 1),
+        (RULES / "rhi.py",),
+        profile=covers,
+    )
+
+
+def test_plan_action_due_matches_completed_actions_once_per_plan() -> None:
+    """PLAN-ACTION-DUE: a plan of n actions with n actions completed costs n, not n²."""
+
+    def plan_of(n: int) -> list[dict[str, Any]]:
+        actions = [
+            {"kind": "other", "owner": "309", "action_id": f"A{i}", "due": _at(9000 + i)}
+            for i in range(n)
+        ]
+        done = [
+            {**action_completed("E0", _at(5000 + i), "other"), "action_id": f"A{i}"}
+            for i in range(n)
+        ]
+        plan_made = {"type": "plan_made", "episode_id": "E0", "at": _at(400), "actions": actions}
+        return [*_one_child(1, interviewed=lambda i: True), plan_made, *done]
+
+    _linear(plan_of, (RULES / "plan.py",))
+
+
+def test_self_reports_are_matched_against_the_episodes_near_them() -> None:
+    """SELF-REPORT-FOLLOW-UP: each self-report is classified against the child's episodes near
+    its stay away, not against every episode of the child."""
+
+    def with_self_reports(n: int) -> list[dict[str, Any]]:
+        events = _one_child(n)
+        for i in range(n):
+            day = (START + dt.timedelta(minutes=i * 120)).date().isoformat()
+            events.append(self_report(f"R{i}", "C1", _at(i * 120 + 100), day, day))
+        return events
+
+    _linear(
+        with_self_reports,
+        (RULES / "self_report.py", MATCHING),
+        include_intelligence=True,
+    )
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_rhi_72h_covering_interview_is_the_first_one_the_rule_defines(seed: int) -> None:
+    """RHI-72H with `one_interview_covers_open_episodes` (docs/contract.md): the covering time
+    is the earliest interview of an episode reported later that falls between this return and
+    its deadline, as a reading of every episode gives it, whatever the order of interviews."""
+    rng = random.Random(seed)
+    events: list[dict[str, Any]] = []
+    minute = 0
+    for i in range(rng.randint(1, 25)):
+        eid = f"E{i}"
+        back = minute + rng.choice([0, 1, 60, 600])
+        events += [reported(eid, _at(minute), child_id="C1"), found(eid, _at(back))]
+        if rng.random() < 0.5:
+            held = back + rng.choice([0, 1, 30, 600, 4000, 9000])  # may be past later returns
+            events += [offered(eid, _at(back)), completed(eid, _at(held))]
+        minute = back + rng.choice([0, 5, 120, 3000])
+    covers = profile_from_mapping(
+        {"name": "covers", "parameters": {"one_interview_covers_open_episodes": True}}
+    )
+    result = check(events, as_of=AS_OF, profile=covers)
+    assert result.counts.rejected == 0
+    ctx = Context(as_of=result.as_of, profile=covers, assembly=result.assembly)
+    episodes = result.assembly.episodes
+    for episode in episodes:
+        if episode.found is None:
+            continue
+        due = episode.found.at + dt.timedelta(hours=72)
+        expected = [
+            other.completed.at
+            for other in episodes
+            if other.completed is not None
+            and other.reported_at > episode.reported_at
+            and episode.found.at <= other.completed.at <= due
+        ]
+        assert _covering_interview(episode, ctx, due) == min(expected, default=None)
+
+
+@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("tolerance", ["P1D", "PT0S", "2 working days"])
+def test_self_report_matches_as_against_every_episode_of_the_child(
+    seed: int, tolerance: str
+) -> None:
+    """SELF-REPORT-FOLLOW-UP (matching): a self-report classified against the child's episodes
+    near its stay away gets the class, episodes and conflict that all the child's episodes give
+    (found, cancelled, still open, reported at one instant; any tolerance)."""
+    rng = random.Random(seed)
+    events: list[dict[str, Any]] = []
+    minute = 0
+    count = rng.randint(1, 20)
+    for i in range(count):
+        eid = f"E{i}"
+        events.append(reported(eid, _at(minute), child_id="C1"))
+        end = minute + rng.choice([0, 30, 600, 3000])
+        if i < count - 1 or rng.random() < 0.7:  # the last may stay open
+            ended = cancelled if rng.random() < 0.2 else found
+            events.append(ended(eid, _at(end)))
+        minute = end + rng.choice([0, 60, 1500, 6000])
+    for r in range(rng.randint(1, 12)):
+        away = rng.randrange(-3000, minute + 3000)
+        back = away + rng.choice([1, 30, 600, 3000, 20000])
+        events.append(self_report(f"R{r}", "C1", _at(back + 60), _at(away), _at(back)))
+    profile = profile_from_mapping(
+        {"name": "tolerant", "parameters": {"self_report_tolerance": tolerance}}
+    )
+    result = check(events, as_of=AS_OF, profile=profile, include_intelligence=True)
+    assert result.counts.rejected == 0
+    ctx = Context(as_of=result.as_of, profile=profile, assembly=result.assembly)
+    every = result.assembly.episodes
+    for report in result.assembly.self_reports:
+        whole = classify(report, every, profile.at(report.at).self_report_tolerance)
+        assert match_of(report, ctx) == whole

@@ -7,7 +7,7 @@ import datetime as dt
 
 from missing_protocol import clock
 from missing_protocol.episode import Episode
-from missing_protocol.model import PlanAction, PlanMade
+from missing_protocol.model import ActionKind, PlanAction, PlanMade
 from missing_protocol.responsibility import responsible_authority
 from missing_protocol.rules.judge import Context, deadline_finding, finding
 from missing_protocol.rules.registry import Finding, Status, rule
@@ -56,14 +56,22 @@ def action_due(action: PlanAction, plan: PlanMade) -> dt.datetime | None:
     return clock.end_of_london_day(due) - dt.timedelta(microseconds=1)
 
 
-def completed_at(episode: Episode, action: PlanAction) -> dt.datetime | None:
-    """The first `action_completed` of the episode for this action's kind (and id, if it has one)."""
-    times = [
-        done.at
-        for done in episode.actions_completed
-        if done.kind is action.kind and (action.action_id in (None, done.action_id))
-    ]
-    return min(times, key=lambda t: t.timestamp()) if times else None
+Done = dict[tuple[ActionKind, str | None], dt.datetime]
+
+
+def _first_done(episode: Episode) -> Done:
+    """The first `action_completed` of each kind, and of each kind and id: an action is done by
+    the first of its kind (and id, if it has one). Read once per plan, not once per action (a
+    plan may hold hundreds of actions, done as many times)."""
+    first: Done = {}
+    for done in episode.actions_completed:
+        at = done.at.timestamp()
+        # Any id of the kind serves an action with none; an action's own id, only itself.
+        for key in ((done.kind, None), (done.kind, done.action_id)):
+            known = first.get(key)
+            if known is None or at < known.timestamp():
+                first[key] = done.at
+    return first
 
 
 def _what(action: PlanAction) -> str:
@@ -85,6 +93,7 @@ def plan_action_due(episode: Episode, ctx: Context) -> tuple[Finding, ...]:
     if plan is None:
         return ()
     findings = []
+    first_done = _first_done(episode)
     for action in plan.actions:
         due = action_due(action, plan)
         if due is None:
@@ -109,7 +118,7 @@ def plan_action_due(episode: Episode, ctx: Context) -> tuple[Finding, ...]:
                 ctx,
                 what=_what(action),
                 due=due,
-                done=completed_at(episode, action),
+                done=first_done.get((action.kind, action.action_id)),
                 responsible=action.owner,
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 from missing_protocol import clock
@@ -56,19 +57,52 @@ def _covering_interview(episode: Episode, ctx: Context, due: dt.datetime) -> dt.
     """An interview after a later return of the same child that falls within this deadline."""
     if not ctx.parameters(episode).one_interview_covers_open_episodes or episode.found is None:
         return None
-    interviews = ctx.memo(("interviews", episode.child_id), lambda: _interviews(episode, ctx))
-    reported, found = clock.as_utc(episode.reported_at), clock.as_utc(episode.found.at)
-    times = [done for at, done in interviews if at > reported and found <= done <= due]
-    return min(times) if times else None
+    child = episode.child_id
+    first = ctx.memo(("covering", child), lambda: _first_later_interviews(ctx, child))
+    done = first.get(episode.episode_id)
+    return done if done is not None and done <= due else None
 
 
-def _interviews(episode: Episode, ctx: Context) -> list[tuple[dt.datetime, dt.datetime]]:
-    """(report, interview) times of the child's episodes with a completed interview, in UTC."""
-    return [
-        (clock.as_utc(other.reported_at), clock.as_utc(other.completed.at))
-        for other in ctx.assembly.episodes_of(episode.child_id)
-        if other.completed is not None
-    ]
+def _first_later_interviews(ctx: Context, child_id: str) -> dict[str, dt.datetime]:
+    """For each found episode of the child, the first interview at or after its return among
+    the child's episodes reported after it (in UTC); RHI-72H then asks if it is in time.
+
+    Worked out for the whole child at once, n log n rather than n² (a child may have thousands
+    of episodes): the interviews in time order, and walking the episodes in report order, each
+    interview is struck off once its episode is no longer reported after the current one; a
+    union-find pointer skips the ones struck off."""
+    episodes = sorted(ctx.assembly.episodes_of(child_id), key=lambda e: clock.as_utc(e.reported_at))
+    interviews = sorted(
+        (clock.as_utc(e.completed.at), clock.as_utc(e.reported_at))
+        for e in episodes
+        if e.completed is not None
+    )
+    times = [done for done, _ in interviews]
+    by_report = sorted(range(len(interviews)), key=lambda i: interviews[i][1])
+    # skip[i]: the first interview at or after i not struck off (len(times): none).
+    skip = list(range(len(times) + 1))
+    first: dict[str, dt.datetime] = {}
+    struck = 0
+    for episode in episodes:
+        if episode.found is None:
+            continue
+        reported = clock.as_utc(episode.reported_at)
+        while struck < len(by_report) and interviews[by_report[struck]][1] <= reported:
+            skip[by_report[struck]] = by_report[struck] + 1
+            struck += 1
+        index = _unstruck(skip, bisect.bisect_left(times, clock.as_utc(episode.found.at)))
+        if index < len(times):
+            first[episode.episode_id] = times[index]
+    return first
+
+
+def _unstruck(skip: list[int], index: int) -> int:
+    root = index
+    while skip[root] != root:
+        root = skip[root]
+    while skip[index] != root:  # path compression: later look-ups jump straight there
+        skip[index], index = root, skip[index]
+    return root
 
 
 @rule(

@@ -12,8 +12,13 @@ timed against the deadline.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections.abc import Sequence
 
+from missing_protocol import clock
+from missing_protocol.clock import Duration
+from missing_protocol.episode import Episode
 from missing_protocol.matching import Match, MatchClass, classify
 from missing_protocol.model import SelfReport
 from missing_protocol.rules.judge import Context, deadline_message, status_of
@@ -26,7 +31,44 @@ UNKNOWN_OWNER = "unknown"
 def match_of(report: SelfReport, ctx: Context) -> Match:
     """The self-report classified with the tolerance in force when it was submitted."""
     tolerance = ctx.profile.at(report.at).self_report_tolerance
-    return classify(report, ctx.assembly.episodes_of(report.child_id), tolerance)
+    return classify(report, _near(report, ctx, tolerance), tolerance)
+
+
+_NEVER_ENDS = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _near(report: SelfReport, ctx: Context, tolerance: Duration) -> Sequence[Episode]:
+    """The child's episodes (in report order) that may overlap the stay away: those reported by
+    its end with the tolerance, from the first whose reach (its end with the tolerance, at the
+    latest of any before it) is not before its start. Every episode `classify` can find lies in
+    between, so a child with thousands of episodes and self-reports does not cost their product."""
+    child = report.child_id
+    starts, reach = ctx.memo(
+        ("self-report reach", child, tolerance), lambda: _reach(ctx, child, tolerance)
+    )
+    until = bisect.bisect_right(starts, clock.as_utc(tolerance.after(report.away_end)))
+    since = bisect.bisect_left(reach, clock.as_utc(report.away_start), 0, until)
+    return ctx.assembly.episodes_of(child)[since:until]
+
+
+def _reach(
+    ctx: Context, child_id: str, tolerance: Duration
+) -> tuple[list[dt.datetime], list[dt.datetime]]:
+    """The child's report times, and the running latest of their ends with the tolerance (an open
+    episode reaches forever), both in UTC and so both sorted."""
+    starts: list[dt.datetime] = []
+    reach: list[dt.datetime] = []
+    latest: dt.datetime | None = None
+    for episode in ctx.assembly.episodes_of(child_id):
+        starts.append(clock.as_utc(episode.reported_at))
+        end = episode.ended_at
+        try:
+            ends = _NEVER_ENDS if end is None else clock.as_utc(tolerance.after(end))
+        except clock.TimeError:
+            ends = _NEVER_ENDS  # past the accepted years: kept, for `classify` to judge
+        latest = ends if latest is None or ends > latest else latest
+        reach.append(latest)
+    return starts, reach
 
 
 def follow_up_owner(report: SelfReport, ctx: Context) -> str:

@@ -119,6 +119,8 @@ def _repeat_trigger(episode: Episode, ctx: Context) -> bool:
         if params.repeat_window.after(times[index]) <= reported_at:
             break
         count += 1
+        if count > params.repeat_count:
+            return False  # past the count: how many more the window holds does not matter
     return count == params.repeat_count
 
 
