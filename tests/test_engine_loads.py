@@ -5,10 +5,13 @@ in them (a child with thousands of episodes must not cost their square)."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import json
+import os
 import random
 import sys
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from missing_protocol.check import parse_as_of
 from missing_protocol.cli._json import write_check_json
 from missing_protocol.matching import classify
 from missing_protocol.profiles import profile_from_mapping
+from missing_protocol.rules import Status
 from missing_protocol.rules.judge import Context
 from missing_protocol.rules.rhi import _covering_interview
 from missing_protocol.rules.self_report import match_of
@@ -256,3 +260,43 @@ def test_self_report_matches_as_against_every_episode_of_the_child(
     for report in result.assembly.self_reports:
         whole = classify(report, every, profile.at(report.at).self_report_tolerance)
         assert match_of(report, ctx) == whole
+
+
+def test_a_log_judged_whole_is_no_larger_than_a_partition() -> None:
+    """Issue 10 (memory follows the largest partition, not the log): a log is judged whole in
+    memory only up to the size of one spilled partition. Whole, a check holds about 5 bytes a
+    byte of log (10 with every finding): 100k episodes of compact lines fit in 63 MB and took
+    600 MiB under the old 64 MB threshold, twice the 300 MB target."""
+    run_module = importlib.import_module("missing_protocol.engine.run")
+    assert run_module.SPILL_BYTES <= run_module.PARTITION_BYTES
+
+
+@pytest.mark.parametrize(
+    "run",
+    [{}, {"spill_bytes": 0, "partition_bytes": 10**9}],
+    ids=["judged whole", "spilled partition"],
+)
+def test_every_finding_costs_no_more_memory_than_the_problems(
+    tmp_path: Path, run: dict[str, Any]
+) -> None:
+    """Issue 10 (memory follows the partition, CONTRACT §3 `check --format json`): findings are
+    written as they are judged, so asking for every finding (five an episode here) peaks about
+    where asking only for the problems (one an episode) does; holding them all took as much
+    again as the episodes themselves."""
+    path = tmp_path / "log.jsonl"
+    with path.open("w") as out:
+        for i in range(3000):
+            out.write(json.dumps(reported(f"E{i}", _at(i), child_id=f"C{i}")) + "\n")
+    peaks = []
+    for keep in (None, frozenset(s for s in Status if s.is_problem)):
+        options = engine.Options(parse_as_of(AS_OF), profiles.load("statutory"), keep=keep)
+        tracemalloc.start()
+        try:
+            outcome = engine.run([str(path)], options, **run)
+            with open(os.devnull, "w") as nowhere:  # the answer written, not kept
+                write_check_json(nowhere, outcome, options.as_of, "statutory")
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    every, problems = peaks
+    assert every < 1.3 * problems, peaks

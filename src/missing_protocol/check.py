@@ -268,6 +268,15 @@ def judge(
         return _judge(parsed, as_of, profile, include_intelligence, keep)
 
 
+def assembled(
+    parsed: Iterable[Parsed],
+) -> tuple[Counts, tuple[EventError, ...], tuple[EventError, ...], Assembly]:
+    """The assembly of parsed events of whole children, their counts, rejected events and
+    warnings, with nothing judged yet (`evaluate_keyed` judges it, as a stream)."""
+    with paused_gc():
+        return _assembled(parsed)
+
+
 def _judge(
     parsed: Iterable[Parsed],
     as_of: dt.datetime,
