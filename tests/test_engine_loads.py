@@ -21,8 +21,8 @@ import pytest
 from builders import action_completed, cancelled, completed, found, offered, reported
 from intelligence_log import self_report
 from missing_protocol import check, engine, profiles
-from missing_protocol.check import parse_as_of
-from missing_protocol.cli._json import write_check_json
+from missing_protocol.check import parse_as_of, paused_gc
+from missing_protocol.cli._json import write_check_json, write_due_json
 from missing_protocol.matching import classify
 from missing_protocol.profiles import profile_from_mapping
 from missing_protocol.rules import Status
@@ -300,3 +300,37 @@ def test_every_finding_costs_no_more_memory_than_the_problems(
             tracemalloc.stop()
     every, problems = peaks
     assert every < 1.3 * problems, peaks
+
+
+ODD_ITEMS = [
+    {
+        "line": 7,
+        "field": None,
+        "message": 'naïve \u2603 \ud800 \x7f \x1f "q" \\ /',
+        "file": "ü.jsonl",
+    },
+    {"rule": "RHI-72H", "status": "overdue", "due": "2026-03-04T10:00:00+00:00", "done": None},
+    {"nested": {"a": [1, 2.5, True]}, "empty": []},
+    {},
+]
+
+
+def test_due_json_is_laid_out_as_json_dumps_and_written_item_by_item() -> None:
+    """CONTRACT §3-4 (`due --format json`): the streamed answer is byte for byte what
+    `json.dumps(answer, indent=2)` gives (ASCII escapes, non-ASCII text, a lone surrogate), and
+    writing it keeps nothing per item while the CLI has the collector paused: a log of a million
+    rejected lines took 1.6 GiB to print its errors."""
+    head = {"as_of": "2026-05-31T23:59:59+01:00", "within": "PT24H", "counts": {"events": 1}}
+    out = io.StringIO()
+    write_due_json(out, head, iter(ODD_ITEMS[1:2]), iter(ODD_ITEMS))
+    answer = {**head, "due": ODD_ITEMS[1:2], "errors": ODD_ITEMS}
+    assert out.getvalue() == json.dumps(answer, indent=2) + "\n"
+    errors = [{**ODD_ITEMS[0], "line": n} for n in range(5000)]
+    with open(os.devnull, "w") as nowhere, paused_gc():
+        tracemalloc.start()
+        try:
+            write_due_json(nowhere, head, iter(()), iter(errors))
+            held = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+    assert held < 200_000, held

@@ -14,7 +14,7 @@ from missing_protocol import clock, engine
 from missing_protocol.check import CheckResult, check_parsed, error_dict, parse_as_of
 from missing_protocol.cli._app import app
 from missing_protocol.cli._inputs import as_given, readable, relabelled
-from missing_protocol.cli._json import write_check_json
+from missing_protocol.cli._json import write_check_json, write_due_json
 from missing_protocol.cli._options import (
     check_assume_tz,
     input_format_options,
@@ -289,15 +289,14 @@ def due_command(
             profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
         errors = as_given(errors, given)
     if fmt == "json":
-        payload = {
+        head = {
             "as_of": clock.iso(moment),
             "within": str(window),
             "profile": profile_name,
             "counts": counts.to_dict(),
-            "due": [f.to_dict() for f in duties],
-            "errors": [error_dict(e) for e in errors],
         }
-        echo(json.dumps(payload, indent=2))
+        rows = (f.to_dict() for f in duties)
+        write_due_json(sys.stdout, head, rows, (error_dict(e) for e in errors))
         return
     lines = [
         f"{_short(f.due):<22} {f.responsible or '-':<8} {f.rule:<18} {f.episode_id or 'self-report'} ({f.child_id})  {f.message}"
