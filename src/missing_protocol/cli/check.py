@@ -17,6 +17,7 @@ from missing_protocol.cli._inputs import as_given, readable, relabelled
 from missing_protocol.cli._json import write_check_json
 from missing_protocol.cli._options import (
     check_assume_tz,
+    chosen_jobs,
     input_format_options,
     jobs_option,
     load_profile,
@@ -89,7 +90,7 @@ def _run(
 
 
 def _engine(
-    log: LogArgs, jobs: int, keep: frozenset[Status] | None
+    log: LogArgs, jobs: int | str, keep: frozenset[Status] | None
 ) -> tuple[Outcome, dt.datetime, Profile]:
     chosen = load_profile(log.profile)
     moment = _moment(log.as_of)
@@ -97,7 +98,9 @@ def _engine(
     options = Options(moment, chosen, log.assume_tz, log.include_intelligence, keep)
     try:
         with progress_on_terminal(log.fmt == "text") as progress:
-            return engine.run(log.files, options, jobs=jobs, progress=progress), moment, chosen
+            workers = chosen_jobs(jobs, log.files)
+            outcome = engine.run(log.files, options, jobs=workers, progress=progress)
+            return outcome, moment, chosen
     except UnreadableFile as problem:
         raise click.UsageError(f"cannot read {problem}") from None
 
@@ -190,7 +193,7 @@ def check_command(
     input_format: str,
     authority: str | None,
     collection_year: str | None,
-    jobs: int,
+    jobs: int | str,
 ) -> None:
     """Check event logs against the protocol; exit 1 on any problem or rejected event.
 
@@ -267,7 +270,7 @@ def due_command(
     within: str,
     include_intelligence: bool,
     pseudonymise_key: str | None,
-    jobs: int,
+    jobs: int | str,
 ) -> None:
     """The worklist: every pending duty falling due in the window, soonest first, with its owner."""
     try:

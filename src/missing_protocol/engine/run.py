@@ -49,6 +49,8 @@ from missing_protocol.rules import Finding, Status
 SPILL_BYTES = 64 * 1024 * 1024
 # The size of one spilled partition: what one worker holds at a time.
 PARTITION_BYTES = 16 * 1024 * 1024
+# The most workers `--jobs auto` starts: each holds a partition (about 100 MiB at its peak).
+AUTO_JOBS = 4
 
 # Spilled findings are pickled as batches of plain tuples of their fields: one pickle per
 # finding, through attrs' Python-level __getstate__, cost about 4x more (measured).
@@ -127,6 +129,21 @@ def partition_count(total: int, partition_bytes: int, jobs: int) -> int:
     worker would judge the seventh while the other waits."""
     count = max(jobs, -(-total // partition_bytes))
     return -(-count // jobs) * jobs
+
+
+def auto_jobs(names: Sequence[str], spill_bytes: int | None = None) -> int:
+    """`--jobs auto`: one process for a log that is judged in memory (starting workers costs more
+    than they save there), else a worker per usable core, at most AUTO_JOBS."""
+    try:
+        total = sum(os.path.getsize(name) for name in names)
+        # Workers are forked and share locks: where either is missing, one process does it all.
+        multiprocessing.get_context("fork").Lock()
+    except (OSError, ValueError, ImportError):
+        return 1  # an unreadable file is said by the run itself, with its usual message
+    if total <= (SPILL_BYTES if spill_bytes is None else spill_bytes):
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, AUTO_JOBS))
 
 
 def log_size(names: Sequence[str]) -> tuple[int, bool]:
