@@ -1,5 +1,5 @@
-"""Issue 10 point 3 (`--jobs`): the default, `--jobs auto`, chooses the workers by the log's size
-and the usable cores, and the output is the same as with one job."""
+"""Issue 10 point 3 (`--jobs`): `--jobs auto` chooses the workers by the log's size and the usable
+cores, and the output is the same as with one job."""
 
 from __future__ import annotations
 
@@ -60,10 +60,10 @@ def test_an_unreadable_file_is_left_to_the_run_to_say(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", ["check", "due", "report"])
-def test_the_default_chooses_workers_and_prints_what_one_job_prints(
+def test_auto_chooses_workers_and_prints_what_one_job_prints(
     log: Path, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
-    """CONTRACT §3 output unchanged by the default `--jobs auto` when it starts two workers."""
+    """CONTRACT §3 output unchanged by `--jobs auto` when it starts two workers."""
     _cores(monkeypatch, 2)
     monkeypatch.setattr(engine_run, "SPILL_BYTES", 0)  # every log counts as large
     chosen: list[int] = []
@@ -73,11 +73,13 @@ def test_the_default_chooses_workers_and_prints_what_one_job_prints(
     if command == "report":
         args += ["--from", "2025-04-01", "--to", "2026-04-01"]
     runner = CliRunner()
-    by_default = runner.invoke(app, args)
-    one = runner.invoke(app, [*args, "--jobs", "1"])
+    auto = runner.invoke(app, [*args, "--jobs", "auto"])
     assert chosen == [2]
-    assert by_default.output and by_default.output == one.output
-    assert by_default.exit_code == one.exit_code
+    by_default = runner.invoke(app, args)
+    assert chosen == [2], "the default is one process: auto is not asked"
+    one = runner.invoke(app, [*args, "--jobs", "1"])
+    assert auto.output and auto.output == one.output == by_default.output
+    assert auto.exit_code == one.exit_code
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "257", "two", ""])

@@ -129,7 +129,9 @@ def jobs_option(func: F) -> F:
     return click.option(
         "--jobs",
         callback=_jobs,
-        default=AUTO,
+        # One process unless asked: on a machine busy with other work, or checks run side by
+        # side, more workers cost time and memory (measured: docs/scale.md).
+        default="1",
         metavar="N|auto",
         show_default=True,
         help="Worker processes; the log is split by child, the output does not change. auto: "
