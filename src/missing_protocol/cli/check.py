@@ -90,12 +90,14 @@ def _run(
 
 
 def _engine(
-    log: LogArgs, jobs: int | str, keep: frozenset[Status] | None
+    log: LogArgs, jobs: int | str, keep: frozenset[Status] | None, privacy: Privacy
 ) -> tuple[Outcome, dt.datetime, Profile]:
     chosen = load_profile(log.profile)
     moment = _moment(log.as_of)
     check_assume_tz(log.assume_tz)
-    options = Options(moment, chosen, log.assume_tz, log.include_intelligence, keep)
+    options = Options(
+        moment, chosen, log.assume_tz, log.include_intelligence, keep, privacy.pseudonymiser
+    )
     try:
         with progress_on_terminal(log.fmt == "text") as progress:
             workers = chosen_jobs(jobs, log.files)
@@ -202,10 +204,10 @@ def check_command(
     _options_first(as_of, profile, assume_tz)
     with readable(files) as (names, given):
         log = LogArgs(tuple(names), as_of, profile, assume_tz, fmt, include_intelligence)
-        if fmt == "json" and input_format == "events" and not privacy.active:
+        if fmt == "json" and input_format == "events":
             # The engine: routed by child, judged in `jobs` processes, streamed in bounded memory.
             keep = frozenset(s for s in Status if s.is_problem) if only_problems else None
-            outcome, moment, chosen = _engine(log, jobs, keep)
+            outcome, moment, chosen = _engine(log, jobs, keep, privacy)
             outcome = relabelled(outcome, given)
             problems = write_check_json(sys.stdout, outcome, moment, chosen.name)
             sys.exit(1 if problems or outcome.errors else 0)
@@ -225,11 +227,6 @@ def check_command(
     else:
         echo(render_text(result, show_all=show_all and not only_problems))
     sys.exit(result.exit_code)
-
-
-def due_soon(result: CheckResult, within: clock.Duration) -> list[Finding]:
-    """Pending duties falling due between as_of and as_of + within, soonest first."""
-    return due_within(result.findings, result.as_of, within)
 
 
 def due_within(
@@ -281,15 +278,10 @@ def due_command(
     _options_first(as_of, profile, assume_tz)
     with readable(files) as (names, given):
         log = LogArgs(tuple(names), as_of, profile, assume_tz, fmt, include_intelligence)
-        if privacy.active:
-            result = _run(log, privacy=privacy)
-            moment, profile_name, counts = result.as_of, result.profile, result.counts
-            duties, errors = _due(lambda: due_soon(result, window)), result.errors
-        else:
-            # The engine: only pending duties are kept from each partition (`--jobs` as for check).
-            outcome, moment, chosen = _engine(log, jobs, frozenset({Status.PENDING}))
-            duties = _due(lambda: due_within(outcome.findings, moment, window))
-            profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
+        # The engine: only pending duties are kept from each partition (`--jobs` as for check).
+        outcome, moment, chosen = _engine(log, jobs, frozenset({Status.PENDING}), privacy)
+        duties = _due(lambda: due_within(outcome.findings, moment, window))
+        profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
         errors = as_given(errors, given)
     if fmt == "json":
         payload = {

@@ -42,6 +42,7 @@ from missing_protocol.formats.events import (
 )
 from missing_protocol.formats.fields import parse_object
 from missing_protocol.model import EventError, Source
+from missing_protocol.privacy import Pseudonymiser
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import Finding, Status
 
@@ -71,6 +72,8 @@ class Options:
     assume_tz: str | None = attrs.field(default=None, validator=lambda _, __, zone: _zone(zone))
     include_intelligence: bool = False
     keep: frozenset[Status] | None = None
+    # Pseudonyms replace the ids of each partition's parsed events before they are assembled.
+    pseudonymiser: Pseudonymiser | None = None
 
 
 @attrs.frozen
@@ -186,6 +189,8 @@ def _whole(names: Sequence[str], options: Options) -> Outcome:
 
 
 def _judge(parsed: Iterable[Any], options: Options) -> Judged:
+    if options.pseudonymiser is not None:
+        parsed = options.pseudonymiser.parsed(parsed)
     return judge(
         parsed,
         options.as_of,
