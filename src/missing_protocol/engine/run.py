@@ -16,9 +16,7 @@ import contextlib
 import datetime as dt
 import heapq
 import multiprocessing
-import operator
 import os
-import pickle
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,9 +27,11 @@ import attrs
 import orjson
 
 from missing_protocol import clock
-from missing_protocol.check import Counts, FindingKey, Judged, error_order, judge, paused_gc
+from missing_protocol.check import Counts, Judged, error_order, judge, paused_gc
 from missing_protocol.engine.fanout import route_in_workers
+from missing_protocol.engine.findings import Described, Keyed, draining, keyed, spilled, stream
 from missing_protocol.engine.routing import Line, Routed, Router, Tally
+from missing_protocol.episode import Episode
 from missing_protocol.formats.events import (
     Parsed,
     UnreadableFile,
@@ -53,12 +53,6 @@ PARTITION_BYTES = 16 * 1024 * 1024
 # The most workers `--jobs auto` starts: each holds a partition (about 100 MiB at its peak).
 AUTO_JOBS = 4
 
-# Spilled findings are pickled as batches of plain tuples of their fields: one pickle per
-# finding, through attrs' Python-level __getstate__, cost about 4x more (measured).
-_BATCH = 1024
-_finding_fields = operator.attrgetter(*(a.name for a in attrs.fields(Finding)))
-Keyed = tuple[FindingKey, Finding]
-
 
 def _zone(name: str | None) -> None:
     clock.check_zone(name)
@@ -74,6 +68,11 @@ class Options:
     keep: frozenset[Status] | None = None
     # Pseudonyms replace the ids of each partition's parsed events before they are assembled.
     pseudonymiser: Pseudonymiser | None = None
+    # What a caller shows of a finding's episode (the text output's heading), said where the
+    # episode is, once an episode; a top-level function, so that a worker can be given it.
+    describe: Callable[[Episode], str] | None = None
+    # Count every finding by status, kept or not (Outcome.statuses: the text output's summary).
+    tally: bool = False
 
 
 @attrs.frozen
@@ -83,8 +82,15 @@ class Outcome:
     counts: Counts
     errors: tuple[EventError, ...]
     warnings: tuple[EventError, ...]
-    findings: Iterator[Finding]
+    # Each finding with what Options.describe said of its episode (None without it).
+    described: Iterator[Described]
     partitions: int
+    # Every finding by status, kept or not (with Options.tally; else empty).
+    statuses: Counter[str] = attrs.field(factory=Counter)
+
+    @property
+    def findings(self) -> Iterator[Finding]:
+        return (found for found, _ in self.described)
 
 
 @attrs.frozen
@@ -92,7 +98,8 @@ class _Part:
     counts: Counts
     errors: tuple[EventError, ...]
     warnings: tuple[EventError, ...]
-    findings: list[Keyed] | str  # in memory, or the path of a file of pickled (key, finding)
+    findings: list[Keyed] | str  # in memory, or the path of a file of pickled batches of them
+    statuses: Counter[str]
 
 
 def run(
@@ -179,13 +186,9 @@ def read_part(
 def _whole(names: Sequence[str], options: Options) -> Outcome:
     parsed = (item for name in names for item in read_file(name, options.assume_tz))
     judged = _judge(parsed, options)
-    return Outcome(
-        judged.counts,
-        judged.errors,
-        judged.warnings,
-        (f for _, f in judged.findings),
-        partitions=1,
-    )
+    described = ((found, said) for _, found, said in keyed(judged, options.describe))
+    counts, errors, warnings = judged.counts, judged.errors, judged.warnings
+    return Outcome(counts, errors, warnings, described, 1, judged.statuses)
 
 
 def _judge(parsed: Iterable[Any], options: Options) -> Judged:
@@ -197,6 +200,7 @@ def _judge(parsed: Iterable[Any], options: Options) -> Judged:
         options.profile,
         include_intelligence=options.include_intelligence,
         keep=options.keep,
+        tally=options.tally,
     )
 
 
@@ -303,16 +307,11 @@ def _judge_part(
     source: list[Line] | str, names: Sequence[str], options: Options, spill: bool
 ) -> _Part:
     judged = _judge(read_part(source, names, options.assume_tz), options)
-    findings: list[Keyed] | str = list(judged.findings)
+    findings = list(keyed(judged, options.describe))
+    kept: list[Keyed] | str = findings
     if spill and isinstance(source, str):
-        result = source + ".findings"
-        with open(result, "wb") as out:
-            for start in range(0, len(judged.findings), _BATCH):
-                batch = judged.findings[start : start + _BATCH]
-                rows = [(key, _finding_fields(found)) for key, found in batch]
-                pickle.dump(rows, out, protocol=pickle.HIGHEST_PROTOCOL)
-        findings = result
-    return _Part(judged.counts, judged.errors, judged.warnings, findings)
+        kept = spilled(findings, source + ".findings")
+    return _Part(judged.counts, judged.errors, judged.warnings, kept, judged.statuses)
 
 
 @contextlib.contextmanager
@@ -349,20 +348,6 @@ def _judge_all(
     return [f.result() for f in futures]
 
 
-def _stream(findings: list[Keyed] | str) -> Iterator[Keyed]:
-    if not isinstance(findings, str):
-        yield from findings
-        return
-    with open(findings, "rb") as handle:
-        while True:
-            try:
-                rows = pickle.load(handle)
-            except EOFError:
-                return
-            for key, fields in rows:
-                yield key, Finding(*fields)
-
-
 def _merge(
     routed: Routed, parts: list[_Part], count: int, folder: tempfile.TemporaryDirectory[str]
 ) -> Outcome:
@@ -375,15 +360,7 @@ def _merge(
     )
     errors = sorted([*routed.rejected, *(e for p in parts for e in p.errors)], key=error_order)
     warnings = sorted((w for p in parts for w in p.warnings), key=error_order)
-    merged = heapq.merge(*(_stream(p.findings) for p in parts), key=lambda kf: kf[0])
-    return Outcome(counts, tuple(errors), tuple(warnings), _draining(merged, folder), count)
-
-
-def _draining(
-    merged: Iterator[Keyed], folder: tempfile.TemporaryDirectory[str]
-) -> Iterator[Finding]:
-    try:
-        for _, found in merged:
-            yield found
-    finally:
-        folder.cleanup()
+    merged = heapq.merge(*(stream(p.findings) for p in parts), key=lambda kf: kf[0])
+    statuses = sum((p.statuses for p in parts), Counter[str]())
+    described = draining(merged, folder)
+    return Outcome(counts, tuple(errors), tuple(warnings), described, count, statuses)
