@@ -121,13 +121,23 @@ def build_report(
 
 def check_outputs(html_out: str | None, csv_dir: str | None) -> None:
     """Outputs that can never be written are usage errors before the report is worked out (not
-    after it has gone to standard output); `-` is standard output, which the report holds."""
+    after it has gone to standard output); `-` is standard output, which the report holds.
+    Missing folders are created here, as `convert` creates its OUT's, so one that cannot be is
+    said first too."""
     if html_out is not None and (html_out == "-" or Path(html_out).is_dir()):
         raise usage_error(f"--html {html_out}: give the path of a file to write the page to")
     if csv_dir is not None and (
         csv_dir == "-" or (Path(csv_dir).exists() and not Path(csv_dir).is_dir())
     ):
         raise usage_error(f"--csv {csv_dir}: give a folder to write the tables in")
+    for option, folder in (("--html", html_out and Path(html_out).parent), ("--csv", csv_dir)):
+        if not folder or Path(folder).is_dir():
+            continue
+        try:
+            Path(folder).mkdir(parents=True)
+        except OSError as problem:
+            why = problem.strerror or str(problem)
+            raise usage_error(f"{option}: cannot create the folder {folder}: {why}") from None
 
 
 def write_outputs(
