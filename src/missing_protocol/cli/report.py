@@ -41,6 +41,7 @@ from missing_protocol.cli._privacy import (
 )
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import Disclosure
+from missing_protocol.engine.run import TemporaryFolderFull
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
 from missing_protocol.profiles import Profile
 from missing_protocol.report import (
@@ -260,6 +261,8 @@ def report_command(
                     progress=progress,
                     stage=None if progress is None else progress.stage,
                 )
+        except TemporaryFolderFull:
+            raise  # said by the command group, as for check
         except (UnreadableFile, OSError) as problem:
             raise usage_error(f"cannot read {problem}") from None
         figures, part, sections = report_from(merged_part, scope, shown)
