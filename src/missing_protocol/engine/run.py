@@ -14,9 +14,11 @@ import array
 import concurrent.futures
 import contextlib
 import datetime as dt
+import errno
 import heapq
 import multiprocessing
 import os
+import signal
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -124,7 +126,7 @@ def run(
     # The folder lives until the merged findings have been streamed (or is removed at exit).
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
     try:
-        with workers(jobs) as pool:
+        with room_to_spill(), workers(jobs) as pool:
             spilled_to = Path(folder.name) if spill else None
             routed = route_log(names, count, spilled_to, pool, jobs, progress)
             parts = _judge_all(routed.partitions, names, options, pool, spill)
@@ -132,6 +134,24 @@ def run(
         folder.cleanup()
         raise
     return _merge(routed, parts, count, folder)
+
+
+class TemporaryFolderFull(OSError):
+    """The temporary folder (`filename`) had no room left for the spilled log."""
+
+
+@contextlib.contextmanager
+def room_to_spill() -> Iterator[None]:
+    """A full disk or quota met while spilling (here or in a worker) as TemporaryFolderFull: it
+    is the temporary folder that is full, not the output."""
+    try:
+        yield
+    except TemporaryFolderFull:
+        raise
+    except OSError as problem:
+        if problem.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise TemporaryFolderFull(problem.errno, problem.strerror, tempfile.gettempdir()) from None
 
 
 def partition_count(total: int, partition_bytes: int, jobs: int) -> int:
@@ -320,19 +340,40 @@ def workers(jobs: int) -> Iterator[concurrent.futures.Executor | None]:
     if jobs <= 1:
         yield None
         return
-    # fork: workers start with the modules and the profile already loaded.
+    # fork: workers start with the modules and the profile already loaded. Ctrl-C (SIGINT to the
+    # whole process group) is the parent's to handle: a worker never stops on it by itself.
     pool = concurrent.futures.ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("fork")
+        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupt
     )
     try:
         yield pool
-    except BaseException:
+    except BaseException as stop:
         # A failed or interrupted run stops at once: the ranges and partitions still queued
         # are dropped, not worked through before the error is shown.
+        if isinstance(stop, KeyboardInterrupt):
+            _stop_at_once(pool)  # interrupted: the partitions being judged are not waited for
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     finally:
         pool.shutdown(wait=True)
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_at_once(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """End the workers now (ProcessPoolExecutor.terminate_workers from Python 3.14 on).
+
+    A worker ended while it sends a result leaves half a message, which the pool's own thread
+    would wait for the rest of for ever: the parent's copy of the results pipe's write end is
+    closed too, so that it reads the end of the pipe instead and the pool shuts down."""
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
+    results = getattr(pool, "_result_queue", None)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 def _judge_all(
