@@ -10,7 +10,7 @@ import click
 
 from missing_protocol.check import paused_gc
 from missing_protocol.cli._output import echo
-from missing_protocol.engine.run import TemporaryFolderFull
+from missing_protocol.engine.processes import TemporaryFolderFull
 
 # CONTRACT §3 exit codes; click itself exits 2 on usage errors.
 EXIT_OK = 0

@@ -42,7 +42,7 @@ from missing_protocol.cli._privacy import (
 )
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import Disclosure
-from missing_protocol.engine.run import TemporaryFolderFull
+from missing_protocol.engine.processes import TemporaryFolderFull
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
 from missing_protocol.profiles import Profile
 from missing_protocol.report import (

@@ -19,15 +19,14 @@ import attrs
 
 from missing_protocol.check import paused_gc
 from missing_protocol.common.mergeable import merged
+from missing_protocol.engine.processes import room_to_spill, workers
 from missing_protocol.engine.run import (
     PARTITION_BYTES,
     SPILL_BYTES,
     log_size,
     partition_count,
     read_part,
-    room_to_spill,
     route_log,
-    workers,
 )
 from missing_protocol.formats.events import (
     Parsed,
