@@ -20,12 +20,14 @@ from missing_protocol.cli import rules as _rules  # noqa: F401
 from missing_protocol.cli import serve as _serve  # noqa: F401
 from missing_protocol.cli import validate as _validate  # noqa: F401
 from missing_protocol.cli._app import EXIT_PROBLEMS, EXIT_USAGE, app
+from missing_protocol.cli._output import utf8_stdout
 
 # What a failed write of the output says (a full disk, a quota, a file size limit, a dead device).
 _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
 def main() -> None:
+    utf8_stdout()
     try:
         try:
             app(prog_name="missing-protocol")

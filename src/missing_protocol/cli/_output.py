@@ -7,11 +7,22 @@ and in JSON output it reads back as the same string.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 # How every output file is written: UTF-8, an unpaired surrogate as its backslash escape.
 ENCODING = "utf-8"
 ERRORS = "backslashreplace"
+
+
+def utf8_stdout() -> None:
+    """Standard output as every output file is written (UTF-8, surrogates escaped), whatever the
+    locale: JSON is UTF-8 (RFC 8259), and an id outside the locale's code page (a Windows
+    redirect writes cp1252) must not end the run with a UnicodeEncodeError."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(encoding=ENCODING, errors=ERRORS)
 
 
 def printable(text: str) -> str:

@@ -1,0 +1,92 @@
+"""Defects found by the outside audit of the public contract (console script and its JSON).
+
+Each test names the CONTRACT section or docs/contract.md rule it pins; each failed on the code
+before its fix. Black-box: only the console script is run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from contract_cli import found, reported, script, write_jsonl
+
+
+def _run_with_env(env: dict[str, str], *args: str | Path) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [script(), *map(str, args)],
+        capture_output=True,
+        env={**os.environ, **env},
+        timeout=120,
+        check=False,
+    )
+
+
+def test_json_output_is_utf8_whatever_the_locale_encoding(tmp_path: Path) -> None:
+    """CONTRACT §3 JSON and "no traceback on any input": ids outside ASCII (a Welsh authority,
+    an accented name) are printed as UTF-8 JSON even where Python's stdout encoding is not
+    UTF-8 (a redirect on Windows is cp1252), not a UnicodeEncodeError traceback."""
+    log = write_jsonl(
+        tmp_path / "log.jsonl",
+        [reported("É1", child_id="Zoë", responsible="Tŵr"), found("É1")],
+    )
+    for command in (
+        ["check", log, "--as-of", "2026-04-01", "--format", "json"],
+        ["check", log, "--as-of", "2026-04-01", "--all"],
+    ):
+        proc = _run_with_env({"PYTHONIOENCODING": "ascii"}, *command)
+        assert b"Traceback" not in proc.stderr, proc.stderr.decode()
+        assert proc.returncode == 1, proc.stderr.decode()
+        text = proc.stdout.decode("utf-8")
+        assert "Tŵr" in text and "Zoë" in text
+    doc = json.loads(
+        _run_with_env(
+            {"PYTHONIOENCODING": "cp1252"},
+            "check",
+            log,
+            "--as-of",
+            "2026-04-01",
+            "--format",
+            "json",
+        ).stdout.decode("utf-8")
+    )
+    assert doc["findings"][0]["child_id"] == "Zoë"
+    assert doc["findings"][0]["responsible"] == "Tŵr"
+
+
+def test_time_field_errors_speak_json_not_python(tmp_path: Path) -> None:
+    """docs/contract.md "Errors speak JSON" (CONTRACT §1 errors {line, field, message}): a time
+    or date given as a number, true or an object says so in JSON's words ("got a number"),
+    never Python's type name ("got int", or "got float" for a whole number past 64 bits); a
+    field that takes a date or a date-time says both."""
+    log = write_jsonl(
+        tmp_path / "log.jsonl",
+        [
+            reported("E1", at=20260302),  # type: ignore[arg-type]
+            reported("E2", at="99999999999999999999999", child_id="C2"),
+            '{"type": "found", "episode_id": "E1", "at": 99999999999999999999999}',
+            reported("E3", at=True, child_id="C3"),  # type: ignore[arg-type]
+            {"type": "child", "child_id": "C4", "born": {"y": 2010}},
+            {
+                "type": "self_report",
+                "report_id": "S1",
+                "child_id": "C1",
+                "at": "2026-03-05T10:00:00Z",
+                "away_from": 20260301,
+                "away_to": "soon",
+            },
+        ],
+    )
+    proc = _run_with_env({}, "check", log, "--as-of", "2026-04-01", "--format", "json")
+    errors = {(e["line"], e["field"]): e["message"] for e in json.loads(proc.stdout)["errors"]}
+    assert errors[(1, "at")] == "expected an ISO 8601 date-time string, got a number"
+    assert errors[(3, "at")] == "expected an ISO 8601 date-time string, got a number"
+    assert errors[(4, "at")] == "expected an ISO 8601 date-time string, got true"
+    assert errors[(5, "born")] == "expected an ISO 8601 date string, got an object"
+    assert errors[(6, "away_from")] == (
+        "expected an ISO 8601 date or date-time string, got a number"
+    )
+    for message in errors.values():
+        assert not any(word in message for word in ("int", "float", "bool", "dict", "NoneType"))
