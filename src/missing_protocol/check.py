@@ -14,7 +14,7 @@ import attrs
 
 from missing_protocol import clock, profiles
 from missing_protocol.episode import Assembly, Episode, assemble
-from missing_protocol.formats.events import Parsed, read_file, read_objects
+from missing_protocol.formats.events import Parsed, many_events, read_file, read_objects
 from missing_protocol.model import Event, EventError, PlanMade
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import Context, Finding, Status, Subject, rules_of
@@ -193,7 +193,7 @@ def _day_end(day: dt.date) -> dt.datetime:
 def _parsed(source: Source, assume_tz: str | None) -> Iterator[Parsed]:
     if isinstance(source, str | os.PathLike):
         return read_file(source, assume_tz)
-    return read_objects(source, assume_tz)
+    return read_objects(many_events(source, "events"), assume_tz)
 
 
 @attrs.frozen
