@@ -181,6 +181,10 @@ def _as_of(value: str | dt.date | None, assume_tz: str | None) -> dt.datetime:
         raise TypeError(f"as_of must be a date-time, a date or ISO 8601 text, not {value!r}")
     text = value.strip()
     if "T" not in text.upper() and " " not in text:
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:  # neither form: say both are taken, not only "a date"
+            raise clock.TimeError(f"{value!r} is not an ISO 8601 date or date-time") from None
         return _day_end(clock.parse_date(text))
     return clock.parse_instant(text, assume_tz or clock.LONDON)
 

@@ -90,3 +90,19 @@ def test_time_field_errors_speak_json_not_python(tmp_path: Path) -> None:
     )
     for message in errors.values():
         assert not any(word in message for word in ("int", "float", "bool", "dict", "NoneType"))
+
+
+def test_usage_errors_name_what_is_wrong_with_the_value(tmp_path: Path) -> None:
+    """docs/contract.md "A usage error is one line" naming the problem, exit 2: an empty
+    `--profile` is an unknown profile (not "cannot read: Is a directory: '.'"), and an
+    `--as-of` that is neither a date nor a date-time says that both are taken."""
+    log = write_jsonl(tmp_path / "log.jsonl", [reported("E1")])
+    proc = _run_with_env({}, "check", log, "--profile", "")
+    lines = proc.stderr.decode().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1
+    assert lines[0].startswith("missing-protocol: error: unknown profile ''")
+    for bad in ("garbage", "2026-03-31Z", "now"):
+        proc = _run_with_env({}, "check", log, "--as-of", bad)
+        lines = proc.stderr.decode().splitlines()
+        assert proc.returncode == 2 and len(lines) == 1
+        assert f"--as-of: {bad!r} is not an ISO 8601 date or date-time" in lines[0]

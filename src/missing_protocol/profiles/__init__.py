@@ -260,7 +260,7 @@ def load(spec: str | os.PathLike[str] | Profile) -> Profile:
     if isinstance(spec, str) and spec in SHIPPED:
         return shipped(spec)
     path = Path(spec)
-    if not path.exists():
+    if not str(spec) or not path.exists():  # "" would be Path("."), the working directory
         raise ProfileError(
             f"unknown profile {str(spec)!r}: use one of {', '.join(SHIPPED)} or a TOML path"
         )
