@@ -106,3 +106,30 @@ def test_usage_errors_name_what_is_wrong_with_the_value(tmp_path: Path) -> None:
         lines = proc.stderr.decode().splitlines()
         assert proc.returncode == 2 and len(lines) == 1
         assert f"--as-of: {bad!r} is not an ISO 8601 date or date-time" in lines[0]
+
+
+def test_profile_errors_speak_toml_not_python(tmp_path: Path) -> None:
+    """docs/contract.md "Profiles": a bad profile is one line naming the file and the key, exit
+    2, in the words of the file (its allowed values, TOML's kinds), not Python's class names
+    ("not a valid RhiOwnerOutOfArea", "got datetime"); a blank authority code is refused as
+    ids are in the log."""
+    log = write_jsonl(tmp_path / "log.jsonl", [reported("E1")])
+    cases = {
+        '[parameters]\nrhi_owner_out_of_area = "nobody"\n': (
+            "parameter 'rhi_owner_out_of_area': 'nobody' is not one of: responsible, host"
+        ),
+        '[[versions]]\neffective_from = 2026-07-01T00:00:00Z\nrhi_within = "PT48H"\n': (
+            "key 'effective_from': expected a date such as 2026-07-01, got a date-time"
+        ),
+        '[[versions]]\neffective_from = 20260701\nrhi_within = "PT48H"\n': (
+            "key 'effective_from': expected a date such as 2026-07-01, got a number"
+        ),
+        '[parameters]\nhome_authority = "  "\n': "parameter 'home_authority': must not be empty",
+    }
+    for number, (text, message) in enumerate(cases.items()):
+        profile = tmp_path / f"p{number}.toml"
+        profile.write_text(text, encoding="utf-8")
+        proc = _run_with_env({}, "check", log, "--profile", profile)
+        lines = proc.stderr.decode().splitlines()
+        assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+        assert str(profile) in lines[0] and message in lines[0], lines[0]
