@@ -303,6 +303,17 @@ def test_unknown_profile_and_bad_parameters_are_400(client: Any) -> None:
     problem_of(client.post("/v1/check?only_problems=maybe", json=[]), 400)
 
 
+def test_an_offset_whose_plus_became_a_space_is_named(client: Any) -> None:
+    """docs/embedding.md: a query parameter the service cannot read is a 400 naming it. An
+    `as_of` offset sent unencoded (`+01:00`) arrives as a space, as URL query syntax has it:
+    the problem says how to send it, since the value the client typed looked right."""
+    answer = client.post("/v1/check?as_of=2026-04-01T10:00:00+01:00", json=[])
+    assert "%2B" in problem_of(answer, 400) and answer.json()["parameter"] == "as_of"
+    encoded = client.post("/v1/check", params={"as_of": "2026-04-01T10:00:00+01:00"}, json=[])
+    assert encoded.status_code == 200
+    assert encoded.json()["as_of"] == "2026-04-01T10:00:00+01:00"
+
+
 def test_a_body_over_the_limit_is_413(client: Any) -> None:
     big = b"[" + b" " * LIMIT + b"]"
     assert str(LIMIT) in problem_of(client.post("/v1/check", content=big, headers=JSON), 413)

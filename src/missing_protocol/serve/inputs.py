@@ -7,6 +7,7 @@ RFC 9457 problem document; nothing about a body ever reaches the log.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -102,11 +103,17 @@ def query(request: Request, allowed: tuple[QueryParameter, ...]) -> dict[str, An
     return values
 
 
+_SPACED_OFFSET = re.compile(r"\d \d\d(:?\d\d)?$")
+
+
 def as_of(value: str | None) -> dt.datetime:
     try:
         return parse_as_of(value)
     except ValueError as problem:
-        raise BadRequest(400, f"as_of: {problem}", "as_of") from None
+        # A '+' sent unencoded in a query string arrives as a space (`+01:00` -> ` 01:00`).
+        spaced = value is not None and _SPACED_OFFSET.search(value) is not None
+        hint = " (a '+' in a query string is a space: send it as %2B)" if spaced else ""
+        raise BadRequest(400, f"as_of: {problem}{hint}", "as_of") from None
 
 
 def assume_tz(zone: str | None) -> str | None:
