@@ -125,6 +125,9 @@ def test_profile_errors_speak_toml_not_python(tmp_path: Path) -> None:
             "key 'effective_from': expected a date such as 2026-07-01, got a number"
         ),
         '[parameters]\nhome_authority = "  "\n': "parameter 'home_authority': must not be empty",
+        # The check result's `profile` is a non-empty string (check-result.schema.json).
+        'name = ""\n': "key 'name' must not be empty",
+        'name = " "\n': "key 'name' must not be empty",
     }
     for number, (text, message) in enumerate(cases.items()):
         profile = tmp_path / f"p{number}.toml"

@@ -235,6 +235,8 @@ def profile_from_mapping(data: Mapping[str, Any], where: str = "profile") -> Pro
     name = data.get("name", where)
     if not isinstance(name, str):
         raise ProfileError(f"{where}: key 'name' must be a string")
+    if not name.strip():  # it names the profile in every result (`profile`, never empty)
+        raise ProfileError(f"{where}: key 'name' must not be empty")
     return Profile(name, str(data.get("description", "")), local_protocol, tuple(versions))
 
 
