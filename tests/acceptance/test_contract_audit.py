@@ -136,3 +136,13 @@ def test_profile_errors_speak_toml_not_python(tmp_path: Path) -> None:
         lines = proc.stderr.decode().splitlines()
         assert proc.returncode == 2 and len(lines) == 1, proc.stderr
         assert str(profile) in lines[0] and message in lines[0], lines[0]
+
+
+def test_no_command_is_a_one_line_usage_error() -> None:
+    """docs/contract.md "A usage error is one line on standard error ... then exit 2": the bare
+    `missing-protocol` names the commands in one line, not the whole help prefixed `error:`."""
+    proc = _run_with_env({})
+    lines = proc.stderr.decode().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1, proc.stderr.decode()
+    assert lines[0].startswith("missing-protocol: error: give a command: check, ")
+    assert "(see `missing-protocol --help`)" in lines[0] and not proc.stdout

@@ -29,6 +29,11 @@ class _Commands(click.Group):
     ) -> click.Context:
         try:
             return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError as problem:
+            # click would print the whole help as the "error": one line naming the commands.
+            commands = ", ".join(self.list_commands(problem.ctx)) if problem.ctx else ""
+            where = f" (see `{info_name} --help`)" if info_name else ""
+            raise usage_error(f"give a command: {commands}{where}") from None
         except click.UsageError as problem:
             raise _one_line(problem) from None
 
