@@ -146,3 +146,28 @@ def test_no_command_is_a_one_line_usage_error() -> None:
     assert proc.returncode == 2 and len(lines) == 1, proc.stderr.decode()
     assert lines[0].startswith("missing-protocol: error: give a command: check, ")
     assert "(see `missing-protocol --help`)" in lines[0] and not proc.stdout
+
+
+def test_validate_event_file_is_decoded_as_a_log_line_is(tmp_path: Path) -> None:
+    """docs/embedding.md "The errors are check's" and "JSON is decoded as a file is": the
+    `--event` file is JSON as the reader takes a log line, so an id past 64 bits is rejected
+    as `check` rejects it (it was accepted as "99999999999999999999999"), and a NaN, which is
+    no JSON, is not read at all: like the service's 400 for a body it cannot decode, a usage
+    error naming the file."""
+    history = write_jsonl(tmp_path / "history.jsonl", [])
+    event = tmp_path / "event.json"
+    event.write_text('{"type": "child", "child_id": 99999999999999999999999}', encoding="utf-8")
+    args = ("validate", history, "--event", event, "--as-of", "2026-04-01", "--format", "json")
+    proc = _run_with_env({}, *args)
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    errors = json.loads(proc.stdout)["errors"]
+    assert [(e["field"], e["message"]) for e in errors] == [
+        ("child_id", "a number outside 64 bits: give a long id as a string")
+    ]
+    event.write_text('{"type": "child", "child_id": "C1", "born": NaN}', encoding="utf-8")
+    proc = _run_with_env({}, *args)
+    lines = proc.stderr.decode().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1, (proc.stdout, proc.stderr)
+    assert lines[0].startswith(f"missing-protocol: error: {event}: invalid JSON: ")
+    event.write_text('{"type": "child", "child_id": 309}', encoding="utf-8")
+    assert _run_with_env({}, *args).returncode == 0
