@@ -39,7 +39,7 @@ def main() -> None:
         _quiet_stdout()
         sys.stderr.write(
             "missing-protocol: error: a worker process stopped (killed, or out of memory); "
-            "try fewer --jobs\n"
+            "try fewer --jobs (--jobs 1 starts none)\n"
         )
         raise SystemExit(EXIT_USAGE) from None
     except OSError as problem:

@@ -17,6 +17,7 @@ from missing_protocol.cli._inputs import as_given, readable, relabelled
 from missing_protocol.cli._json import write_check_json
 from missing_protocol.cli._options import (
     check_assume_tz,
+    chosen_jobs,
     input_format_options,
     jobs_option,
     load_profile,
@@ -89,15 +90,19 @@ def _run(
 
 
 def _engine(
-    log: LogArgs, jobs: int, keep: frozenset[Status] | None
+    log: LogArgs, jobs: int | str, keep: frozenset[Status] | None, privacy: Privacy
 ) -> tuple[Outcome, dt.datetime, Profile]:
     chosen = load_profile(log.profile)
     moment = _moment(log.as_of)
     check_assume_tz(log.assume_tz)
-    options = Options(moment, chosen, log.assume_tz, log.include_intelligence, keep)
+    options = Options(
+        moment, chosen, log.assume_tz, log.include_intelligence, keep, privacy.pseudonymiser
+    )
     try:
         with progress_on_terminal(log.fmt == "text") as progress:
-            return engine.run(log.files, options, jobs=jobs, progress=progress), moment, chosen
+            workers = chosen_jobs(jobs, log.files)
+            outcome = engine.run(log.files, options, jobs=workers, progress=progress)
+            return outcome, moment, chosen
     except UnreadableFile as problem:
         raise click.UsageError(f"cannot read {problem}") from None
 
@@ -190,7 +195,7 @@ def check_command(
     input_format: str,
     authority: str | None,
     collection_year: str | None,
-    jobs: int,
+    jobs: int | str,
 ) -> None:
     """Check event logs against the protocol; exit 1 on any problem or rejected event.
 
@@ -199,10 +204,10 @@ def check_command(
     _options_first(as_of, profile, assume_tz)
     with readable(files) as (names, given):
         log = LogArgs(tuple(names), as_of, profile, assume_tz, fmt, include_intelligence)
-        if fmt == "json" and input_format == "events" and not privacy.active:
+        if fmt == "json" and input_format == "events":
             # The engine: routed by child, judged in `jobs` processes, streamed in bounded memory.
             keep = frozenset(s for s in Status if s.is_problem) if only_problems else None
-            outcome, moment, chosen = _engine(log, jobs, keep)
+            outcome, moment, chosen = _engine(log, jobs, keep, privacy)
             outcome = relabelled(outcome, given)
             problems = write_check_json(sys.stdout, outcome, moment, chosen.name)
             sys.exit(1 if problems or outcome.errors else 0)
@@ -222,11 +227,6 @@ def check_command(
     else:
         echo(render_text(result, show_all=show_all and not only_problems))
     sys.exit(result.exit_code)
-
-
-def due_soon(result: CheckResult, within: clock.Duration) -> list[Finding]:
-    """Pending duties falling due between as_of and as_of + within, soonest first."""
-    return due_within(result.findings, result.as_of, within)
 
 
 def due_within(
@@ -267,7 +267,7 @@ def due_command(
     within: str,
     include_intelligence: bool,
     pseudonymise_key: str | None,
-    jobs: int,
+    jobs: int | str,
 ) -> None:
     """The worklist: every pending duty falling due in the window, soonest first, with its owner."""
     try:
@@ -278,15 +278,10 @@ def due_command(
     _options_first(as_of, profile, assume_tz)
     with readable(files) as (names, given):
         log = LogArgs(tuple(names), as_of, profile, assume_tz, fmt, include_intelligence)
-        if privacy.active:
-            result = _run(log, privacy=privacy)
-            moment, profile_name, counts = result.as_of, result.profile, result.counts
-            duties, errors = _due(lambda: due_soon(result, window)), result.errors
-        else:
-            # The engine: only pending duties are kept from each partition (`--jobs` as for check).
-            outcome, moment, chosen = _engine(log, jobs, frozenset({Status.PENDING}))
-            duties = _due(lambda: due_within(outcome.findings, moment, window))
-            profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
+        # The engine: only pending duties are kept from each partition (`--jobs` as for check).
+        outcome, moment, chosen = _engine(log, jobs, frozenset({Status.PENDING}), privacy)
+        duties = _due(lambda: due_within(outcome.findings, moment, window))
+        profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
         errors = as_given(errors, given)
     if fmt == "json":
         payload = {

@@ -27,6 +27,7 @@ from missing_protocol.cli._inputs import readable
 from missing_protocol.cli._options import (
     LiveCount,
     assume_tz_option,
+    chosen_jobs,
     format_option,
     jobs_option,
     load_profile,
@@ -203,7 +204,7 @@ def report_command(
     pseudonymise_key: str | None,
     as_of: str | None,
     split_at: str | None,
-    jobs: int,
+    jobs: int | str,
 ) -> None:
     """The period report for scrutiny: episodes and children in [--from, --to), by cohort.
 
@@ -246,7 +247,7 @@ def report_command(
                     scope_of,
                     assume_tz=assume_tz,
                     prepare=privacy.apply,
-                    jobs=jobs,
+                    jobs=chosen_jobs(jobs, names),
                     progress=progress,
                     stage=None if progress is None else progress.stage,
                 )

@@ -42,6 +42,7 @@ from missing_protocol.formats.events import (
 )
 from missing_protocol.formats.fields import parse_object
 from missing_protocol.model import EventError, Source
+from missing_protocol.privacy import Pseudonymiser
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import Finding, Status
 
@@ -49,6 +50,8 @@ from missing_protocol.rules import Finding, Status
 SPILL_BYTES = 64 * 1024 * 1024
 # The size of one spilled partition: what one worker holds at a time.
 PARTITION_BYTES = 16 * 1024 * 1024
+# The most workers `--jobs auto` starts: each holds a partition (about 100 MiB at its peak).
+AUTO_JOBS = 4
 
 # Spilled findings are pickled as batches of plain tuples of their fields: one pickle per
 # finding, through attrs' Python-level __getstate__, cost about 4x more (measured).
@@ -69,6 +72,8 @@ class Options:
     assume_tz: str | None = attrs.field(default=None, validator=lambda _, __, zone: _zone(zone))
     include_intelligence: bool = False
     keep: frozenset[Status] | None = None
+    # Pseudonyms replace the ids of each partition's parsed events before they are assembled.
+    pseudonymiser: Pseudonymiser | None = None
 
 
 @attrs.frozen
@@ -129,6 +134,21 @@ def partition_count(total: int, partition_bytes: int, jobs: int) -> int:
     return -(-count // jobs) * jobs
 
 
+def auto_jobs(names: Sequence[str], spill_bytes: int | None = None) -> int:
+    """`--jobs auto`: one process for a log that is judged in memory (starting workers costs more
+    than they save there), else a worker per usable core, at most AUTO_JOBS."""
+    try:
+        total = sum(os.path.getsize(name) for name in names)
+        # Workers are forked and share locks: where either is missing, one process does it all.
+        multiprocessing.get_context("fork").Lock()
+    except (OSError, ValueError, ImportError):
+        return 1  # an unreadable file is said by the run itself, with its usual message
+    if total <= (SPILL_BYTES if spill_bytes is None else spill_bytes):
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, AUTO_JOBS))
+
+
 def log_size(names: Sequence[str]) -> tuple[int, bool]:
     """The log's bytes, and whether any file is a JSON array (read whole); every file is opened
     first, so an unreadable one is an UnreadableFile before anything is read."""
@@ -169,6 +189,8 @@ def _whole(names: Sequence[str], options: Options) -> Outcome:
 
 
 def _judge(parsed: Iterable[Any], options: Options) -> Judged:
+    if options.pseudonymiser is not None:
+        parsed = options.pseudonymiser.parsed(parsed)
     return judge(
         parsed,
         options.as_of,
