@@ -7,14 +7,14 @@ import datetime as dt
 import gc
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
 from missing_protocol import clock, profiles
 from missing_protocol.episode import Assembly, Episode, assemble
-from missing_protocol.formats.events import Parsed, many_events, read_file, read_objects
+from missing_protocol.formats.events import Parsed, read_file, read_objects
 from missing_protocol.model import Event, EventError, PlanMade
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import Context, Finding, Status, Subject, rules_of
@@ -192,6 +192,19 @@ def _as_of(value: str | dt.date | None, assume_tz: str | None) -> dt.datetime:
 def _day_end(day: dt.date) -> dt.datetime:
     """The last second of `day` in London: what a date given as `as_of` means."""
     return clock.localise(dt.datetime(day.year, day.month, day.day, 23, 59, 59), clock.LONDON)
+
+
+def many_events(objects: Iterable[Any], what: str) -> Iterable[Any]:
+    """`objects` if it can be a log of events; one event (a mapping), text or bytes is a
+    caller's slip, a TypeError: iterated, it would give one rejected "event" per key or byte."""
+    if isinstance(objects, Mapping | str | bytes | bytearray):
+        kind = (
+            "one event (a mapping): pass [event]"
+            if isinstance(objects, Mapping)
+            else (f"{type(objects).__name__}: pass a list of events (or a file path to check)")
+        )
+        raise TypeError(f"{what}: expected an iterable of events, got {kind}")
+    return objects
 
 
 def _parsed(source: Source, assume_tz: str | None) -> Iterator[Parsed]:

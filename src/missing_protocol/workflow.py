@@ -19,9 +19,9 @@ import attrs
 
 from missing_protocol import clock, profiles
 from missing_protocol.assembly import report_order
-from missing_protocol.check import evaluate, parse_as_of, paused_gc, warnings_of
+from missing_protocol.check import evaluate, many_events, parse_as_of, paused_gc, warnings_of
 from missing_protocol.episode import Assembly, Episode, assemble
-from missing_protocol.formats.events import many_events, read_objects
+from missing_protocol.formats.events import read_objects
 from missing_protocol.lifecycle import INITIAL, LifecycleError, next_state
 from missing_protocol.model import (
     EVENT_CLASSES,

@@ -260,19 +260,6 @@ def read_array(
             yield _checked_object(item[1], item[0], file, assume_tz, origin)
 
 
-def many_events(objects: Iterable[Any], what: str) -> Iterable[Any]:
-    """`objects` if it can be a log of events; one event (a mapping), text or bytes is a
-    caller's slip, a TypeError: iterated, it would give one rejected "event" per key or byte."""
-    if isinstance(objects, Mapping | str | bytes | bytearray):
-        kind = (
-            "one event (a mapping): pass [event]"
-            if isinstance(objects, Mapping)
-            else (f"{type(objects).__name__}: pass a list of events (or a file path to check)")
-        )
-        raise TypeError(f"{what}: expected an iterable of events, got {kind}")
-    return objects
-
-
 def read_objects(objects: Iterable[Any], assume_tz: str | None = None) -> Iterator[Parsed]:
     """In-memory input (the Python API): dicts, JSON text lines or typed events, line = position;
     or log files given as `pathlib` paths, each read as `read_file` reads it."""
