@@ -3,6 +3,7 @@ free port, driven with httpx. Every answer must equal what the library gives in-
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import socket
@@ -292,6 +293,20 @@ def test_wrong_content_type_is_415(client: Any) -> None:
     )
     assert "text/csv" in detail
     problem_of(client.post("/v1/validate", content=b"{}", headers=NDJSON), 415)
+
+
+def test_a_body_in_a_content_coding_is_415_not_read_as_text(client: Any) -> None:
+    """docs/embedding.md "a content type the endpoint does not take (415)", RFC 9110 §8.4: a
+    gzip body was read as its raw bytes, a 200 with every line rejected as "not UTF-8"; the
+    service takes no content coding, so it says so (415) and reads nothing."""
+    body = gzip.compress(EXAMPLE.read_bytes())
+    headers = {**NDJSON, "content-encoding": "gzip"}
+    assert "gzip" in problem_of(client.post("/v1/check", content=body, headers=headers), 415)
+    encoded = {**JSON, "content-encoding": "br"}
+    problem_of(client.post("/v1/validate", content=b"{}", headers=encoded), 415)
+    identity = {**NDJSON, "content-encoding": "identity"}
+    answer = client.post(f"/v1/check?as_of={AS_OF}", content=EXAMPLE.read_bytes(), headers=identity)
+    assert answer.status_code == 200 and answer.json()["counts"]["rejected"] == 0
 
 
 def test_unknown_profile_and_bad_parameters_are_400(client: Any) -> None:

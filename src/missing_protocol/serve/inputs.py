@@ -137,6 +137,10 @@ def media_type(request: Request, allowed: tuple[str, ...]) -> str:
     if kind not in allowed:
         shown = kind or "none"
         raise BadRequest(415, f"content type {shown} is not accepted; send {' or '.join(allowed)}")
+    # A compressed body read as text would be every line rejected as "not UTF-8" (RFC 9110 415).
+    coding = request.headers.get("content-encoding", "identity").strip().lower()
+    if coding not in ("", "identity"):
+        raise BadRequest(415, f"content encoding {coding} is not accepted; send the body as it is")
     return kind
 
 
