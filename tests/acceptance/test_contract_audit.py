@@ -171,3 +171,16 @@ def test_validate_event_file_is_decoded_as_a_log_line_is(tmp_path: Path) -> None
     assert lines[0].startswith(f"missing-protocol: error: {event}: invalid JSON: ")
     event.write_text('{"type": "child", "child_id": 309}', encoding="utf-8")
     assert _run_with_env({}, *args).returncode == 0
+
+
+def test_a_usage_error_stays_one_line_when_a_name_holds_a_line_break(tmp_path: Path) -> None:
+    """docs/contract.md "A usage error is one line on standard error": a file name (or any
+    value echoed) holding a line break is shown with the break escaped, so the message is one
+    line a script can read, not two."""
+    missing = tmp_path / "no\nsuch.jsonl"
+    proc = _run_with_env({}, "check", missing)
+    lines = proc.stderr.decode().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1, proc.stderr.decode()
+    assert "no\\nsuch.jsonl" in lines[0]
+    proc = _run_with_env({}, "report", missing, "--from", "2026-01-01", "--to", "2026-02-01")
+    assert proc.returncode == 2 and len(proc.stderr.decode().splitlines()) == 1, proc.stderr

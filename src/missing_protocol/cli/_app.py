@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from missing_protocol.check import paused_gc
-from missing_protocol.cli._output import echo
+from missing_protocol.cli._output import echo, one_line
 
 # CONTRACT §3 exit codes; click itself exits 2 on usage errors.
 EXIT_OK = 0
@@ -67,7 +67,7 @@ def app(ctx: click.Context) -> None:
 
 def usage_error(message: str) -> click.exceptions.Exit:
     """Print a usage problem on stderr and return the exit to raise (code 2)."""
-    echo(f"missing-protocol: error: {message}", err=True)
+    echo(f"missing-protocol: error: {one_line(message)}", err=True)
     return click.exceptions.Exit(EXIT_USAGE)
 
 
