@@ -98,6 +98,7 @@ def evaluate_keyed(
     keep: frozenset[Status] | None = None,
     episodes: Iterable[Episode] | None = None,
     worded: bool = True,
+    tally: Counter[str] | None = None,
 ) -> Iterator[tuple[FindingKey, Finding]]:
     """Every finding with the key that orders it in the output (pure).
 
@@ -105,6 +106,7 @@ def evaluate_keyed(
     time order: the key lets findings judged apart (per child, in parallel) merge back into
     exactly the order one whole check gives. `keep` limits the findings to those statuses;
     `worded=False` leaves deadline findings' messages empty (for figures that never show them).
+    `tally` counts every finding by status, kept or not (the text output's summary).
     """
     ctx = Context(
         as_of=clock.as_utc(as_of), profile=profile, assembly=assembly, keep=keep, worded=worded
@@ -119,9 +121,14 @@ def evaluate_keyed(
             # A rule may give one finding per item (PLAN-ACTION-DUE: per action), in item order.
             if found.__class__ is tuple:
                 for item, one in enumerate(found):
+                    if one is not None and tally is not None:
+                        tally[one.status.value] += 1
                     if one is not None and (keep is None or one.status in keep):
                         yield (0, at, episode_id, index, item), one
-            elif keep is None or found.status in keep:
+                continue
+            if tally is not None:
+                tally[found.status.value] += 1
+            if keep is None or found.status in keep:
                 yield (0, at, episode_id, index, 0), found
     if include_intelligence:
         on_reports = rules_of("protocol", Subject.SELF_REPORT)
@@ -129,6 +136,8 @@ def evaluate_keyed(
             order = (report.at.timestamp(), report.type, repr(report))
             for index, rule in enumerate(on_reports):
                 found = rule.evaluate(report, ctx)
+                if found is not None and tally is not None:
+                    tally[found.status.value] += 1
                 if found is not None and (keep is None or found.status in keep):
                     yield (1, *order, index), found
 
@@ -222,6 +231,8 @@ class Judged:
     warnings: tuple[EventError, ...]
     findings: tuple[tuple[FindingKey, Finding], ...]
     assembly: Assembly = attrs.field(eq=False, repr=False)
+    # Every finding by status, kept or not (asked for with `tally`; else empty).
+    statuses: Counter[str] = attrs.field(factory=Counter)
 
 
 def error_order(error: EventError) -> tuple[str, int]:
@@ -279,24 +290,22 @@ def judge(
     *,
     include_intelligence: bool = False,
     keep: frozenset[Status] | None = None,
+    tally: bool = False,
 ) -> Judged:
-    """Assemble and judge parsed events (typed events and reader errors) of whole children."""
+    """Assemble and judge parsed events (typed events and reader errors) of whole children;
+    with `tally`, every finding is counted by status, kept or not."""
     with paused_gc():
-        return _judge(parsed, as_of, profile, include_intelligence, keep)
-
-
-def _judge(
-    parsed: Iterable[Parsed],
-    as_of: dt.datetime,
-    profile: Profile,
-    include_intelligence: bool,
-    keep: frozenset[Status] | None,
-) -> Judged:
-    counts, errors, warnings, assembly = _assembled(parsed)
-    keyed = evaluate_keyed(
-        assembly, as_of, profile, include_intelligence=include_intelligence, keep=keep
-    )
-    return Judged(counts, errors, warnings, tuple(keyed), assembly)
+        counts, errors, warnings, assembly = _assembled(parsed)
+        statuses: Counter[str] = Counter()
+        keyed = evaluate_keyed(
+            assembly,
+            as_of,
+            profile,
+            include_intelligence=include_intelligence,
+            keep=keep,
+            tally=statuses if tally else None,
+        )
+        return Judged(counts, errors, warnings, tuple(keyed), assembly, statuses)
 
 
 def _assembled(

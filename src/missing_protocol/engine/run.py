@@ -14,11 +14,11 @@ import array
 import concurrent.futures
 import contextlib
 import datetime as dt
+import errno
 import heapq
 import multiprocessing
-import operator
 import os
-import pickle
+import signal
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,9 +29,11 @@ import attrs
 import orjson
 
 from missing_protocol import clock
-from missing_protocol.check import Counts, FindingKey, Judged, error_order, judge, paused_gc
+from missing_protocol.check import Counts, Judged, error_order, judge, paused_gc
 from missing_protocol.engine.fanout import route_in_workers
+from missing_protocol.engine.findings import Described, Keyed, draining, keyed, spilled, stream
 from missing_protocol.engine.routing import Line, Routed, Router, Tally
+from missing_protocol.episode import Episode
 from missing_protocol.formats.events import (
     Parsed,
     UnreadableFile,
@@ -53,12 +55,6 @@ PARTITION_BYTES = 16 * 1024 * 1024
 # The most workers `--jobs auto` starts: each holds a partition (about 100 MiB at its peak).
 AUTO_JOBS = 4
 
-# Spilled findings are pickled as batches of plain tuples of their fields: one pickle per
-# finding, through attrs' Python-level __getstate__, cost about 4x more (measured).
-_BATCH = 1024
-_finding_fields = operator.attrgetter(*(a.name for a in attrs.fields(Finding)))
-Keyed = tuple[FindingKey, Finding]
-
 
 def _zone(name: str | None) -> None:
     clock.check_zone(name)
@@ -74,6 +70,11 @@ class Options:
     keep: frozenset[Status] | None = None
     # Pseudonyms replace the ids of each partition's parsed events before they are assembled.
     pseudonymiser: Pseudonymiser | None = None
+    # What a caller shows of a finding's episode (the text output's heading), said where the
+    # episode is, once an episode; a top-level function, so that a worker can be given it.
+    describe: Callable[[Episode], str] | None = None
+    # Count every finding by status, kept or not (Outcome.statuses: the text output's summary).
+    tally: bool = False
 
 
 @attrs.frozen
@@ -83,8 +84,15 @@ class Outcome:
     counts: Counts
     errors: tuple[EventError, ...]
     warnings: tuple[EventError, ...]
-    findings: Iterator[Finding]
+    # Each finding with what Options.describe said of its episode (None without it).
+    described: Iterator[Described]
     partitions: int
+    # Every finding by status, kept or not (with Options.tally; else empty).
+    statuses: Counter[str] = attrs.field(factory=Counter)
+
+    @property
+    def findings(self) -> Iterator[Finding]:
+        return (found for found, _ in self.described)
 
 
 @attrs.frozen
@@ -92,7 +100,8 @@ class _Part:
     counts: Counts
     errors: tuple[EventError, ...]
     warnings: tuple[EventError, ...]
-    findings: list[Keyed] | str  # in memory, or the path of a file of pickled (key, finding)
+    findings: list[Keyed] | str  # in memory, or the path of a file of pickled batches of them
+    statuses: Counter[str]
 
 
 def run(
@@ -117,7 +126,7 @@ def run(
     # The folder lives until the merged findings have been streamed (or is removed at exit).
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
     try:
-        with workers(jobs) as pool:
+        with room_to_spill(), workers(jobs) as pool:
             spilled_to = Path(folder.name) if spill else None
             routed = route_log(names, count, spilled_to, pool, jobs, progress)
             parts = _judge_all(routed.partitions, names, options, pool, spill)
@@ -125,6 +134,24 @@ def run(
         folder.cleanup()
         raise
     return _merge(routed, parts, count, folder)
+
+
+class TemporaryFolderFull(OSError):
+    """The temporary folder (`filename`) had no room left for the spilled log."""
+
+
+@contextlib.contextmanager
+def room_to_spill() -> Iterator[None]:
+    """A full disk or quota met while spilling (here or in a worker) as TemporaryFolderFull: it
+    is the temporary folder that is full, not the output."""
+    try:
+        yield
+    except TemporaryFolderFull:
+        raise
+    except OSError as problem:
+        if problem.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise TemporaryFolderFull(problem.errno, problem.strerror, tempfile.gettempdir()) from None
 
 
 def partition_count(total: int, partition_bytes: int, jobs: int) -> int:
@@ -179,13 +206,9 @@ def read_part(
 def _whole(names: Sequence[str], options: Options) -> Outcome:
     parsed = (item for name in names for item in read_file(name, options.assume_tz))
     judged = _judge(parsed, options)
-    return Outcome(
-        judged.counts,
-        judged.errors,
-        judged.warnings,
-        (f for _, f in judged.findings),
-        partitions=1,
-    )
+    described = ((found, said) for _, found, said in keyed(judged, options.describe))
+    counts, errors, warnings = judged.counts, judged.errors, judged.warnings
+    return Outcome(counts, errors, warnings, described, 1, judged.statuses)
 
 
 def _judge(parsed: Iterable[Any], options: Options) -> Judged:
@@ -197,6 +220,7 @@ def _judge(parsed: Iterable[Any], options: Options) -> Judged:
         options.profile,
         include_intelligence=options.include_intelligence,
         keep=options.keep,
+        tally=options.tally,
     )
 
 
@@ -303,16 +327,11 @@ def _judge_part(
     source: list[Line] | str, names: Sequence[str], options: Options, spill: bool
 ) -> _Part:
     judged = _judge(read_part(source, names, options.assume_tz), options)
-    findings: list[Keyed] | str = list(judged.findings)
+    findings = list(keyed(judged, options.describe))
+    kept: list[Keyed] | str = findings
     if spill and isinstance(source, str):
-        result = source + ".findings"
-        with open(result, "wb") as out:
-            for start in range(0, len(judged.findings), _BATCH):
-                batch = judged.findings[start : start + _BATCH]
-                rows = [(key, _finding_fields(found)) for key, found in batch]
-                pickle.dump(rows, out, protocol=pickle.HIGHEST_PROTOCOL)
-        findings = result
-    return _Part(judged.counts, judged.errors, judged.warnings, findings)
+        kept = spilled(findings, source + ".findings")
+    return _Part(judged.counts, judged.errors, judged.warnings, kept, judged.statuses)
 
 
 @contextlib.contextmanager
@@ -321,19 +340,40 @@ def workers(jobs: int) -> Iterator[concurrent.futures.Executor | None]:
     if jobs <= 1:
         yield None
         return
-    # fork: workers start with the modules and the profile already loaded.
+    # fork: workers start with the modules and the profile already loaded. Ctrl-C (SIGINT to the
+    # whole process group) is the parent's to handle: a worker never stops on it by itself.
     pool = concurrent.futures.ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("fork")
+        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupt
     )
     try:
         yield pool
-    except BaseException:
+    except BaseException as stop:
         # A failed or interrupted run stops at once: the ranges and partitions still queued
         # are dropped, not worked through before the error is shown.
+        if isinstance(stop, KeyboardInterrupt):
+            _stop_at_once(pool)  # interrupted: the partitions being judged are not waited for
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     finally:
         pool.shutdown(wait=True)
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_at_once(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """End the workers now (ProcessPoolExecutor.terminate_workers from Python 3.14 on).
+
+    A worker ended while it sends a result leaves half a message, which the pool's own thread
+    would wait for the rest of for ever: the parent's copy of the results pipe's write end is
+    closed too, so that it reads the end of the pipe instead and the pool shuts down."""
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
+    results = getattr(pool, "_result_queue", None)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 def _judge_all(
@@ -349,20 +389,6 @@ def _judge_all(
     return [f.result() for f in futures]
 
 
-def _stream(findings: list[Keyed] | str) -> Iterator[Keyed]:
-    if not isinstance(findings, str):
-        yield from findings
-        return
-    with open(findings, "rb") as handle:
-        while True:
-            try:
-                rows = pickle.load(handle)
-            except EOFError:
-                return
-            for key, fields in rows:
-                yield key, Finding(*fields)
-
-
 def _merge(
     routed: Routed, parts: list[_Part], count: int, folder: tempfile.TemporaryDirectory[str]
 ) -> Outcome:
@@ -375,15 +401,7 @@ def _merge(
     )
     errors = sorted([*routed.rejected, *(e for p in parts for e in p.errors)], key=error_order)
     warnings = sorted((w for p in parts for w in p.warnings), key=error_order)
-    merged = heapq.merge(*(_stream(p.findings) for p in parts), key=lambda kf: kf[0])
-    return Outcome(counts, tuple(errors), tuple(warnings), _draining(merged, folder), count)
-
-
-def _draining(
-    merged: Iterator[Keyed], folder: tempfile.TemporaryDirectory[str]
-) -> Iterator[Finding]:
-    try:
-        for _, found in merged:
-            yield found
-    finally:
-        folder.cleanup()
+    merged = heapq.merge(*(stream(p.findings) for p in parts), key=lambda kf: kf[0])
+    statuses = sum((p.statuses for p in parts), Counter[str]())
+    described = draining(merged, folder)
+    return Outcome(counts, tuple(errors), tuple(warnings), described, count, statuses)

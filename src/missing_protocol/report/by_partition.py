@@ -25,6 +25,7 @@ from missing_protocol.engine.run import (
     log_size,
     partition_count,
     read_part,
+    room_to_spill,
     route_log,
     workers,
 )
@@ -125,7 +126,7 @@ def _partitioned(
     with tempfile.TemporaryDirectory(prefix="missing-protocol-") as folder:
         # The reports are counted by responsible authority as the log is routed: the busiest
         # is the default authority.
-        with workers(jobs) as pool:
+        with room_to_spill(), workers(jobs) as pool:
             routed = route_log(
                 names, count, Path(folder), pool, jobs, progress, _ReportOf(assume_tz)
             )
