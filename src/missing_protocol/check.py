@@ -7,7 +7,7 @@ import datetime as dt
 import gc
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -190,6 +190,10 @@ def _as_of(value: str | dt.date | None, assume_tz: str | None) -> dt.datetime:
         raise TypeError(f"as_of must be a date-time, a date or ISO 8601 text, not {value!r}")
     text = value.strip()
     if "T" not in text.upper() and " " not in text:
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:  # neither form: say both are taken, not only "a date"
+            raise clock.TimeError(f"{value!r} is not an ISO 8601 date or date-time") from None
         return _day_end(clock.parse_date(text))
     return clock.parse_instant(text, assume_tz or clock.LONDON)
 
@@ -199,10 +203,23 @@ def _day_end(day: dt.date) -> dt.datetime:
     return clock.localise(dt.datetime(day.year, day.month, day.day, 23, 59, 59), clock.LONDON)
 
 
+def many_events(objects: Iterable[Any], what: str) -> Iterable[Any]:
+    """`objects` if it can be a log of events; one event (a mapping), text or bytes is a
+    caller's slip, a TypeError: iterated, it would give one rejected "event" per key or byte."""
+    if isinstance(objects, Mapping | str | bytes | bytearray):
+        kind = (
+            "one event (a mapping): pass [event]"
+            if isinstance(objects, Mapping)
+            else (f"{type(objects).__name__}: pass a list of events (or a file path to check)")
+        )
+        raise TypeError(f"{what}: expected an iterable of events, got {kind}")
+    return objects
+
+
 def _parsed(source: Source, assume_tz: str | None) -> Iterator[Parsed]:
     if isinstance(source, str | os.PathLike):
         return read_file(source, assume_tz)
-    return read_objects(source, assume_tz)
+    return read_objects(many_events(source, "events"), assume_tz)
 
 
 @attrs.frozen

@@ -23,6 +23,7 @@ from missing_protocol.cli import rules as _rules  # noqa: F401
 from missing_protocol.cli import serve as _serve  # noqa: F401
 from missing_protocol.cli import validate as _validate  # noqa: F401
 from missing_protocol.cli._app import EXIT_USAGE, app
+from missing_protocol.cli._output import one_line, utf8_stdout
 
 # What a failed write of the output says (a full disk, a quota, a file size limit, a dead device).
 _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
@@ -89,6 +90,7 @@ def _quiet_when_left() -> Iterator[None]:
 
 
 def main() -> None:
+    utf8_stdout()  # first: the quiet wrapper keeps the stream's encoding
     with _quiet_when_left():
         _main()
 
@@ -120,7 +122,8 @@ def _main() -> None:
             what = "cannot write the output"
         else:
             what = "cannot go on"
-        sys.stderr.write(f"missing-protocol: error: {what}: {problem.strerror or problem}\n")
+        message = one_line(f"{what}: {problem.strerror or problem}")
+        sys.stderr.write(f"missing-protocol: error: {message}\n")
         raise SystemExit(EXIT_USAGE) from None
 
 

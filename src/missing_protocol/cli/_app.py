@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from missing_protocol.check import paused_gc
-from missing_protocol.cli._output import echo
+from missing_protocol.cli._output import echo, one_line
 from missing_protocol.engine.processes import TemporaryFolderFull
 
 # CONTRACT §3 exit codes; click itself exits 2 on usage errors.
@@ -32,6 +32,11 @@ class _Commands(click.Group):
     ) -> click.Context:
         try:
             return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError as problem:
+            # click would print the whole help as the "error": one line naming the commands.
+            commands = ", ".join(self.list_commands(problem.ctx)) if problem.ctx else ""
+            where = f" (see `{info_name} --help`)" if info_name else ""
+            raise usage_error(f"give a command: {commands}{where}") from None
         except click.UsageError as problem:
             raise _one_line(problem) from None
 
@@ -78,7 +83,7 @@ def app(ctx: click.Context) -> None:
 
 def usage_error(message: str) -> click.exceptions.Exit:
     """Print a usage problem on stderr and return the exit to raise (code 2)."""
-    echo(f"missing-protocol: error: {message}", err=True)
+    echo(f"missing-protocol: error: {one_line(message)}", err=True)
     return click.exceptions.Exit(EXIT_USAGE)
 
 
