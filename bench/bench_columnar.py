@@ -23,8 +23,6 @@ import datetime as dt
 import os
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -34,26 +32,11 @@ os.environ["POLARS_MAX_THREADS"] = "1"
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_engine import floor, scaled_log
+from bench_parsers import best
+
+from missing_protocol.lifecycle import LIFECYCLE_TYPES
 
 AS_OF = dt.datetime(2026, 5, 31, 23, 59, 59, tzinfo=dt.UTC)
-LIFECYCLE = [
-    "reported",
-    "found",
-    "report_cancelled",
-    "interview_offered",
-    "interview_declined",
-    "interview_completed",
-    "plan_made",
-]
-
-
-def best(passes: int, work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(passes):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def installed_mib(distribution: str) -> float:
@@ -73,7 +56,7 @@ def rule_columns(pl: Any) -> dict[str, Any]:
 
 def deadline_shape(pl: Any, events: Any) -> Any:
     """One deadline rule's vector shape (see the module's docstring)."""
-    episodes = events.filter(pl.col("type").is_in(LIFECYCLE)).pivot(
+    episodes = events.filter(pl.col("type").is_in(LIFECYCLE_TYPES)).pivot(
         on="type", index="episode_id", values="at", aggregate_function="min"
     )
     reports = events.filter(pl.col("type") == "reported").select(
