@@ -200,3 +200,60 @@ def test_report_and_due_jobs_give_the_same_output(tmp_path: Path) -> None:
             for jobs in ("1", "2")
         ]
         assert outputs[0] and outputs[0] == outputs[1]
+
+
+def test_pseudonymised_partitions_give_the_pseudonymised_whole_answer(tmp_path: Path) -> None:
+    """Issue 10 point 2 with issue 15's pseudonyms: the engine replaces ids in each partition's
+    events, and its answer (spilled, two jobs) is the in-memory answer of the pseudonymised log."""
+    from missing_protocol import synth
+    from missing_protocol.check import check_parsed
+    from missing_protocol.formats.events import read_file
+    from missing_protocol.privacy import Pseudonymiser
+
+    path = tmp_path / "year.jsonl"
+    synth.write(synth.generate(60, 240), path)
+    key = Pseudonymiser(b"k" * 32)
+    moment = parse_as_of("2026-05-31")
+    whole = check_parsed(key.parsed(read_file(str(path))), as_of=moment, include_intelligence=True)
+    expected = json.dumps(whole.to_dict(), indent=2)
+    options = engine.Options(
+        moment, profiles.load("statutory"), include_intelligence=True, pseudonymiser=key
+    )
+    for run in ({}, {"jobs": 2, "spill_bytes": 0, "partition_bytes": path.stat().st_size // 4}):
+        outcome = engine.run([str(path)], options, **run)
+        out = io.StringIO()
+        write_check_json(out, outcome, moment, "statutory")
+        assert json.loads(out.getvalue()) == json.loads(expected)
+        text = out.getvalue()
+        assert "px-" in text and '"C0' not in text and '"E0' not in text
+
+
+def test_text_from_partitions_is_the_text_of_the_whole_check(tmp_path: Path) -> None:
+    """Issue 10 point 2 for `check`'s text output: each episode's heading is said in its partition
+    and every finding is counted by status there, so the spilled text (two jobs, problems kept)
+    is the text the whole check in memory gives."""
+    from missing_protocol import synth
+    from missing_protocol.check import check_parsed
+    from missing_protocol.cli.check import episode_heading, render_text, text_lines
+    from missing_protocol.formats.events import read_file
+
+    path = tmp_path / "year.jsonl"
+    synth.write(synth.generate(60, 240), path)
+    moment = parse_as_of("2026-05-31")
+    whole = check_parsed(read_file(str(path)), as_of=moment, include_intelligence=True)
+    for show_all in (False, True):
+        options = engine.Options(
+            moment,
+            profiles.load("statutory"),
+            include_intelligence=True,
+            keep=None if show_all else PROBLEMS,
+            describe=episode_heading,
+            tally=True,
+        )
+        size = path.stat().st_size
+        outcome = engine.run([str(path)], options, jobs=2, spill_bytes=0, partition_bytes=size // 4)
+        assert outcome.partitions >= 4
+        common = (outcome.errors, outcome.counts, moment, "statutory")
+        lines = text_lines(outcome.described, *common, show_all=show_all, statuses=outcome.statuses)
+        assert "\n".join(lines) == render_text(whole, show_all=show_all)
+        assert outcome.statuses == {k: v for k, v in whole.by_status().items() if v}

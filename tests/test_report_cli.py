@@ -305,6 +305,29 @@ def test_a_log_without_reports_needs_an_authority(tmp_path: Path) -> None:
     assert run("report", str(empty), *YEAR, "--authority", "HRY").exit_code == 0
 
 
+def test_an_output_folder_that_cannot_be_created_is_a_usage_error_before_the_report(
+    log: Path, tmp_path: Path
+) -> None:
+    """docs/contract.md, output files: missing folders of --html and --csv are created (as
+    `convert` creates its OUT's); one that cannot be is one line and exit 2, said before the
+    report is worked out, so nothing goes to standard output."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    for option, target in (
+        ("--html", blocker / "sub" / "report.html"),
+        ("--csv", blocker / "tables"),
+        ("--html", blocker / "report.html"),  # a file where its folder should be
+    ):
+        result = CliRunner().invoke(app, ["report", str(log), *YEAR, option, str(target)])
+        folder = target if option == "--csv" else target.parent
+        why = "File exists" if folder == blocker else "Not a directory"
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr.splitlines() == [
+            f"missing-protocol: error: {option}: cannot create the folder {folder}: {why}"
+        ]
+
+
 def test_demo_prints_the_headline_figures_and_writes_the_html(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     result = run("demo", "--out", str(out))

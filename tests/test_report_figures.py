@@ -333,8 +333,8 @@ def test_hotspots_rank_places_and_keep_coordinates() -> None:
 
 
 def test_a_place_named_with_and_without_coordinates_is_one_place_with_them() -> None:
-    """docs/report.md, JSON `hotspots`: a place's coordinates come from any record of it that
-    carries lat/lon. The reader trims a name given as text, so it trims one given in an object
+    """docs/report.md, JSON `hotspots`: a place's coordinates come from a record of it in the same
+    list that carries lat/lon. The reader trims a name given as text, so it trims one given in an object
     too: otherwise ' Park' and {"name": "Park ", ...} were two places, one without coordinates."""
     f = figures(
         rep("E1", "C1", "2025-05-01T10:00:00+01:00", place=" Park"),
@@ -346,6 +346,34 @@ def test_a_place_named_with_and_without_coordinates_is_one_place_with_them() -> 
     # A blank name names no place: rejected as a blank text name is, never a place called ''.
     blank = figures(rep("E1", "C1", "2025-05-01T10:00:00+01:00", place={"name": "  "}))
     assert (blank.rejected_events, blank.missing_from) == (1, ())
+
+
+def test_json_hotspots_group_spellings_of_a_place_as_hotspot_figures_do() -> None:
+    """docs/report.md, JSON `hotspots`: a place is its name without regard to case or spacing,
+    shown with its earliest spelling, as `hotspot_figures` (intelligence.place_key) counts it;
+    its coordinates come from a record of the same list (here the second report)."""
+    f = figures(
+        rep("E1", "C1", "2025-05-02T10:00:00+01:00", place="station road park"),
+        rep("E2", "C2", "2025-05-01T10:00:00+01:00", place="Station Road Park"),
+        rep(
+            "E3",
+            "C3",
+            "2025-05-03T10:00:00+01:00",
+            place={"name": "Station  road park", "lat": 51.5, "lon": -0.1},
+        ),
+        rep("E4", "C4", "2025-05-04T10:00:00+01:00", place="Arcade"),
+        ev(
+            "found",
+            "E4",
+            "2025-05-04T12:00:00+01:00",
+            location={"name": "arcade", "lat": 1, "lon": 2},
+        ),
+    )
+    assert [(h.place, h.episodes, h.lat, h.lon) for h in f.missing_from] == [
+        ("Station Road Park", 3, 51.5, -0.1),
+        ("Arcade", 1, None, None),  # a return's coordinates are not a report's
+    ]
+    assert [(h.place, h.episodes, h.lat) for h in f.found_at] == [("arcade", 1, 1)]
 
 
 def test_rejected_events_are_counted_and_do_not_stop_the_report() -> None:

@@ -3,6 +3,7 @@ free port, driven with httpx. Every answer must equal what the library gives in-
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import socket
@@ -294,6 +295,20 @@ def test_wrong_content_type_is_415(client: Any) -> None:
     problem_of(client.post("/v1/validate", content=b"{}", headers=NDJSON), 415)
 
 
+def test_a_body_in_a_content_coding_is_415_not_read_as_text(client: Any) -> None:
+    """docs/embedding.md "a content type the endpoint does not take (415)", RFC 9110 §8.4: a
+    gzip body was read as its raw bytes, a 200 with every line rejected as "not UTF-8"; the
+    service takes no content coding, so it says so (415) and reads nothing."""
+    body = gzip.compress(EXAMPLE.read_bytes())
+    headers = {**NDJSON, "content-encoding": "gzip"}
+    assert "gzip" in problem_of(client.post("/v1/check", content=body, headers=headers), 415)
+    encoded = {**JSON, "content-encoding": "br"}
+    problem_of(client.post("/v1/validate", content=b"{}", headers=encoded), 415)
+    identity = {**NDJSON, "content-encoding": "identity"}
+    answer = client.post(f"/v1/check?as_of={AS_OF}", content=EXAMPLE.read_bytes(), headers=identity)
+    assert answer.status_code == 200 and answer.json()["counts"]["rejected"] == 0
+
+
 def test_unknown_profile_and_bad_parameters_are_400(client: Any) -> None:
     answer = client.post("/v1/check?profile=nowhere", json=[])
     assert "nowhere" in problem_of(answer, 400) and answer.json()["parameter"] == "profile"
@@ -301,6 +316,17 @@ def test_unknown_profile_and_bad_parameters_are_400(client: Any) -> None:
     problem_of(client.get("/v1/rules", params={"profile": "/etc/passwd"}), 400)
     assert "as_of" in problem_of(client.post("/v1/check?as_of=yesterday", json=[]), 400)
     problem_of(client.post("/v1/check?only_problems=maybe", json=[]), 400)
+
+
+def test_an_offset_whose_plus_became_a_space_is_named(client: Any) -> None:
+    """docs/embedding.md: a query parameter the service cannot read is a 400 naming it. An
+    `as_of` offset sent unencoded (`+01:00`) arrives as a space, as URL query syntax has it:
+    the problem says how to send it, since the value the client typed looked right."""
+    answer = client.post("/v1/check?as_of=2026-04-01T10:00:00+01:00", json=[])
+    assert "%2B" in problem_of(answer, 400) and answer.json()["parameter"] == "as_of"
+    encoded = client.post("/v1/check", params={"as_of": "2026-04-01T10:00:00+01:00"}, json=[])
+    assert encoded.status_code == 200
+    assert encoded.json()["as_of"] == "2026-04-01T10:00:00+01:00"
 
 
 def test_a_body_over_the_limit_is_413(client: Any) -> None:

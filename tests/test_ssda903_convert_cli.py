@@ -119,6 +119,29 @@ def test_a_csv_out_is_the_missing_table_only(tmp_path: Path) -> None:
     assert "1 Header rows not written" in result.output
 
 
+def test_an_out_file_in_a_missing_folder_creates_the_folder(tmp_path: Path) -> None:
+    """docs/contract.md, output files: as a folder OUT and `report --html`, a file OUT's missing
+    folders are created; one that cannot be is one line naming OUT, exit 2."""
+    missing, header = _903(tmp_path / "in")
+    args = ["convert", "--from", "903", "--authority", "309", missing, header]
+    for target, out in (
+        ("903", "new/a/Missing.csv"),
+        ("903", "new/b/return.xml"),
+        ("ssd", "new/c/s.csv"),
+        ("events", "new/d/log.jsonl"),
+    ):
+        result = run(*args[:3], "--to", target, *args[3:], tmp_path / out)
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / out).stat().st_size > 0
+    (tmp_path / "a-file").write_text("")
+    bad = tmp_path / "a-file" / "Missing.csv"
+    result = CliRunner().invoke(app, [str(a) for a in (*args[:3], "--to", "903", *args[3:], bad)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"missing-protocol: error: cannot write {bad}: Not a directory"
+    ]
+
+
 def test_naive_times_in_an_event_log_are_refused_without_assume_tz(tmp_path: Path) -> None:
     log = tmp_path / "log.jsonl"
     log.write_text(

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pendulum
 from click.testing import CliRunner
@@ -197,10 +198,64 @@ def test_xml_written_from_episodes_reads_back_as_the_same_tables() -> None:
     assert write_903_xml(export.tables, out) == 2
     text = out.getvalue()
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<EXPSSDA903>')
-    assert "<MIS_END>" in text and text.count("<MIS_END>") == 1  # a blank cell is left out
+    assert text.count("<MIS_END>03/05/2024</MIS_END>") == 1
+    assert text.count("<MIS_END />") == 1  # the open period's blank cell: an empty element
     back = read_xml_tables(text, "out.xml")
     assert back.errors == ()
     assert _as_csv(back.tables) == _as_csv(export.tables)
+
+
+def _as_the_reference_reads(xml: str) -> list[dict[str, str | None]]:
+    """The Missing rows as csc-validator-be-903's XML reader (lac_validator/ingress.py) builds
+    them: the leaf elements of the whole CHILD (the last of each name), overlaid by the leaves
+    of the AMISSING group, so an element a group leaves out takes another group's value."""
+    rows = []
+    for child in ElementTree.fromstring(xml):
+        whole = {node.tag: node.text for node in child.iter() if len(node) == 0}
+        for group in child.iter("AMISSING"):
+            own = {node.tag: node.text for node in group.iter() if len(node) == 0}
+            row = {**whole, **own}
+            rows.append({k: row.get(k) for k in ("CHILDID", "MISSING", "MIS_START", "MIS_END")})
+    return rows
+
+
+def test_an_open_period_is_written_with_an_empty_mis_end_that_the_reference_reads_as_blank() -> (
+    None
+):
+    # A blank cell left out would be filled by the reference validator from the child's other
+    # period: C1's open period would read as ended on 03/05/2024 (DfE 903 Missing, MIS_END).
+    assembly = assemble(
+        [
+            Reported("E1", "C1", at("2024-05-01T22:00:00+01:00"), MissingFrom.CARE, "309"),
+            Found("E1", at("2024-05-03T08:00:00+01:00")),
+            Reported("E2", "C1", at("2024-06-01T10:00:00+01:00"), MissingFrom.CARE, "309"),
+        ]
+    )
+    out = io.StringIO()
+    write_903_xml(to_tables(assembly, away=frozenset()).tables, out)
+    assert _as_the_reference_reads(out.getvalue()) == [
+        {"CHILDID": "C1", "MISSING": "M", "MIS_START": "01/05/2024", "MIS_END": "03/05/2024"},
+        {"CHILDID": "C1", "MISSING": "M", "MIS_START": "01/06/2024", "MIS_END": None},
+    ]
+    # events -> 903 XML -> events: the second episode is still open.
+    back = read_episodes_903([("out.xml", io.StringIO(out.getvalue()))], authority="309")
+    assert back.errors == ()
+    assert [type(e).__name__ for e in back.events] == ["Child", "Reported", "Found", "Reported"]
+
+
+def test_an_absent_and_an_empty_element_both_read_as_a_blank_cell() -> None:
+    period = "<MISSING>M</MISSING><MIS_START>01/06/2024</MIS_START>"
+    head = "<CHILDID>C1</CHILDID><SEX>1</SEX><DOB>14/02/2010</DOB><ETHNIC>WBRI</ETHNIC>"
+    read = [
+        read_xml_tables(
+            f"<EXPSSDA903><CHILD><HEADER>{head}<AMISSING>{period}{end}</AMISSING>"
+            "</HEADER></CHILD></EXPSSDA903>"
+        )
+        .tables.missing[0]
+        .mis_end
+        for end in ("", "<MIS_END/>", "<MIS_END />", "<MIS_END></MIS_END>")
+    ]
+    assert read == ["", "", "", ""]
 
 
 def test_the_xml_written_from_the_csv_tables_is_read_back_as_them() -> None:

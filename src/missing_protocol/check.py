@@ -7,7 +7,7 @@ import datetime as dt
 import gc
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -98,6 +98,7 @@ def evaluate_keyed(
     keep: frozenset[Status] | None = None,
     episodes: Iterable[Episode] | None = None,
     worded: bool = True,
+    tally: Counter[str] | None = None,
 ) -> Iterator[tuple[FindingKey, Finding]]:
     """Every finding with the key that orders it in the output (pure).
 
@@ -105,6 +106,7 @@ def evaluate_keyed(
     time order: the key lets findings judged apart (per child, in parallel) merge back into
     exactly the order one whole check gives. `keep` limits the findings to those statuses;
     `worded=False` leaves deadline findings' messages empty (for figures that never show them).
+    `tally` counts every finding by status, kept or not (the text output's summary).
     """
     ctx = Context(
         as_of=clock.as_utc(as_of), profile=profile, assembly=assembly, keep=keep, worded=worded
@@ -119,9 +121,14 @@ def evaluate_keyed(
             # A rule may give one finding per item (PLAN-ACTION-DUE: per action), in item order.
             if found.__class__ is tuple:
                 for item, one in enumerate(found):
+                    if one is not None and tally is not None:
+                        tally[one.status.value] += 1
                     if one is not None and (keep is None or one.status in keep):
                         yield (0, at, episode_id, index, item), one
-            elif keep is None or found.status in keep:
+                continue
+            if tally is not None:
+                tally[found.status.value] += 1
+            if keep is None or found.status in keep:
                 yield (0, at, episode_id, index, 0), found
     if include_intelligence:
         on_reports = rules_of("protocol", Subject.SELF_REPORT)
@@ -129,6 +136,8 @@ def evaluate_keyed(
             order = (report.at.timestamp(), report.type, repr(report))
             for index, rule in enumerate(on_reports):
                 found = rule.evaluate(report, ctx)
+                if found is not None and tally is not None:
+                    tally[found.status.value] += 1
                 if found is not None and (keep is None or found.status in keep):
                     yield (1, *order, index), found
 
@@ -181,6 +190,10 @@ def _as_of(value: str | dt.date | None, assume_tz: str | None) -> dt.datetime:
         raise TypeError(f"as_of must be a date-time, a date or ISO 8601 text, not {value!r}")
     text = value.strip()
     if "T" not in text.upper() and " " not in text:
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:  # neither form: say both are taken, not only "a date"
+            raise clock.TimeError(f"{value!r} is not an ISO 8601 date or date-time") from None
         return _day_end(clock.parse_date(text))
     return clock.parse_instant(text, assume_tz or clock.LONDON)
 
@@ -190,10 +203,23 @@ def _day_end(day: dt.date) -> dt.datetime:
     return clock.localise(dt.datetime(day.year, day.month, day.day, 23, 59, 59), clock.LONDON)
 
 
+def many_events(objects: Iterable[Any], what: str) -> Iterable[Any]:
+    """`objects` if it can be a log of events; one event (a mapping), text or bytes is a
+    caller's slip, a TypeError: iterated, it would give one rejected "event" per key or byte."""
+    if isinstance(objects, Mapping | str | bytes | bytearray):
+        kind = (
+            "one event (a mapping): pass [event]"
+            if isinstance(objects, Mapping)
+            else (f"{type(objects).__name__}: pass a list of events (or a file path to check)")
+        )
+        raise TypeError(f"{what}: expected an iterable of events, got {kind}")
+    return objects
+
+
 def _parsed(source: Source, assume_tz: str | None) -> Iterator[Parsed]:
     if isinstance(source, str | os.PathLike):
         return read_file(source, assume_tz)
-    return read_objects(source, assume_tz)
+    return read_objects(many_events(source, "events"), assume_tz)
 
 
 @attrs.frozen
@@ -203,8 +229,11 @@ class Judged:
     counts: Counts
     errors: tuple[EventError, ...]
     warnings: tuple[EventError, ...]
-    findings: tuple[tuple[FindingKey, Finding], ...]
+    # A tuple from `judge`, a stream from `judge_streamed`.
+    findings: Iterable[tuple[FindingKey, Finding]]
     assembly: Assembly = attrs.field(eq=False, repr=False)
+    # Every finding by status, kept or not (asked for with `tally`; else empty).
+    statuses: Counter[str] = attrs.field(factory=Counter)
 
 
 def error_order(error: EventError) -> tuple[str, int]:
@@ -262,33 +291,50 @@ def judge(
     *,
     include_intelligence: bool = False,
     keep: frozenset[Status] | None = None,
+    tally: bool = False,
 ) -> Judged:
-    """Assemble and judge parsed events (typed events and reader errors) of whole children."""
+    """Assemble and judge parsed events (typed events and reader errors) of whole children;
+    with `tally`, every finding is counted by status, kept or not."""
     with paused_gc():
-        return _judge(parsed, as_of, profile, include_intelligence, keep)
+        judged = judge_streamed(
+            parsed,
+            as_of,
+            profile,
+            include_intelligence=include_intelligence,
+            keep=keep,
+            tally=tally,
+        )
+        return attrs.evolve(judged, findings=tuple(judged.findings))
 
 
-def assembled(
-    parsed: Iterable[Parsed],
-) -> tuple[Counts, tuple[EventError, ...], tuple[EventError, ...], Assembly]:
-    """The assembly of parsed events of whole children, their counts, rejected events and
-    warnings, with nothing judged yet (`evaluate_keyed` judges it, as a stream)."""
-    with paused_gc():
-        return _assembled(parsed)
-
-
-def _judge(
+def judge_streamed(
     parsed: Iterable[Parsed],
     as_of: dt.datetime,
     profile: Profile,
-    include_intelligence: bool,
-    keep: frozenset[Status] | None,
+    *,
+    include_intelligence: bool = False,
+    keep: frozenset[Status] | None = None,
+    tally: bool = False,
 ) -> Judged:
-    counts, errors, warnings, assembly = _assembled(parsed)
+    """`judge`, its findings a stream judged as it is read: a partition's memory is its
+    assembly, not every finding as well. Its statuses are complete once the stream is."""
+    with paused_gc():
+        counts, errors, warnings, assembly = _assembled(parsed)
+    statuses: Counter[str] = Counter()
     keyed = evaluate_keyed(
-        assembly, as_of, profile, include_intelligence=include_intelligence, keep=keep
+        assembly,
+        as_of,
+        profile,
+        include_intelligence=include_intelligence,
+        keep=keep,
+        tally=statuses if tally else None,
     )
-    return Judged(counts, errors, warnings, tuple(keyed), assembly)
+    return Judged(counts, errors, warnings, _paused(keyed), assembly, statuses)
+
+
+def _paused(keyed: Iterator[tuple[FindingKey, Finding]]) -> Iterator[tuple[FindingKey, Finding]]:
+    with paused_gc():  # findings are frozen values, as events are: nothing cyclic
+        yield from keyed
 
 
 def _assembled(

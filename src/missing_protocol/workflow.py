@@ -19,7 +19,7 @@ import attrs
 
 from missing_protocol import clock, profiles
 from missing_protocol.assembly import report_order
-from missing_protocol.check import evaluate, parse_as_of, paused_gc, warnings_of
+from missing_protocol.check import evaluate, many_events, parse_as_of, paused_gc, warnings_of
 from missing_protocol.episode import Assembly, Episode, assemble
 from missing_protocol.formats.events import read_objects
 from missing_protocol.lifecycle import INITIAL, LifecycleError, next_state
@@ -248,7 +248,7 @@ def _read_history(
     history: Iterable[Any], assume_tz: str | None
 ) -> tuple[list[Event], list[EventError], int]:
     """The history's typed events, its items the reader rejected, and how many items it read."""
-    items = list(history)
+    items = list(many_events(history, "history"))
     if all(type(item) in EVENT_CLASSES for item in items):  # kept parsed: nothing to read
         return items, [], len(items)
     known: list[Event] = []

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import errno
 import io
 import os
 import sys
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 # Importing a command module registers its command on the group.
 from missing_protocol.cli import check as _check  # noqa: F401
@@ -19,13 +22,80 @@ from missing_protocol.cli import report as _report  # noqa: F401
 from missing_protocol.cli import rules as _rules  # noqa: F401
 from missing_protocol.cli import serve as _serve  # noqa: F401
 from missing_protocol.cli import validate as _validate  # noqa: F401
-from missing_protocol.cli._app import EXIT_PROBLEMS, EXIT_USAGE, app
+from missing_protocol.cli._app import EXIT_USAGE, app
+from missing_protocol.cli._output import one_line, utf8_stdout
 
 # What a failed write of the output says (a full disk, a quota, a file size limit, a dead device).
 _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
+class _Left(io.RawIOBase):
+    """Standard output or error at the OS level, where a reader that has left (`| head`, EPIPE)
+    takes the rest as /dev/null would: the command runs on to its answer and its exit code, with
+    nothing on stderr (click would make it 1, which reads as problems found)."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self._fd)
+
+    def write(self, data: Any) -> int:
+        try:
+            return os.write(self._fd, data)
+        except BrokenPipeError:
+            return len(data)  # dropped: the reader is gone; other errors (a full disk) propagate
+
+
+def _leave_quietly(stream: TextIO) -> TextIO:
+    """`stream` written through `_Left` (the same file, encoding and buffering)."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):
+        return stream  # no file behind it (a test's capture): left as it is
+    if not isinstance(stream, io.TextIOWrapper):
+        return stream  # replaced by an embedding program: left as it is
+    stream.flush()
+    return io.TextIOWrapper(
+        io.BufferedWriter(_Left(fd)),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=stream.line_buffering,
+        write_through=stream.write_through,
+    )
+
+
+@contextlib.contextmanager
+def _quiet_when_left() -> Iterator[None]:
+    streams = sys.stdout, sys.stderr
+    if sys.stdout is not None:  # None when started with stdout closed (`>&-`)
+        sys.stdout = _leave_quietly(sys.stdout)
+    if sys.stderr is not None:
+        sys.stderr = _leave_quietly(sys.stderr)
+    try:
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a failed write was said already
+                if stream is not None:
+                    stream.flush()
+        sys.stdout, sys.stderr = streams  # for a caller that runs main() in its own process
+
+
 def main() -> None:
+    utf8_stdout()  # first: the quiet wrapper keeps the stream's encoding
+    with _quiet_when_left():
+        _main()
+
+
+def _main() -> None:
     try:
         try:
             app(prog_name="missing-protocol")
@@ -37,15 +107,13 @@ def main() -> None:
         _quiet_stdout()
         sys.stderr.write(
             "missing-protocol: error: a worker process stopped (killed, or out of memory); "
-            "try fewer --jobs\n"
+            "try fewer --jobs (--jobs 1 starts none)\n"
         )
         raise SystemExit(EXIT_USAGE) from None
     except OSError as problem:
         # One line, no traceback: output that cannot be written, or an input read as a stream
         # where a file is needed (`validate /dev/stdin`).
         _quiet_stdout()
-        if isinstance(problem, BrokenPipeError):
-            raise SystemExit(EXIT_PROBLEMS) from None  # the reader left (`| head`), as click does
         if isinstance(problem, io.UnsupportedOperation):
             what = "cannot read a pipe here (give a file)"
         elif problem.filename:
@@ -54,7 +122,8 @@ def main() -> None:
             what = "cannot write the output"
         else:
             what = "cannot go on"
-        sys.stderr.write(f"missing-protocol: error: {what}: {problem.strerror or problem}\n")
+        message = one_line(f"{what}: {problem.strerror or problem}")
+        sys.stderr.write(f"missing-protocol: error: {message}\n")
         raise SystemExit(EXIT_USAGE) from None
 
 

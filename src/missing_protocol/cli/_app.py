@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 import click
 
 from missing_protocol.check import paused_gc
-from missing_protocol.cli._output import echo
+from missing_protocol.cli._output import echo, one_line
+from missing_protocol.engine.processes import TemporaryFolderFull
 
 # CONTRACT §3 exit codes; click itself exits 2 on usage errors.
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 
 class _Commands(click.Group):
@@ -29,6 +32,11 @@ class _Commands(click.Group):
     ) -> click.Context:
         try:
             return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError as problem:
+            # click would print the whole help as the "error": one line naming the commands.
+            commands = ", ".join(self.list_commands(problem.ctx)) if problem.ctx else ""
+            where = f" (see `{info_name} --help`)" if info_name else ""
+            raise usage_error(f"give a command: {commands}{where}") from None
         except click.UsageError as problem:
             raise _one_line(problem) from None
 
@@ -37,6 +45,19 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except click.UsageError as problem:
             raise _one_line(problem) from None
+        except TemporaryFolderFull as full:
+            # A spilled log with no room left: the output itself was never the problem.
+            raise usage_error(
+                f"no room left in the temporary folder {full.filename} ({full.strerror}): "
+                "set TMPDIR to a folder on a disk with more room"
+            ) from None
+        except KeyboardInterrupt:
+            # Ctrl-C: one line and the shell's 128 + SIGINT, not click's "Aborted!" and 1 (which
+            # reads as problems found); temporary files and workers are gone as the run unwound.
+            # On a terminal a line break first ends the `^C` it echoed.
+            start = "\n" if sys.stderr is not None and sys.stderr.isatty() else ""
+            echo(f"{start}missing-protocol: interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
 def _one_line(problem: click.UsageError) -> click.exceptions.Exit:
@@ -62,7 +83,7 @@ def app(ctx: click.Context) -> None:
 
 def usage_error(message: str) -> click.exceptions.Exit:
     """Print a usage problem on stderr and return the exit to raise (code 2)."""
-    echo(f"missing-protocol: error: {message}", err=True)
+    echo(f"missing-protocol: error: {one_line(message)}", err=True)
     return click.exceptions.Exit(EXIT_USAGE)
 
 

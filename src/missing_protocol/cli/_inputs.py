@@ -8,6 +8,7 @@ bounded whatever its size. Errors and findings name the input as given (`-`), no
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import stat
@@ -55,6 +56,8 @@ def _copy(name: str, copy: str) -> None:
                 shutil.copyfileobj(source, out)
     except OSError as problem:
         why = problem.strerror or str(problem)
+        if problem.errno in (errno.ENOSPC, errno.EDQUOT):
+            why += f" in the temporary folder {tempfile.gettempdir()} (set TMPDIR to one with more room)"
         raise click.UsageError(
             f"cannot read {name}: copying it to a temporary file: {why}"
         ) from None

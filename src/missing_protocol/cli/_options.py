@@ -108,15 +108,42 @@ def open_inputs(
     return iter(conversion.parsed)
 
 
+AUTO = "auto"
+
+
+def _jobs(ctx: click.Context, param: click.Parameter, value: str) -> int | str:
+    """`auto` or a whole number of worker processes from 1 to 256."""
+    if value == AUTO:
+        return value
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 256:
+        raise click.BadParameter(f"{value!r} is not 'auto' or a whole number from 1 to 256")
+    return number
+
+
 def jobs_option(func: F) -> F:
-    """--jobs N: children judged in N worker processes (the output is the same for any N)."""
+    """--jobs N|auto: children judged in N worker processes (the output is the same for any N)."""
     return click.option(
         "--jobs",
-        type=click.IntRange(1, 256),
-        default=1,
+        callback=_jobs,
+        # One process unless asked: on a machine busy with other work, or checks run side by
+        # side, more workers cost time and memory (measured: docs/scale.md).
+        default="1",
+        metavar="N|auto",
         show_default=True,
-        help="Worker processes; the log is split by child, the output does not change.",
+        help="Worker processes; the log is split by child, the output does not change. auto: "
+        "one for a log under 64 MB, else one per core, at most 4.",
     )(func)
+
+
+def chosen_jobs(jobs: int | str, names: Sequence[str]) -> int:
+    """The number of worker processes for `--jobs` (auto: by the log's size and the cores)."""
+    from missing_protocol.engine.run import auto_jobs
+
+    return auto_jobs(names) if jobs == AUTO else int(jobs)
 
 
 def check_assume_tz(assume_tz: str | None) -> None:

@@ -7,11 +7,22 @@ and in JSON output it reads back as the same string.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 # How every output file is written: UTF-8, an unpaired surrogate as its backslash escape.
 ENCODING = "utf-8"
 ERRORS = "backslashreplace"
+
+
+def utf8_stdout() -> None:
+    """Standard output as every output file is written (UTF-8, surrogates escaped), whatever the
+    locale: JSON is UTF-8 (RFC 8259), and an id outside the locale's code page (a Windows
+    redirect writes cp1252) must not end the run with a UnicodeEncodeError."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(encoding=ENCODING, errors=ERRORS)
 
 
 def printable(text: str) -> str:
@@ -21,6 +32,15 @@ def printable(text: str) -> str:
     except UnicodeEncodeError:
         return text.encode(ENCODING, ERRORS).decode(ENCODING)
     return text
+
+
+# Control characters (a line break in a file name) as their escapes: a message stays one line.
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(32), 127]} | {10: "\\n", 13: "\\r", 9: "\\t"}
+
+
+def one_line(text: str) -> str:
+    """`text` with its control characters escaped, so that it prints as one line."""
+    return text.translate(_CONTROLS)
 
 
 def echo(text: str, *, nl: bool = True, err: bool = False) -> None:

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
 import click
 
 from missing_protocol import clock, engine
-from missing_protocol.check import CheckResult, check_parsed, error_dict, parse_as_of
+from missing_protocol.check import CheckResult, Counts, check_parsed, error_dict, parse_as_of
 from missing_protocol.cli._app import app
 from missing_protocol.cli._inputs import as_given, readable, relabelled
 from missing_protocol.cli._json import write_check_json, write_due_json
 from missing_protocol.cli._options import (
     check_assume_tz,
+    chosen_jobs,
     input_format_options,
     jobs_option,
     load_profile,
@@ -30,6 +32,7 @@ from missing_protocol.cli._return903 import check_903_return, row_findings_text
 from missing_protocol.engine import Options, Outcome
 from missing_protocol.episode import Episode
 from missing_protocol.formats.events import UnreadableFile
+from missing_protocol.model import EventError
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import REGISTRY, Finding, Status
 
@@ -89,15 +92,31 @@ def _run(
 
 
 def _engine(
-    log: LogArgs, jobs: int, keep: frozenset[Status] | None
+    log: LogArgs,
+    jobs: int | str,
+    keep: frozenset[Status] | None,
+    privacy: Privacy,
+    describe: Callable[[Episode], str] | None = None,
+    tally: bool = False,
 ) -> tuple[Outcome, dt.datetime, Profile]:
     chosen = load_profile(log.profile)
     moment = _moment(log.as_of)
     check_assume_tz(log.assume_tz)
-    options = Options(moment, chosen, log.assume_tz, log.include_intelligence, keep)
+    options = Options(
+        moment,
+        chosen,
+        log.assume_tz,
+        log.include_intelligence,
+        keep,
+        privacy.pseudonymiser,
+        describe,
+        tally,
+    )
     try:
         with progress_on_terminal(log.fmt == "text") as progress:
-            return engine.run(log.files, options, jobs=jobs, progress=progress), moment, chosen
+            workers = chosen_jobs(jobs, log.files)
+            outcome = engine.run(log.files, options, jobs=workers, progress=progress)
+            return outcome, moment, chosen
     except UnreadableFile as problem:
         raise click.UsageError(f"cannot read {problem}") from None
 
@@ -121,41 +140,82 @@ def _row(f: Finding) -> str:
     )
 
 
-def _heading(f: Finding, episodes: dict[str, Episode]) -> str:
+def episode_heading(episode: Episode) -> str:
+    """The heading of an episode's findings in the text output (the engine's `describe`)."""
+    return (
+        f"episode {episode.episode_id} (child {episode.child_id}, "
+        f"reported {_short(episode.reported_at)}, {episode.reported.missing_from.value})"
+    )
+
+
+def _heading(f: Finding, said: str | None) -> str:
+    if said is not None:
+        return said
     if f.episode_id is None:
         # Findings on a young person's self-report (only with --include-intelligence).
         return f"self-reports of child {f.child_id}"
-    head = f"episode {f.episode_id} (child {f.child_id}"
-    ep = episodes.get(f.episode_id)
-    if ep is not None:
-        head += f", reported {_short(ep.reported_at)}, {ep.reported.missing_from.value}"
-    return head + ")"
+    return f"episode {f.episode_id} (child {f.child_id})"
+
+
+def text_lines(
+    described: Iterable[tuple[Finding, str | None]],
+    errors: Iterable[EventError],
+    counts: Counts,
+    as_of: dt.datetime,
+    profile: str,
+    *,
+    show_all: bool,
+    statuses: Mapping[str, int],
+) -> Iterator[str]:
+    """One line per problem (or per finding with --all), grouped by episode, then a summary of
+    every finding by status (`statuses`, shown or not)."""
+    current: tuple[str | None, str | None] | None = None
+    for f, said in described:
+        if not (show_all or f.status.is_problem) or f.line is not None:
+            continue  # a table row's finding is listed by row_findings_text
+        if (f.episode_id, f.child_id) != current:
+            current = (f.episode_id, f.child_id)
+            yield _heading(f, said)
+        yield _row(f)
+    first = True
+    for e in errors:
+        if first:
+            yield "rejected events"
+            first = False
+        where = f"{e.file}:{e.line}" if e.file else f"line {e.line}"
+        yield f"  {where}  {e.field or '-'}: {e.message}"
+    tallied = ", ".join(f"{statuses.get(s.value, 0)} {s.value}" for s in Status)
+    yield (
+        f"as of {clock.iso(as_of)} ({profile}): {counts.events} events, {counts.accepted} "
+        f"accepted, {counts.rejected} rejected, {counts.episodes} episodes, {counts.children} "
+        f"children; findings: {tallied}"
+    )
 
 
 def render_text(result: CheckResult, *, show_all: bool) -> str:
     """One line per problem (or per finding with --all), grouped by episode, then a summary."""
-    lines = row_findings_text(result.findings)  # DfE 903 findings, by file and line
     episodes = {e.episode_id: e for e in result.assembly.episodes}
-    current: tuple[str | None, str | None] | None = None
-    for f in result.findings:
-        if not (show_all or f.status.is_problem) or f.line is not None:
-            continue
-        if (f.episode_id, f.child_id) != current:
-            current = (f.episode_id, f.child_id)
-            lines.append(_heading(f, episodes))
-        lines.append(_row(f))
-    if result.errors:
-        lines.append("rejected events")
-        for e in result.errors:
-            where = f"{e.file}:{e.line}" if e.file else f"line {e.line}"
-            lines.append(f"  {where}  {e.field or '-'}: {e.message}")
-    c = result.counts
-    statuses = ", ".join(f"{n} {s}" for s, n in result.by_status().items())
-    lines.append(
-        f"as of {clock.iso(result.as_of)} ({result.profile}): {c.events} events, {c.accepted} accepted, "
-        f"{c.rejected} rejected, {c.episodes} episodes, {c.children} children; findings: {statuses}"
-    )
+    said: dict[str, str] = {}
+
+    def described(f: Finding) -> str | None:
+        episode = episodes.get(f.episode_id) if f.episode_id is not None else None
+        if episode is None:
+            return None
+        if episode.episode_id not in said:
+            said[episode.episode_id] = episode_heading(episode)
+        return said[episode.episode_id]
+
+    lines = row_findings_text(result.findings)  # DfE 903 findings, by file and line
+    pairs = ((f, described(f)) for f in result.findings)
+    common = (result.errors, result.counts, result.as_of, result.profile)
+    lines += text_lines(pairs, *common, show_all=show_all, statuses=result.by_status())
     return "\n".join(lines)
+
+
+def _echo_lines(lines: Iterator[str]) -> None:
+    # Written as they come, a thousand lines at a time: the text of a large log is never held.
+    while chunk := list(itertools.islice(lines, 1000)):
+        echo("\n".join(chunk))
 
 
 @app.command("check")
@@ -190,7 +250,7 @@ def check_command(
     input_format: str,
     authority: str | None,
     collection_year: str | None,
-    jobs: int,
+    jobs: int | str,
 ) -> None:
     """Check event logs against the protocol; exit 1 on any problem or rejected event.
 
@@ -199,12 +259,26 @@ def check_command(
     _options_first(as_of, profile, assume_tz)
     with readable(files) as (names, given):
         log = LogArgs(tuple(names), as_of, profile, assume_tz, fmt, include_intelligence)
-        if fmt == "json" and input_format == "events" and not privacy.active:
+        # An event log goes through the engine; tables (903, SSD) and a 903 return do not.
+        events = input_format == "events" and collection_year is None
+        if fmt == "json" and events:
             # The engine: routed by child, judged in `jobs` processes, streamed in bounded memory.
             keep = frozenset(s for s in Status if s.is_problem) if only_problems else None
-            outcome, moment, chosen = _engine(log, jobs, keep)
+            outcome, moment, chosen = _engine(log, jobs, keep, privacy)
             outcome = relabelled(outcome, given)
             problems = write_check_json(sys.stdout, outcome, moment, chosen.name)
+            sys.exit(1 if problems or outcome.errors else 0)
+        if events:
+            # Text from the engine too: only the findings shown are kept (the summary counts
+            # them all), each episode's heading said in its partition.
+            shown = show_all and not only_problems
+            keep = None if shown else frozenset(s for s in Status if s.is_problem)
+            outcome, moment, chosen = _engine(log, jobs, keep, privacy, episode_heading, tally=True)
+            outcome = relabelled(outcome, given)
+            common = (outcome.errors, outcome.counts, moment, chosen.name)
+            statuses = outcome.statuses
+            _echo_lines(text_lines(outcome.described, *common, show_all=shown, statuses=statuses))
+            problems = any(statuses[s.value] for s in Status if s.is_problem)
             sys.exit(1 if problems or outcome.errors else 0)
         result = relabelled(
             _run(
@@ -222,11 +296,6 @@ def check_command(
     else:
         echo(render_text(result, show_all=show_all and not only_problems))
     sys.exit(result.exit_code)
-
-
-def due_soon(result: CheckResult, within: clock.Duration) -> list[Finding]:
-    """Pending duties falling due between as_of and as_of + within, soonest first."""
-    return due_within(result.findings, result.as_of, within)
 
 
 def due_within(
@@ -267,7 +336,7 @@ def due_command(
     within: str,
     include_intelligence: bool,
     pseudonymise_key: str | None,
-    jobs: int,
+    jobs: int | str,
 ) -> None:
     """The worklist: every pending duty falling due in the window, soonest first, with its owner."""
     try:
@@ -278,15 +347,10 @@ def due_command(
     _options_first(as_of, profile, assume_tz)
     with readable(files) as (names, given):
         log = LogArgs(tuple(names), as_of, profile, assume_tz, fmt, include_intelligence)
-        if privacy.active:
-            result = _run(log, privacy=privacy)
-            moment, profile_name, counts = result.as_of, result.profile, result.counts
-            duties, errors = _due(lambda: due_soon(result, window)), result.errors
-        else:
-            # The engine: only pending duties are kept from each partition (`--jobs` as for check).
-            outcome, moment, chosen = _engine(log, jobs, frozenset({Status.PENDING}))
-            duties = _due(lambda: due_within(outcome.findings, moment, window))
-            profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
+        # The engine: only pending duties are kept from each partition (`--jobs` as for check).
+        outcome, moment, chosen = _engine(log, jobs, frozenset({Status.PENDING}), privacy)
+        duties = _due(lambda: due_within(outcome.findings, moment, window))
+        profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
         errors = as_given(errors, given)
     if fmt == "json":
         head = {

@@ -86,6 +86,9 @@ def _open_out(out: str) -> IO[str]:
             reconfigure(errors=ERRORS)
         return sys.stdout
     try:
+        # A missing folder is created, as for a folder OUT and `report --html`.
+        if not Path(out).parent.exists():
+            Path(out).parent.mkdir(parents=True)
         return open(out, "w", encoding=ENCODING, errors=ERRORS, newline="")
     except OSError as problem:
         raise usage_error(f"cannot write {out}: {problem.strerror or problem}") from None

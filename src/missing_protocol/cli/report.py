@@ -27,6 +27,7 @@ from missing_protocol.cli._inputs import readable
 from missing_protocol.cli._options import (
     LiveCount,
     assume_tz_option,
+    chosen_jobs,
     format_option,
     jobs_option,
     load_profile,
@@ -41,6 +42,7 @@ from missing_protocol.cli._privacy import (
 )
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import Disclosure
+from missing_protocol.engine.processes import TemporaryFolderFull
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
 from missing_protocol.profiles import Profile
 from missing_protocol.report import (
@@ -121,13 +123,23 @@ def build_report(
 
 def check_outputs(html_out: str | None, csv_dir: str | None) -> None:
     """Outputs that can never be written are usage errors before the report is worked out (not
-    after it has gone to standard output); `-` is standard output, which the report holds."""
+    after it has gone to standard output); `-` is standard output, which the report holds.
+    Missing folders are created here, as `convert` creates its OUT's, so one that cannot be is
+    said first too."""
     if html_out is not None and (html_out == "-" or Path(html_out).is_dir()):
         raise usage_error(f"--html {html_out}: give the path of a file to write the page to")
     if csv_dir is not None and (
         csv_dir == "-" or (Path(csv_dir).exists() and not Path(csv_dir).is_dir())
     ):
         raise usage_error(f"--csv {csv_dir}: give a folder to write the tables in")
+    for option, folder in (("--html", html_out and Path(html_out).parent), ("--csv", csv_dir)):
+        if not folder or Path(folder).is_dir():
+            continue
+        try:
+            Path(folder).mkdir(parents=True)
+        except OSError as problem:
+            why = problem.strerror or str(problem)
+            raise usage_error(f"{option}: cannot create the folder {folder}: {why}") from None
 
 
 def write_outputs(
@@ -203,7 +215,7 @@ def report_command(
     pseudonymise_key: str | None,
     as_of: str | None,
     split_at: str | None,
-    jobs: int,
+    jobs: int | str,
 ) -> None:
     """The period report for scrutiny: episodes and children in [--from, --to), by cohort.
 
@@ -246,10 +258,12 @@ def report_command(
                     scope_of,
                     assume_tz=assume_tz,
                     prepare=privacy.apply,
-                    jobs=jobs,
+                    jobs=chosen_jobs(jobs, names),
                     progress=progress,
                     stage=None if progress is None else progress.stage,
                 )
+        except TemporaryFolderFull:
+            raise  # said by the command group, as for check
         except (UnreadableFile, OSError) as problem:
             raise usage_error(f"cannot read {problem}") from None
         figures, part, sections = report_from(merged_part, scope, shown)

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 import click
+import orjson
 
 from missing_protocol import clock
 from missing_protocol.check import parse_as_of
@@ -25,9 +26,11 @@ def _proposed(source: str) -> Any:
     except (OSError, UnicodeDecodeError) as problem:
         raise usage_error(f"cannot read {source}: {problem}") from None
     try:
-        return json.loads(text)
-    except (json.JSONDecodeError, RecursionError, ValueError) as problem:
-        raise usage_error(f"{source}: invalid JSON: {problem}") from None
+        # Decoded as a log line and the service's body are (orjson): no NaN, ids within 64 bits.
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as problem:
+        where = f"line {problem.lineno}, column {problem.colno}"
+        raise usage_error(f"{source}: invalid JSON: {problem.msg} ({where})") from None
 
 
 def render_text(verdict: Verdict) -> str:

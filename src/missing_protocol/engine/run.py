@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import array
 import concurrent.futures
-import contextlib
 import datetime as dt
 import heapq
 import multiprocessing
-import operator
 import os
-import pickle
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,16 +26,12 @@ import attrs
 import orjson
 
 from missing_protocol import clock
-from missing_protocol.check import (
-    Counts,
-    FindingKey,
-    assembled,
-    error_order,
-    evaluate_keyed,
-    paused_gc,
-)
+from missing_protocol.check import Counts, Judged, error_order, judge_streamed, paused_gc
 from missing_protocol.engine.fanout import route_in_workers
+from missing_protocol.engine.findings import Described, Keyed, draining, keyed, spilled, stream
+from missing_protocol.engine.processes import room_to_spill, workers
 from missing_protocol.engine.routing import Line, Routed, Router, Tally
+from missing_protocol.episode import Episode
 from missing_protocol.formats.events import (
     Parsed,
     UnreadableFile,
@@ -49,21 +42,18 @@ from missing_protocol.formats.events import (
 )
 from missing_protocol.formats.fields import parse_object
 from missing_protocol.model import EventError, Source
+from missing_protocol.privacy import Pseudonymiser
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import Finding, Status
 
 # The size of one spilled partition: what one worker holds at a time.
 PARTITION_BYTES = 16 * 1024 * 1024
 # Logs larger than this are spilled to partition files; smaller ones are judged in memory. No
-# more than one partition: a log judged whole holds about 5 bytes a byte of log, 10 with every
-# finding (600 MiB for 100k episodes in 63 MB of compact lines), which a partition bounds.
+# more than one partition: a log judged whole holds about 5 bytes a byte of log (14 for bare
+# reports): 100k episodes fit in 63 MB of compact lines and took 594 MiB under 64 MB.
 SPILL_BYTES = PARTITION_BYTES
-
-# Spilled findings are pickled as batches of plain tuples of their fields: one pickle per
-# finding, through attrs' Python-level __getstate__, cost about 4x more (measured).
-_BATCH = 1024
-_finding_fields = operator.attrgetter(*(a.name for a in attrs.fields(Finding)))
-Keyed = tuple[FindingKey, Finding]
+# The most workers `--jobs auto` starts: each holds a partition (about 100 MiB at its peak).
+AUTO_JOBS = 4
 
 
 def _zone(name: str | None) -> None:
@@ -78,6 +68,13 @@ class Options:
     assume_tz: str | None = attrs.field(default=None, validator=lambda _, __, zone: _zone(zone))
     include_intelligence: bool = False
     keep: frozenset[Status] | None = None
+    # Pseudonyms replace the ids of each partition's parsed events before they are assembled.
+    pseudonymiser: Pseudonymiser | None = None
+    # What a caller shows of a finding's episode (the text output's heading), said where the
+    # episode is, once an episode; a top-level function, so that a worker can be given it.
+    describe: Callable[[Episode], str] | None = None
+    # Count every finding by status, kept or not (Outcome.statuses: the text output's summary).
+    tally: bool = False
 
 
 @attrs.frozen
@@ -87,8 +84,15 @@ class Outcome:
     counts: Counts
     errors: tuple[EventError, ...]
     warnings: tuple[EventError, ...]
-    findings: Iterator[Finding]
+    # Each finding with what Options.describe said of its episode (None without it).
+    described: Iterator[Described]
     partitions: int
+    # Every finding by status, kept or not (with Options.tally; else empty).
+    statuses: Counter[str] = attrs.field(factory=Counter)
+
+    @property
+    def findings(self) -> Iterator[Finding]:
+        return (found for found, _ in self.described)
 
 
 @attrs.frozen
@@ -96,7 +100,8 @@ class _Part:
     counts: Counts
     errors: tuple[EventError, ...]
     warnings: tuple[EventError, ...]
-    findings: list[Keyed] | str  # in memory, or the path of a file of pickled (key, finding)
+    findings: list[Keyed] | str  # in memory, or the path of a file of pickled batches of them
+    statuses: Counter[str]
 
 
 def run(
@@ -121,7 +126,7 @@ def run(
     # The folder lives until the merged findings have been streamed (or is removed at exit).
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
     try:
-        with workers(jobs) as pool:
+        with room_to_spill(), workers(jobs) as pool:
             spilled_to = Path(folder.name) if spill else None
             routed = route_log(names, count, spilled_to, pool, jobs, progress)
             parts = _judge_all(routed.partitions, names, options, pool, spill)
@@ -136,6 +141,21 @@ def partition_count(total: int, partition_bytes: int, jobs: int) -> int:
     worker would judge the seventh while the other waits."""
     count = max(jobs, -(-total // partition_bytes))
     return -(-count // jobs) * jobs
+
+
+def auto_jobs(names: Sequence[str], spill_bytes: int | None = None) -> int:
+    """`--jobs auto`: one process for a log that is judged in memory (starting workers costs more
+    than they save there), else a worker per usable core, at most AUTO_JOBS."""
+    try:
+        total = sum(os.path.getsize(name) for name in names)
+        # Workers are forked and share locks: where either is missing, one process does it all.
+        multiprocessing.get_context("fork").Lock()
+    except (OSError, ValueError, ImportError):
+        return 1  # an unreadable file is said by the run itself, with its usual message
+    if total <= (SPILL_BYTES if spill_bytes is None else spill_bytes):
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, AUTO_JOBS))
 
 
 def log_size(names: Sequence[str]) -> tuple[int, bool]:
@@ -167,29 +187,23 @@ def read_part(
 
 def _whole(names: Sequence[str], options: Options) -> Outcome:
     parsed = (item for name in names for item in read_file(name, options.assume_tz))
-    counts, errors, warnings, findings = _judge(parsed, options)
-    return Outcome(counts, errors, warnings, (f for _, f in findings), partitions=1)
+    judged = _judge(parsed, options)
+    described = ((found, said) for _, found, said in keyed(judged, options.describe))
+    counts, errors, warnings = judged.counts, judged.errors, judged.warnings
+    return Outcome(counts, errors, warnings, described, 1, judged.statuses)
 
 
-def _judge(
-    parsed: Iterable[Any], options: Options
-) -> tuple[Counts, tuple[EventError, ...], tuple[EventError, ...], Iterator[Keyed]]:
-    """Counts, rejections and warnings of whole children, and their findings as a stream: every
-    finding of a partition held at once took as much memory as its events (100k episodes)."""
-    counts, errors, warnings, assembly = assembled(parsed)
-    keyed = evaluate_keyed(
-        assembly,
+def _judge(parsed: Iterable[Any], options: Options) -> Judged:
+    if options.pseudonymiser is not None:
+        parsed = options.pseudonymiser.parsed(parsed)
+    return judge_streamed(
+        parsed,
         options.as_of,
         options.profile,
         include_intelligence=options.include_intelligence,
         keep=options.keep,
+        tally=options.tally,
     )
-    return counts, errors, warnings, _paused(keyed)
-
-
-def _paused(keyed: Iterator[Keyed]) -> Iterator[Keyed]:
-    with paused_gc():  # the findings are frozen values, as the events: nothing cyclic
-        yield from keyed
 
 
 def route_log(
@@ -294,42 +308,14 @@ def lines_of(source: list[Line] | str) -> Iterator[Line]:
 def _judge_part(
     source: list[Line] | str, names: Sequence[str], options: Options, spill: bool
 ) -> _Part:
-    counts, errors, warnings, keyed = _judge(read_part(source, names, options.assume_tz), options)
-    if not (spill and isinstance(source, str)):
-        return _Part(counts, errors, warnings, list(keyed))
-    result = source + ".findings"
-    with open(result, "wb") as out:
-        # Written as they are judged: a spilled partition never holds all of its findings.
-        rows: list[tuple[FindingKey, tuple[Any, ...]]] = []
-        for key, found in keyed:
-            rows.append((key, _finding_fields(found)))
-            if len(rows) == _BATCH:
-                pickle.dump(rows, out, protocol=pickle.HIGHEST_PROTOCOL)
-                rows = []
-        if rows:
-            pickle.dump(rows, out, protocol=pickle.HIGHEST_PROTOCOL)
-    return _Part(counts, errors, warnings, result)
-
-
-@contextlib.contextmanager
-def workers(jobs: int) -> Iterator[concurrent.futures.Executor | None]:
-    """The worker processes of a run with several jobs (None: judge in this process)."""
-    if jobs <= 1:
-        yield None
-        return
-    # fork: workers start with the modules and the profile already loaded.
-    pool = concurrent.futures.ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("fork")
-    )
-    try:
-        yield pool
-    except BaseException:
-        # A failed or interrupted run stops at once: the ranges and partitions still queued
-        # are dropped, not worked through before the error is shown.
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    finally:
-        pool.shutdown(wait=True)
+    judged = _judge(read_part(source, names, options.assume_tz), options)
+    findings = keyed(judged, options.describe)  # judged as they are written (statuses too)
+    kept: list[Keyed] | str
+    if spill and isinstance(source, str):
+        kept = spilled(findings, source + ".findings")
+    else:
+        kept = list(findings)
+    return _Part(judged.counts, judged.errors, judged.warnings, kept, judged.statuses)
 
 
 def _judge_all(
@@ -345,20 +331,6 @@ def _judge_all(
     return [f.result() for f in futures]
 
 
-def _stream(findings: list[Keyed] | str) -> Iterator[Keyed]:
-    if not isinstance(findings, str):
-        yield from findings
-        return
-    with open(findings, "rb") as handle:
-        while True:
-            try:
-                rows = pickle.load(handle)
-            except EOFError:
-                return
-            for key, fields in rows:
-                yield key, Finding(*fields)
-
-
 def _merge(
     routed: Routed, parts: list[_Part], count: int, folder: tempfile.TemporaryDirectory[str]
 ) -> Outcome:
@@ -371,15 +343,7 @@ def _merge(
     )
     errors = sorted([*routed.rejected, *(e for p in parts for e in p.errors)], key=error_order)
     warnings = sorted((w for p in parts for w in p.warnings), key=error_order)
-    merged = heapq.merge(*(_stream(p.findings) for p in parts), key=lambda kf: kf[0])
-    return Outcome(counts, tuple(errors), tuple(warnings), _draining(merged, folder), count)
-
-
-def _draining(
-    merged: Iterator[Keyed], folder: tempfile.TemporaryDirectory[str]
-) -> Iterator[Finding]:
-    try:
-        for _, found in merged:
-            yield found
-    finally:
-        folder.cleanup()
+    merged = heapq.merge(*(stream(p.findings) for p in parts), key=lambda kf: kf[0])
+    statuses = sum((p.statuses for p in parts), Counter[str]())
+    described = draining(merged, folder)
+    return Outcome(counts, tuple(errors), tuple(warnings), described, count, statuses)

@@ -159,9 +159,10 @@ def _string_list(value: Any, _: type) -> tuple[str, ...]:
 def _approx_time(assume_tz: str | None) -> Callable[[Any, type], ApproxTime]:
     # A self-report's times: a bare date is a London day; a date-time follows the `at` policy.
     def hook(value: Any, _: type) -> ApproxTime:
-        if isinstance(value, str) and ("T" in value.upper() or " " in value.strip()):
-            return clock.parse_instant(value, assume_tz)
-        return clock.parse_date(value)
+        text = _time_text(value, "date or date-time")
+        if "T" in text.upper() or " " in text.strip():
+            return clock.parse_instant(text, assume_tz)
+        return clock.parse_date(text)
 
     return hook
 
@@ -206,8 +207,15 @@ def _plan_actions(assume_tz: str | None) -> Callable[[Any, type], tuple[PlanActi
     return hook
 
 
+def _time_text(value: Any, what: str) -> str:
+    # A time given as another JSON value is named in JSON's words ("got a number", not "got int").
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO 8601 {what} string, got {json_kind(value)}")
+    return value
+
+
 def _instant(assume_tz: str | None) -> Callable[[Any, type], dt.datetime]:
-    return lambda v, _: clock.parse_instant(v, assume_tz)
+    return lambda v, _: clock.parse_instant(_time_text(v, "date-time"), assume_tz)
 
 
 def _hooks(assume_tz: str | None) -> dict[Any, Callable[[Any, type], Any]]:
@@ -215,7 +223,7 @@ def _hooks(assume_tz: str | None) -> dict[Any, Callable[[Any, type], Any]]:
     approx = _approx_time(assume_tz)
     return {
         dt.datetime: _instant(assume_tz),
-        pendulum.Date: lambda v, _: clock.parse_date(v),
+        pendulum.Date: lambda v, _: clock.parse_date(_time_text(v, "date")),
         Ethnicity: lambda v, _: Ethnicity(_strict_str(v, str)),
         Location: _location,
         tuple[str, ...]: _string_list,

@@ -151,9 +151,14 @@ def _convert(key: str, raw: Any, where: str) -> Any:
                 raise ProfileError("expected true or false")
             return raw
         if "RhiOwnerOutOfArea" in kind:
+            if not isinstance(raw, str) or raw not in set(RhiOwnerOutOfArea):
+                allowed = ", ".join(RhiOwnerOutOfArea)
+                raise ProfileError(f"{raw!r} is not one of: {allowed}")
             return RhiOwnerOutOfArea(raw)
         if not isinstance(raw, str):
             raise ProfileError("expected a string")
+        if not raw.strip():  # an authority code, refused blank as in the log
+            raise ProfileError("must not be empty")
         return raw
     except (ValueError, clock.TimeError) as problem:
         raise ProfileError(f"{where}: parameter {key!r}: {problem}") from None
@@ -230,16 +235,29 @@ def profile_from_mapping(data: Mapping[str, Any], where: str = "profile") -> Pro
     name = data.get("name", where)
     if not isinstance(name, str):
         raise ProfileError(f"{where}: key 'name' must be a string")
+    if not name.strip():  # it names the profile in every result (`profile`, never empty)
+        raise ProfileError(f"{where}: key 'name' must not be empty")
     return Profile(name, str(data.get("description", "")), local_protocol, tuple(versions))
 
 
 def _date(raw: Any, where: str) -> pendulum.Date:
     if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
         return pendulum.Date(raw.year, raw.month, raw.day)
+    if not isinstance(raw, str):  # in TOML's words, not Python's ("got datetime")
+        kind = "a date-time" if isinstance(raw, dt.datetime | dt.time) else _toml_kind(raw)
+        raise ProfileError(f"{where}: expected a date such as 2026-07-01, got {kind}")
     try:
         return clock.parse_date(raw)
     except clock.TimeError as problem:
         raise ProfileError(f"{where}: {problem}") from None
+
+
+def _toml_kind(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "a boolean"
+    if isinstance(raw, int | float):
+        return "a number"
+    return "an array" if isinstance(raw, list) else "a table"
 
 
 @functools.cache
@@ -260,7 +278,7 @@ def load(spec: str | os.PathLike[str] | Profile) -> Profile:
     if isinstance(spec, str) and spec in SHIPPED:
         return shipped(spec)
     path = Path(spec)
-    if not path.exists():
+    if not str(spec) or not path.exists():  # "" would be Path("."), the working directory
         raise ProfileError(
             f"unknown profile {str(spec)!r}: use one of {', '.join(SHIPPED)} or a TOML path"
         )

@@ -19,6 +19,7 @@ import attrs
 
 from missing_protocol.check import paused_gc
 from missing_protocol.common.mergeable import merged
+from missing_protocol.engine.processes import room_to_spill, workers
 from missing_protocol.engine.run import (
     PARTITION_BYTES,
     SPILL_BYTES,
@@ -26,7 +27,6 @@ from missing_protocol.engine.run import (
     partition_count,
     read_part,
     route_log,
-    workers,
 )
 from missing_protocol.formats.events import (
     Parsed,
@@ -125,7 +125,7 @@ def _partitioned(
     with tempfile.TemporaryDirectory(prefix="missing-protocol-") as folder:
         # The reports are counted by responsible authority as the log is routed: the busiest
         # is the default authority.
-        with workers(jobs) as pool:
+        with room_to_spill(), workers(jobs) as pool:
             routed = route_log(
                 names, count, Path(folder), pool, jobs, progress, _ReportOf(assume_tz)
             )

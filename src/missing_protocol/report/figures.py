@@ -22,6 +22,7 @@ from missing_protocol.assembly import report_order
 from missing_protocol.common.mergeable import First
 from missing_protocol.common.period import Cohort, Period, cohort_of
 from missing_protocol.episode import Assembly, Episode
+from missing_protocol.intelligence.hotspots import place_key
 from missing_protocol.model import DeclinedBy, EthnicGroup, Location, Sex
 from missing_protocol.profiles import Profile
 
@@ -230,8 +231,8 @@ def figures_part(
         "lengths": lengths,
         "still_missing": sum(1 for ep in episodes if ep.is_open),
         "months": tuple(months),
-        "missing_from": _hotspots((ep, ep.reported.location) for ep in episodes),
-        "found_at": _hotspots((ep, ep.found.location) for ep in episodes if ep.found),
+        "missing_from": _hotspots((ep, ep.reported.location, ep.reported_at) for ep in episodes),
+        "found_at": _hotspots((ep, ep.found.location, ep.found.at) for ep in episodes if ep.found),
         "cancelled": cancelled,
     }
 
@@ -352,26 +353,35 @@ def _median(ordered: list[dt.timedelta]) -> dt.timedelta | None:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def _hotspots(places: Iterable[tuple[Episode, Location | None]]) -> dict[str, tuple[int, First]]:
-    """Each place name: its episodes, and the first record of it with coordinates (report order)."""
+def _hotspots(
+    places: Iterable[tuple[Episode, Location | None, dt.datetime]],
+) -> dict[str, tuple[int, First, First]]:
+    """Each place (its name without regard to case or spacing, as the partnership hotspots key
+    it): its episodes, the first record of it with coordinates (report order), and its earliest
+    spelling (by the record's time, then the spelling), the name `hotspot_figures` shows too."""
     seen: dict[str, list[Any]] = {}
-    for episode, place in places:
+    for episode, place, at in places:
         if place is None:
             continue
-        known = seen.get(place.name)
+        key = place_key(place.name)
+        spelling = First((at, place.name), place.name)
+        known = seen.get(key)
         if known is None:
-            known = seen[place.name] = [0, None]
+            known = seen[key] = [0, None, spelling]
         known[0] += 1
         if known[1] is None and place.lat is not None:
             known[1] = First(report_order(episode), (place.lat, place.lon))
-    return {name: (count, where or _NOWHERE) for name, (count, where) in seen.items()}
+        if spelling.key < known[2].key:
+            known[2] = spelling
+    return {key: (count, where or _NOWHERE, name) for key, (count, where, name) in seen.items()}
 
 
 # A place never given with coordinates: after every real key, so any record with some wins.
 _NOWHERE = First((float("inf"), ""), (None, None))
 
 
-def _hotspots_from(seen: dict[str, tuple[int, First]]) -> tuple[Hotspot, ...]:
+def _hotspots_from(seen: dict[str, tuple[int, First, First]]) -> tuple[Hotspot, ...]:
     # Every place: which are shown, and in what order, is decided by suppression.shown_places.
-    ranked = sorted(seen.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    return tuple(Hotspot(n, count, *where.value) for n, (count, where) in ranked)
+    named = [(name.value, count, where.value) for count, where, name in seen.values()]
+    ranked = sorted(named, key=lambda spot: (-spot[1], spot[0]))
+    return tuple(Hotspot(name, count, *where) for name, count, where in ranked)

@@ -7,6 +7,7 @@ RFC 9457 problem document; nothing about a body ever reaches the log.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -102,11 +103,17 @@ def query(request: Request, allowed: tuple[QueryParameter, ...]) -> dict[str, An
     return values
 
 
+_SPACED_OFFSET = re.compile(r"\d \d\d(:?\d\d)?$")
+
+
 def as_of(value: str | None) -> dt.datetime:
     try:
         return parse_as_of(value)
     except ValueError as problem:
-        raise BadRequest(400, f"as_of: {problem}", "as_of") from None
+        # A '+' sent unencoded in a query string arrives as a space (`+01:00` -> ` 01:00`).
+        spaced = value is not None and _SPACED_OFFSET.search(value) is not None
+        hint = " (a '+' in a query string is a space: send it as %2B)" if spaced else ""
+        raise BadRequest(400, f"as_of: {problem}{hint}", "as_of") from None
 
 
 def assume_tz(zone: str | None) -> str | None:
@@ -130,6 +137,10 @@ def media_type(request: Request, allowed: tuple[str, ...]) -> str:
     if kind not in allowed:
         shown = kind or "none"
         raise BadRequest(415, f"content type {shown} is not accepted; send {' or '.join(allowed)}")
+    # A compressed body read as text would be every line rejected as "not UTF-8" (RFC 9110 415).
+    coding = request.headers.get("content-encoding", "identity").strip().lower()
+    if coding not in ("", "identity"):
+        raise BadRequest(415, f"content encoding {coding} is not accepted; send the body as it is")
     return kind
 
 

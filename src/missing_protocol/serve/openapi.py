@@ -54,7 +54,7 @@ def _problems(*statuses: int) -> dict[str, Any]:
         404: "No such schema.",
         408: "The body was not received in time.",
         413: "The body is over the server's limit.",
-        415: "A content type the operation does not take.",
+        415: "A content type the operation does not take, or a content coding (gzip...).",
     }
     return {
         str(s): {

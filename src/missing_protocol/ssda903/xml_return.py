@@ -166,8 +166,11 @@ def write_903_xml(tables: Tables903, stream: IO[str]) -> int:
 
     One CHILD per child (Header order, then children with Missing rows but no Header row), its
     HEADER holding CHILDID, SEX, DOB and ETHNIC and one AMISSING (MISSING, MIS_START, MIS_END)
-    per period. A blank cell's element is left out. Only these elements are written: it is the
-    Missing part of a return, not a whole one (no UPN, episodes, reviews, ...).
+    per period. A blank cell is an empty element (`<MIS_END />`), as the reference validator's
+    sample return writes one: its reader (csc-validator-be-903) fills an element left out with
+    the last one of that name in the same CHILD, so an open period would read as closed. Only these
+    elements are written: it is the Missing part of a return, not a whole one (no UPN, episodes,
+    reviews, ...).
     """
     heads = {row.child: row for row in tables.header or ()}
     periods: dict[str, list[MissingRow]] = defaultdict(list)
@@ -177,8 +180,7 @@ def write_903_xml(tables: Tables903, stream: IO[str]) -> int:
     root = ElementTree.Element(XML_ROOT)
 
     def add(parent: ElementTree.Element, tag: str, text: str) -> None:
-        if text:
-            ElementTree.SubElement(parent, tag).text = text
+        ElementTree.SubElement(parent, tag).text = text or None  # None: written `<TAG />`
 
     for child_id in order:
         head = ElementTree.SubElement(ElementTree.SubElement(root, "CHILD"), "HEADER")
