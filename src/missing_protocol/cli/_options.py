@@ -135,7 +135,7 @@ def jobs_option(func: F) -> F:
         metavar="N|auto",
         show_default=True,
         help="Worker processes; the log is split by child, the output does not change. auto: "
-        "one for a log under 64 MB, else one per core, at most 4.",
+        "one for a log up to 16 MB, else one per core, at most 4.",
     )(func)
 
 
