@@ -383,3 +383,22 @@ def test_a_worker_process_that_dies_is_one_line_and_exit_2(
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith("missing-protocol: error: a worker process stopped")
     assert list(temp.iterdir()) == []
+
+
+def test_main_gives_a_program_that_runs_it_its_stdout_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15 (hardening): main() writes UTF-8 whatever the locale, and a program that runs it
+    in its own process gets its stdout back with the encoding it had."""
+    import io
+    import sys
+
+    from missing_protocol.cli import main
+
+    buffer = io.BytesIO()
+    stream = io.TextIOWrapper(buffer, encoding="ascii", errors="strict")
+    monkeypatch.setattr(sys, "stdout", stream)
+    monkeypatch.setattr(sys, "argv", ["missing-protocol", "rules", "--format", "json"])
+    with pytest.raises(SystemExit):
+        main()
+    assert sys.stdout is stream
+    assert (stream.encoding, stream.errors) == ("ascii", "strict")
+    assert buffer.getvalue().startswith(b"[") or buffer.getvalue().startswith(b"{")

@@ -90,9 +90,18 @@ def _quiet_when_left() -> Iterator[None]:
 
 
 def main() -> None:
+    stdout = sys.stdout if isinstance(sys.stdout, io.TextIOWrapper) else None
+    # A program that runs main() in its own process gets its stdout back as it was.
+    was = (stdout.encoding, stdout.errors) if stdout is not None else None
     utf8_stdout()  # first: the quiet wrapper keeps the stream's encoding
-    with _quiet_when_left():
-        _main()
+    try:
+        with _quiet_when_left():
+            _main()
+    finally:
+        if stdout is not None and was is not None and sys.stdout is stdout:
+            with contextlib.suppress(OSError, ValueError):
+                stdout.flush()
+                stdout.reconfigure(encoding=was[0], errors=was[1])
 
 
 def _main() -> None:
