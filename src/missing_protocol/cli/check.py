@@ -30,11 +30,13 @@ from missing_protocol.cli._output import echo
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.cli._return903 import check_903_return, row_findings_text
 from missing_protocol.engine import Options, Outcome
+from missing_protocol.engine.findings import describer
 from missing_protocol.episode import Episode
 from missing_protocol.formats.events import UnreadableFile
 from missing_protocol.model import EventError
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import REGISTRY, Finding, Status
+from missing_protocol.rules.registry import PROBLEMS
 
 
 @attrs.frozen
@@ -194,19 +196,9 @@ def text_lines(
 
 def render_text(result: CheckResult, *, show_all: bool) -> str:
     """One line per problem (or per finding with --all), grouped by episode, then a summary."""
-    episodes = {e.episode_id: e for e in result.assembly.episodes}
-    said: dict[str, str] = {}
-
-    def described(f: Finding) -> str | None:
-        episode = episodes.get(f.episode_id) if f.episode_id is not None else None
-        if episode is None:
-            return None
-        if episode.episode_id not in said:
-            said[episode.episode_id] = episode_heading(episode)
-        return said[episode.episode_id]
-
+    said = describer(result.assembly, episode_heading)
     lines = row_findings_text(result.findings)  # DfE 903 findings, by file and line
-    pairs = ((f, described(f)) for f in result.findings)
+    pairs = ((f, said(f)) for f in result.findings)
     common = (result.errors, result.counts, result.as_of, result.profile)
     lines += text_lines(pairs, *common, show_all=show_all, statuses=result.by_status())
     return "\n".join(lines)
@@ -261,24 +253,24 @@ def check_command(
         log = LogArgs(tuple(names), as_of, profile, assume_tz, fmt, include_intelligence)
         # An event log goes through the engine; tables (903, SSD) and a 903 return do not.
         events = input_format == "events" and collection_year is None
-        if fmt == "json" and events:
-            # The engine: routed by child, judged in `jobs` processes, streamed in bounded memory.
-            keep = frozenset(s for s in Status if s.is_problem) if only_problems else None
-            outcome, moment, chosen = _engine(log, jobs, keep, privacy)
-            outcome = relabelled(outcome, given)
-            problems = write_check_json(sys.stdout, outcome, moment, chosen.name)
-            sys.exit(1 if problems or outcome.errors else 0)
         if events:
-            # Text from the engine too: only the findings shown are kept (the summary counts
-            # them all), each episode's heading said in its partition.
-            shown = show_all and not only_problems
-            keep = None if shown else frozenset(s for s in Status if s.is_problem)
-            outcome, moment, chosen = _engine(log, jobs, keep, privacy, episode_heading, tally=True)
+            # The engine: routed by child, judged in `jobs` processes, streamed in bounded memory.
+            # Text keeps only the findings it shows (its summary counts them all, by status),
+            # each episode's heading said in its partition.
+            text = fmt != "json"
+            shown = not only_problems and (show_all or not text)
+            keep = None if shown else PROBLEMS
+            heading = episode_heading if text else None
+            outcome, moment, chosen = _engine(log, jobs, keep, privacy, heading, tally=text)
             outcome = relabelled(outcome, given)
-            common = (outcome.errors, outcome.counts, moment, chosen.name)
-            statuses = outcome.statuses
-            _echo_lines(text_lines(outcome.described, *common, show_all=shown, statuses=statuses))
-            problems = any(statuses[s.value] for s in Status if s.is_problem)
+            if text:
+                common = (outcome.errors, outcome.counts, moment, chosen.name)
+                statuses = outcome.statuses
+                lines = text_lines(outcome.described, *common, show_all=shown, statuses=statuses)
+                _echo_lines(lines)
+                problems = any(statuses[s.value] for s in PROBLEMS)
+            else:
+                problems = write_check_json(sys.stdout, outcome, moment, chosen.name)
             sys.exit(1 if problems or outcome.errors else 0)
         result = relabelled(
             _run(

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from missing_protocol.check import FindingKey, Judged
-from missing_protocol.episode import Episode
+from missing_protocol.episode import Assembly, Episode
 from missing_protocol.rules import Finding
 
 # Each finding with its key and what Options.describe said of its episode (None: nothing).
@@ -28,23 +28,35 @@ BATCH = 1024
 _fields = operator.attrgetter(*(a.name for a in attrs.fields(Finding)))
 
 
+def describer(
+    assembly: Assembly, describe: Callable[[Episode], str]
+) -> Callable[[Finding], str | None]:
+    """What `describe` says of a finding's episode, said once an episode (None: a finding on
+    no episode of the assembly, such as a self-report's)."""
+    episodes = {episode.episode_id: episode for episode in assembly.episodes}
+    said: dict[str, str] = {}
+
+    def of(found: Finding) -> str | None:
+        episode = episodes.get(found.episode_id) if found.episode_id is not None else None
+        if episode is None:
+            return None
+        text = said.get(episode.episode_id)
+        if text is None:
+            text = said[episode.episode_id] = describe(episode)
+        return text
+
+    return of
+
+
 def keyed(judged: Judged, describe: Callable[[Episode], str] | None) -> Iterator[Keyed]:
     """A judged partition's findings with their keys, described once an episode."""
     if describe is None:
         for key, found in judged.findings:
             yield key, found, None
         return
-    episodes = {episode.episode_id: episode for episode in judged.assembly.episodes}
-    said: dict[str, str] = {}
+    said = describer(judged.assembly, describe)
     for key, found in judged.findings:
-        episode = episodes.get(found.episode_id) if found.episode_id is not None else None
-        if episode is None:
-            yield key, found, None  # a self-report's finding
-            continue
-        text = said.get(episode.episode_id)
-        if text is None:
-            text = said[episode.episode_id] = describe(episode)
-        yield key, found, text
+        yield key, found, said(found)
 
 
 def spilled(findings: Iterable[Keyed], path: str) -> str:
