@@ -1,10 +1,11 @@
-"""The period report of a log of any size: read whole, or child partition by child partition.
+"""Figures of a log of any size: read whole, or child partition by child partition.
 
 A log up to `SPILL_BYTES` (or a JSON array) is read and assembled whole, as ever. A larger one
 is routed by child into partition files (as `check` routes it, engine.run), and each partition
-is read, assembled and reduced to its report part (report.parts) on its own, in `jobs`
+is read, assembled and reduced to its part (plain data, common.mergeable) on its own, in `jobs`
 processes; the parts merge as they come, so the peak follows a partition, not the log. Both
-ways give the same report (tests/test_report_partitions.py).
+ways give the same figures: the period report (report.parts; tests/test_report_partitions.py),
+and the hotspots, persons, self-reports and compare commands (tests/test_cli_partitions.py).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 
-from missing_protocol.check import paused_gc
+from missing_protocol.check import Counts, paused_gc
 from missing_protocol.common.mergeable import merged
 from missing_protocol.engine.processes import room_to_spill, workers
 from missing_protocol.engine.run import (
@@ -34,13 +35,17 @@ from missing_protocol.formats.events import (
 )
 from missing_protocol.formats.fields import parse_object
 from missing_protocol.model import Reported, Source
-from missing_protocol.report import assemble_parsed
+from missing_protocol.report import ParsedLog, assemble_parsed
 from missing_protocol.report.parts import Scope, report_part
 
 # What a caller does to the parsed events before they are assembled (pseudonyms, privacy).
 Prepare = Callable[[Iterator[Parsed]], Iterator[Parsed]]
-# The report's scope, once the log's reports are counted by responsible authority.
-ScopeOf = Callable[[Counter[str]], Scope]
+S = TypeVar("S")
+# What the figures are of (period, profile...), once the log's reports are counted by
+# responsible authority: the same for every part, so that parts can merge.
+ScopeOf = Callable[[Counter[str]], S]
+# One assembly of whole children, its scope and the jobs it may judge in -> its part.
+PartOf = Callable[[ParsedLog, S, int], dict[str, Any]]
 # What the forked workers read: set just before the pool forks them, cleared after.
 _SHARED: dict[str, Any] = {}
 
@@ -49,9 +54,18 @@ def _unchanged(parsed: Iterator[Parsed]) -> Iterator[Parsed]:
     return parsed
 
 
+@attrs.frozen
+class LogParts(Generic[S]):
+    """A log's figures as one merged part, their scope, and what was read (as check counts it)."""
+
+    scope: S
+    part: dict[str, Any]
+    read: Counts
+
+
 def report_log(
     files: Sequence[str],
-    scope_of: ScopeOf,
+    scope_of: ScopeOf[Scope],
     *,
     assume_tz: str | None = None,
     prepare: Prepare = _unchanged,
@@ -64,29 +78,86 @@ def report_log(
     """The report's scope and its merged part; raises UnreadableFile before reading anything.
 
     `progress` gets the count of lines read; `stage`, with a large log, each partition done."""
+    done = log_parts(
+        files,
+        scope_of,
+        _report_part,
+        assume_tz=assume_tz,
+        prepare=prepare,
+        jobs=jobs,
+        progress=progress,
+        stage=stage,
+        spill_bytes=spill_bytes,
+        partition_bytes=partition_bytes,
+        tally_reports=True,
+    )
+    # Lines that are not JSON at all were rejected while routing: counted here too.
+    part = dict(done.part)
+    part["rejected"] = done.read.rejected
+    return done.scope, part
+
+
+def _report_part(log: ParsedLog, scope: Scope, jobs: int) -> dict[str, Any]:
+    return report_part(log, scope, jobs=jobs)
+
+
+def log_parts(
+    files: Sequence[str],
+    scope_of: ScopeOf[S],
+    part_of: PartOf[S],
+    *,
+    assume_tz: str | None = None,
+    prepare: Prepare = _unchanged,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
+    spill_bytes: int = SPILL_BYTES,
+    partition_bytes: int = PARTITION_BYTES,
+    numbered: bool = False,
+    tally_reports: bool = False,
+) -> LogParts[S]:
+    """`part_of` each assembly of whole children, merged; raises UnreadableFile before reading
+    anything. `numbered`: each event keeps its own line as origin (else one origin a file);
+    `tally_reports`: a large log's reports are counted by authority as it is routed (else
+    `scope_of` gets them only from a log read whole)."""
     names = [str(f) for f in files]
     total, whole = log_size(names)
+    how = _How(assume_tz, prepare, numbered)
     if whole or total <= spill_bytes:
-        return _whole(names, scope_of, assume_tz, prepare, jobs, progress)
-    return _partitioned(
-        names, scope_of, assume_tz, prepare, jobs, (progress, stage), total, partition_bytes
-    )
+        return _whole(names, scope_of, part_of, how, jobs, progress)
+    watch = (progress, stage)
+    tally = _ReportOf(assume_tz) if tally_reports else None
+    return _partitioned(names, scope_of, part_of, how, jobs, watch, total, partition_bytes, tally)
+
+
+@attrs.frozen
+class _How:
+    """How the events are read: the same whole or in partitions."""
+
+    assume_tz: str | None
+    prepare: Prepare
+    numbered: bool
+
+
+def _read(log: ParsedLog) -> dict[str, Any]:
+    # What was read, in the order of check.Counts' fields (the routing's rejections aside).
+    a = log.assembly
+    return {"read": (log.events, a.accepted, log.rejected, len(a.episodes), len(a.child_ids))}
 
 
 def _whole(
     names: Sequence[str],
-    scope_of: ScopeOf,
-    assume_tz: str | None,
-    prepare: Prepare,
+    scope_of: ScopeOf[S],
+    part_of: PartOf[S],
+    how: _How,
     jobs: int,
     progress: Callable[[int], None] | None,
-) -> tuple[Scope, dict[str, Any]]:
-    # Figures never show where an event came from: its events share one origin a file.
-    streams = [read_file(name, assume_tz, numbered=False) for name in names]
+) -> LogParts[S]:
+    streams = [read_file(name, how.assume_tz, numbered=how.numbered) for name in names]
     reports: Counter[str] = Counter()
-    log = assemble_parsed(_counted(prepare(chained(streams, progress)), reports))
+    log = assemble_parsed(_counted(how.prepare(chained(streams, progress)), reports))
     scope = scope_of(reports)
-    return scope, report_part(log, scope, jobs=jobs)
+    return LogParts(scope, part_of(log, scope, jobs), Counts(*_read(log)["read"]))
 
 
 def chained(
@@ -112,38 +183,35 @@ def _counted(parsed: Iterable[Parsed], reports: Counter[str]) -> Iterator[Parsed
 
 def _partitioned(
     names: Sequence[str],
-    scope_of: ScopeOf,
-    assume_tz: str | None,
-    prepare: Prepare,
+    scope_of: ScopeOf[S],
+    part_of: PartOf[S],
+    how: _How,
     jobs: int,
     watch: tuple[Callable[[int], None] | None, Callable[[str], None] | None],
     total: int,
     partition_bytes: int,
-) -> tuple[Scope, dict[str, Any]]:
+    tally: _ReportOf | None,
+) -> LogParts[S]:
     progress, stage = watch
     count = partition_count(total, partition_bytes, jobs)
     with tempfile.TemporaryDirectory(prefix="missing-protocol-") as folder:
         # The reports are counted by responsible authority as the log is routed: the busiest
         # is the default authority.
         with room_to_spill(), workers(jobs) as pool:
-            routed = route_log(
-                names, count, Path(folder), pool, jobs, progress, _ReportOf(assume_tz)
-            )
+            routed = route_log(names, count, Path(folder), pool, jobs, progress, tally)
         scope = scope_of(routed.tallied)
         _SHARED.update(
-            names=names,
-            assume_tz=assume_tz,
-            prepare=prepare,
-            scope=scope,
-            sources=routed.partitions,
+            names=names, how=how, part_of=part_of, scope=scope, sources=routed.partitions
         )
         try:
-            part = merged(_watched(_parts(len(routed.partitions), jobs), count, stage))
+            found = merged(_watched(_parts(len(routed.partitions), jobs), count, stage))
         finally:
             _SHARED.clear()
-    # Lines that are not JSON at all were rejected while routing.
-    part["rejected"] += len(routed.rejected)
-    return scope, part
+    # Lines that are not JSON at all were rejected while routing: read, and rejected.
+    events, accepted, rejected, episodes, children = found.pop("read")
+    unrouted = len(routed.rejected)
+    read = Counts(events + unrouted, accepted, rejected + unrouted, episodes, children)
+    return LogParts(scope, found["part"], read)
 
 
 @attrs.frozen
@@ -182,9 +250,10 @@ def _parts(count: int, jobs: int) -> Iterator[dict[str, Any]]:
 
 
 def _part_of(index: int) -> dict[str, Any]:
-    names = _SHARED["names"]
-    origins = [Source(0, name) for name in names]
-    parsed = read_part(_SHARED["sources"][index], names, _SHARED["assume_tz"], origins)
+    names, how = _SHARED["names"], _SHARED["how"]
+    # Figures never show where an event came from unless `numbered`: one origin a file.
+    origins = None if how.numbered else [Source(0, name) for name in names]
+    parsed = read_part(_SHARED["sources"][index], names, how.assume_tz, origins)
     with paused_gc():
-        log = assemble_parsed(_SHARED["prepare"](parsed))
-        return report_part(log, _SHARED["scope"])
+        log = assemble_parsed(how.prepare(parsed))
+        return {**_read(log), "part": _SHARED["part_of"](log, _SHARED["scope"], 1)}
