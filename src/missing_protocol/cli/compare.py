@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections import Counter
+from typing import Any
 
 import click
 
@@ -15,10 +18,15 @@ from missing_protocol.cli._figures import (
     period_options,
 )
 from missing_protocol.cli._inputs import readable
-from missing_protocol.cli._options import assume_tz_option, load_profile
-from missing_protocol.cli.report import check_zone, read_all
-from missing_protocol.report import assemble_parsed
+from missing_protocol.cli._options import assume_tz_option, chosen_jobs, jobs_option, load_profile
+from missing_protocol.cli.report import check_zone
+from missing_protocol.common.period import Period
+from missing_protocol.engine.processes import TemporaryFolderFull
+from missing_protocol.formats.events import UnreadableFile
+from missing_protocol.profiles import Profile
+from missing_protocol.report import ParsedLog
 from missing_protocol.report import compare as comparing
+from missing_protocol.report.by_partition import log_parts
 
 
 @app.command("compare")
@@ -47,6 +55,7 @@ from missing_protocol.report import compare as comparing
 )
 @no_suppress_option
 @assume_tz_option
+@jobs_option
 def compare_command(
     files: tuple[str, ...],
     profile_specs: tuple[str, ...],
@@ -57,6 +66,7 @@ def compare_command(
     include_episodes: bool,
     no_suppress: bool,
     assume_tz: str | None,
+    jobs: int | str,
 ) -> None:
     """Judge the same log under two profiles: per rule and per owner, the status counts under
     each and the difference, and the parameters that differ.
@@ -72,9 +82,7 @@ def compare_command(
     moment = parse_moment(as_of)
     check_zone(assume_tz)
     a, b = (load_profile(spec) for spec in profile_specs)
-    with readable(files) as (names, _):  # `-` or a pipe, as check takes them
-        log = assemble_parsed(read_all(names, assume_tz))
-    found = comparing.compare(log.assembly, moment, a, b, period)
+    found, rejected = _compared(files, assume_tz, jobs, (moment, a, b, period), include_episodes)
     shown = comparing.section(found, disclosure(no_suppress), include_episodes=include_episodes)
     if fmt == "json":
         click.echo(json.dumps(shown, indent=2))
@@ -86,9 +94,42 @@ def compare_command(
         from missing_protocol.report import compare_render  # matplotlib: only for this command
 
         click.echo(compare_render.text(shown), nl=False)
-    if log.rejected:
+    if rejected:
         click.echo(
-            f"missing-protocol: {log.rejected} rejected events not judged "
+            f"missing-protocol: {rejected} rejected events not judged "
             "(run `missing-protocol check` to list them)",
             err=True,
         )
+
+
+# As of when, profile A, profile B, and the period whose episodes are compared (None: all).
+_Judged = tuple[dt.datetime, Profile, Profile, Period | None]
+
+
+def _compared(
+    files: tuple[str, ...],
+    assume_tz: str | None,
+    jobs: int | str,
+    judged: _Judged,
+    include_episodes: bool,
+) -> tuple[comparing.Comparison, int]:
+    """The comparison, judged child partition by child partition when the log is large (the
+    changed duties are kept only when they are listed), and the count of rejected events."""
+
+    def part_of(log: ParsedLog, _: None, __: int) -> dict[str, Any]:
+        return comparing.compare_part(log.assembly, *judged, keep_changed=include_episodes)
+
+    with readable(files) as (names, _):  # `-` or a pipe, as check takes them
+        try:
+            done = log_parts(
+                names, _no_scope, part_of, assume_tz=assume_tz, jobs=chosen_jobs(jobs, names)
+            )
+        except TemporaryFolderFull:
+            raise  # said by the command group, as for check
+        except (UnreadableFile, OSError) as problem:
+            raise usage_error(f"cannot read {problem}") from None
+    return comparing.compare_from(done.part, *judged), done.read.rejected
+
+
+def _no_scope(reports: Counter[str]) -> None:
+    return None  # one comparison of the whole log: nothing to choose once it is read

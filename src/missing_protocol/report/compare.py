@@ -26,7 +26,7 @@ from missing_protocol.profiles.diff import diff
 from missing_protocol.report.compliance import Tally, protocol_rule_ids
 from missing_protocol.report.compliance_section import shown_tally
 from missing_protocol.report.split import change
-from missing_protocol.rules import REGISTRY, Finding
+from missing_protocol.rules import REGISTRY, Finding, Status
 
 
 @attrs.frozen
@@ -51,7 +51,13 @@ class Comparison:
     rules: tuple[tuple[str, Tally, Tally], ...]
     # (owner, rule, tally under a, tally under b): who owns a duty may differ between profiles.
     owners: tuple[tuple[str, str, Tally, Tally], ...]
+    # Each changed duty: empty when only their count was kept (compare_part's keep_changed).
     changed: tuple[Changed, ...]
+    changed_count: int = attrs.field()
+
+    @changed_count.default
+    def _count(self) -> int:
+        return len(self.changed)
 
 
 def _key(findings: Iterable[Finding]) -> dict[tuple[str, str, int], Finding]:
@@ -64,11 +70,11 @@ def _key(findings: Iterable[Finding]) -> dict[tuple[str, str, int], Finding]:
     return out
 
 
-def _tallies(findings: Sequence[Finding], key: Any) -> dict[Any, Tally]:
-    grouped: defaultdict[Any, list[Any]] = defaultdict(list)
+def _statuses(findings: Sequence[Finding], key: Any) -> dict[Any, Counter[Status]]:
+    grouped: defaultdict[Any, Counter[Status]] = defaultdict(Counter)
     for f in findings:
-        grouped[key(f)].append(f.status)
-    return {k: Tally.of(v) for k, v in grouped.items()}
+        grouped[key(f)][f.status] += 1
+    return dict(grouped)
 
 
 def compare(
@@ -78,6 +84,21 @@ def compare(
     b: Profile,
     period: Period | None = None,
 ) -> Comparison:
+    return compare_from(compare_part(assembly, as_of, a, b, period), as_of, a, b, period)
+
+
+def compare_part(
+    assembly: Assembly,
+    as_of: dt.datetime,
+    a: Profile,
+    b: Profile,
+    period: Period | None = None,
+    *,
+    keep_changed: bool = True,
+) -> dict[str, Any]:
+    """The comparison's part from one assembly of whole children (common.mergeable): statuses
+    counted per rule and per owner under each profile, and the changed duties (only their
+    count without `keep_changed`: a national log may change a duty in every episode)."""
     ids = protocol_rule_ids()
     chosen = {
         ep.episode_id
@@ -93,29 +114,60 @@ def compare(
         ]
 
     under_a, under_b = judged(a), judged(b)
-    rules_a, rules_b = _tallies(under_a, lambda f: f.rule), _tallies(under_b, lambda f: f.rule)
-    owners_a, owners_b = _tallies(under_a, _owner_rule), _tallies(under_b, _owner_rule)
     order = {rule: i for i, rule in enumerate(ids)}
-    pairs = sorted({*owners_a, *owners_b}, key=lambda p: (p[0], order[p[1]]))
     keyed_a, keyed_b = _key(under_a), _key(under_b)
     changed = []
-    for k in sorted({*keyed_a, *keyed_b}, key=lambda k: (k[1], order[k[0]], k[2])):
+    for k in {*keyed_a, *keyed_b}:
         fa, fb = keyed_a.get(k), keyed_b.get(k)
         if _outcome(fa) != _outcome(fb):
             either = fa or fb
-            changed.append(Changed(k[0], k[1], either.child_id if either else None, fa, fb))
+            found = Changed(k[0], k[1], either.child_id if either else None, fa, fb)
+            # Partitions never share an episode: this key orders the changes of all of them.
+            changed.append(((k[1], order[k[0]], k[2]), found))
+    return {
+        "episodes": len(chosen),
+        "rules": (_statuses(under_a, _rule), _statuses(under_b, _rule)),
+        "owners": (_statuses(under_a, _owner_rule), _statuses(under_b, _owner_rule)),
+        "changed": changed if keep_changed else len(changed),
+    }
+
+
+def compare_from(
+    part: dict[str, Any],
+    as_of: dt.datetime,
+    a: Profile,
+    b: Profile,
+    period: Period | None = None,
+) -> Comparison:
+    """The comparison from its part (one assembly's, or the parts of all merged)."""
+    ids = protocol_rule_ids()
+    order = {rule: i for i, rule in enumerate(ids)}
+    rules_a, rules_b = (_tallies(seen) for seen in part["rules"])
+    owners_a, owners_b = (_tallies(seen) for seen in part["owners"])
+    pairs = sorted({*owners_a, *owners_b}, key=lambda p: (p[0], order[p[1]]))
+    changed = part["changed"]
+    kept = () if isinstance(changed, int) else tuple(c for _, c in sorted(changed))
     return Comparison(
         a=a,
         b=b,
         as_of=as_of,
         period=period,
-        episodes=len(chosen),
+        episodes=part["episodes"],
         rules=tuple((r, rules_a.get(r, Tally()), rules_b.get(r, Tally())) for r in ids),
         owners=tuple(
             (o, r, owners_a.get((o, r), Tally()), owners_b.get((o, r), Tally())) for o, r in pairs
         ),
-        changed=tuple(changed),
+        changed=kept,
+        changed_count=changed if isinstance(changed, int) else len(kept),
     )
+
+
+def _tallies(seen: dict[Any, Counter[Status]]) -> dict[Any, Tally]:
+    return {key: Tally.of(statuses) for key, statuses in seen.items()}
+
+
+def _rule(f: Finding) -> str:
+    return f.rule
 
 
 def _owner_rule(f: Finding) -> tuple[str, str]:
@@ -160,7 +212,7 @@ def section(c: Comparison, d: Disclosure, *, include_episodes: bool = False) -> 
         "parameters": parameters,
         "rules": [{"rule": r, **_pair(a, b, d)} for r, a, b in c.rules],
         "owners": [{"owner": o, "rule": r, **_pair(a, b, d)} for o, r, a, b in c.owners],
-        "changed_duties": d.count(len(c.changed)),
+        "changed_duties": d.count(c.changed_count),
     }
     if include_episodes:
         out["episodes_changed"] = [
