@@ -8,7 +8,9 @@ code.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import attrs
@@ -24,7 +26,14 @@ from missing_protocol.cli._figures import (
     period_options,
 )
 from missing_protocol.cli._inputs import readable
-from missing_protocol.cli._options import assume_tz_option, format_option, load_profile, open_logs
+from missing_protocol.cli._options import (
+    assume_tz_option,
+    check_assume_tz,
+    chosen_jobs,
+    format_option,
+    jobs_option,
+    load_profile,
+)
 from missing_protocol.cli._output import echo
 from missing_protocol.cli._privacy import (
     Privacy,
@@ -34,17 +43,18 @@ from missing_protocol.cli._privacy import (
 )
 from missing_protocol.common.period import Period
 from missing_protocol.episode import Assembly
+from missing_protocol.formats.events import UnreadableFile
 from missing_protocol.intelligence import render, render_text
-from missing_protocol.intelligence.hotspots import DEFAULT_RESOLUTION, hotspots
-from missing_protocol.intelligence.persons import persons_of_concern
-from missing_protocol.intelligence.self_reports import self_reports
-from missing_protocol.report import assemble_parsed
+from missing_protocol.intelligence.hotspots import DEFAULT_RESOLUTION, hotspots_from, hotspots_part
+from missing_protocol.intelligence.persons import persons_from, persons_part
+from missing_protocol.intelligence.self_reports import self_reports_from, self_reports_part
+from missing_protocol.report.by_partition import log_parts
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _common(*, period_required: bool) -> Callable[[F], F]:
-    """FILE... --from --to --assume-tz --format --no-suppress --pseudonymise-key."""
+    """FILE... --from --to --assume-tz --format --no-suppress --pseudonymise-key --jobs."""
     decorators = [
         click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False)),
         period_options(required=period_required),
@@ -52,6 +62,7 @@ def _common(*, period_required: bool) -> Callable[[F], F]:
         format_option,
         no_suppress_option,
         pseudonymise_option,
+        jobs_option,
     ]
 
     def apply(func: F) -> F:
@@ -72,28 +83,45 @@ def _period(start: str | None, end: str | None) -> Period | None:
 
 @attrs.frozen
 class _Log:
-    assembly: Assembly
+    part: dict[str, Any]
     counts: Counts
 
 
-def _read(files: tuple[str, ...], assume_tz: str | None, privacy: Privacy) -> _Log:
+def _read(
+    files: tuple[str, ...],
+    assume_tz: str | None,
+    privacy: Privacy,
+    part_of: Callable[[Assembly], dict[str, Any]],
+    jobs: int | str,
+) -> _Log:
+    """The figures' part of the log (merged from child partitions when it is large), with ids
+    replaced by pseudonyms before anything is assembled."""
     with readable(files) as (names, _):  # `-` or a pipe, as check takes them
-        log = assemble_parsed(privacy.apply(open_logs(names, assume_tz)))
-    assembly = log.assembly
-    counts = Counts(
-        events=log.events,
-        accepted=assembly.accepted,
-        rejected=log.rejected,
-        episodes=len(assembly.episodes),
-        children=len(assembly.child_ids),
-    )
+        check_assume_tz(assume_tz)
+        try:
+            done = log_parts(
+                names,
+                _no_scope,
+                lambda log, _, __: part_of(log.assembly),
+                assume_tz=assume_tz,
+                prepare=privacy.apply,
+                jobs=chosen_jobs(jobs, names),
+                numbered=True,  # each event keeps its line: ties order as they always did
+            )
+        except UnreadableFile as problem:
+            raise click.UsageError(f"cannot read {problem}") from None
+    counts = done.read
     if counts.rejected:
         echo(
             f"missing-protocol: {counts.rejected} rejected events not counted "
             "(run `missing-protocol check` to list them)",
             err=True,
         )
-    return _Log(assembly, counts)
+    return _Log(done.part, counts)
+
+
+def _no_scope(reports: Counter[str]) -> None:
+    return None  # these figures are of the whole log: nothing to choose once it is read
 
 
 @app.command("hotspots")
@@ -119,6 +147,7 @@ def hotspots_command(
     fmt: str,
     no_suppress: bool,
     pseudonymise_key: str | None,
+    jobs: int | str,
     resolution: int,
     top: int,
 ) -> None:
@@ -127,8 +156,14 @@ def hotspots_command(
     period = _period(start, end)
     assert period is not None  # --from and --to are required here
     privacy = Privacy(pseudonymise_key)
-    log = _read(files, assume_tz, privacy)
-    spots = hotspots(log.assembly, period, resolution)
+    log = _read(
+        files,
+        assume_tz,
+        privacy,
+        partial(hotspots_part, period=period, resolution=resolution),
+        jobs,
+    )
+    spots = hotspots_from(log.part, period, resolution)
     d, limit = disclosure(no_suppress), top or None
     data = render.hotspots_dict(spots, d, counts=log.counts, top=limit)
     emit(fmt, data, render_text.hotspots_text(data))
@@ -145,13 +180,14 @@ def persons_command(
     fmt: str,
     no_suppress: bool,
     pseudonymise_key: str | None,
+    jobs: int | str,
     include_intelligence: bool,
 ) -> None:
     """Persons of concern: children linked, disruption and prosecution, flags, groups of children."""
     period = _period(start, end)
     privacy = Privacy(pseudonymise_key)
-    log = _read(files, assume_tz, privacy)
-    found = persons_of_concern(log.assembly, period)
+    log = _read(files, assume_tz, privacy, partial(persons_part, period=period), jobs)
+    found = persons_from(log.part, period)
     d = disclosure(no_suppress)
     data = render.persons_dict(found, d, detail=include_intelligence, counts=log.counts)
     emit(fmt, data, render_text.persons_text(data))
@@ -177,6 +213,7 @@ def self_reports_command(
     fmt: str,
     no_suppress: bool,
     pseudonymise_key: str | None,
+    jobs: int | str,
     as_of: str | None,
     profile: str,
     include_intelligence: bool,
@@ -189,8 +226,9 @@ def self_reports_command(
     except clock.TimeError as problem:
         raise click.UsageError(f"--as-of: {problem}") from None
     privacy = Privacy(pseudonymise_key)
-    log = _read(files, assume_tz, privacy)
-    found = self_reports(log.assembly, chosen, moment, period)
+    part_of = partial(self_reports_part, profile=chosen, as_of=moment, period=period)
+    log = _read(files, assume_tz, privacy, part_of, jobs)
+    found = self_reports_from(log.part, period)
     d = disclosure(no_suppress)
     name, detail = chosen.name, include_intelligence
     data = render.self_reports_dict(
