@@ -10,6 +10,7 @@ that is not JSON and an event the reader rejects check the counts and the stderr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -155,3 +156,14 @@ def test_the_counts_and_stderr_include_lines_rejected_while_routing(
         b"missing-protocol: 2 rejected events not counted "
         b"(run `missing-protocol check` to list them)\n"
     )
+
+
+def test_self_report_figures_kept_alone_are_those_of_the_lines(year: Path) -> None:
+    """`self-reports` without --include-intelligence keeps only each part's figures
+    (intelligence.self_reports.tally), never a line per self-report: they are the figures that
+    the lines themselves give (the JSON with detail, less its restricted list)."""
+    args = ["self-reports", str(year), *AS_OF, "--format", "json", "--no-suppress"]
+    figures = json.loads(_run(args)[1])
+    detailed = json.loads(_run([*args, "--include-intelligence"])[1])
+    assert len(detailed.pop("self_reports")) == figures["figures"]["self_reports"] > 0
+    assert figures == detailed

@@ -226,11 +226,13 @@ def self_reports_command(
     except clock.TimeError as problem:
         raise click.UsageError(f"--as-of: {problem}") from None
     privacy = Privacy(pseudonymise_key)
-    part_of = partial(self_reports_part, profile=chosen, as_of=moment, period=period)
+    # Without detail a partition keeps only its figures, never a line per self-report.
+    detail = include_intelligence
+    part_of = partial(self_reports_part, profile=chosen, as_of=moment, period=period, detail=detail)
     log = _read(files, assume_tz, privacy, part_of, jobs)
     found = self_reports_from(log.part, period)
     d = disclosure(no_suppress)
-    name, detail = chosen.name, include_intelligence
+    name = chosen.name
     data = render.self_reports_dict(
         found, d, as_of=moment, profile=name, detail=detail, counts=log.counts
     )

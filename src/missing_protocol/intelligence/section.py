@@ -83,7 +83,9 @@ def section_part(
         places = attrs.evolve(assembly, episodes=mine)
     part: dict[str, Any] = {
         "hotspots": hotspots_part(places, period, resolution),
-        "self_reports": self_reports_part(assembly, profile, period.end_at, period),
+        "self_reports": self_reports_part(
+            assembly, profile, period.end_at, period, detail=include_intelligence
+        ),
     }
     if include_intelligence:
         part["persons"] = persons_part(assembly, period)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import attrs
@@ -40,41 +42,71 @@ class ClassCount:
 @attrs.frozen
 class SelfReports:
     period: Period | None
+    # Each self-report (restricted detail): empty when only the figures were kept (`counted`).
     lines: tuple[SelfReportLine, ...]
     # Children with at least one recorded episode anywhere in the log.
     on_record: frozenset[str] = frozenset()
+    # The figures as `tally` gives them, when the lines were not kept (a large log's figures).
+    counted: dict[str, Any] | None = None
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        return self.counted if self.counted is not None else tally(self.lines, self.on_record)
 
     @property
     def total(self) -> int:
-        return len(self.lines)
+        total: int = self.figures["total"]
+        return total
 
     @property
     def children(self) -> int:
-        return len({line.match.report.child_id for line in self.lines})
+        children: int = self.figures["children"]
+        return children
 
     def by_class(self, verdict: MatchClass) -> ClassCount:
-        mine = [line.match.report for line in self.lines if line.match.verdict is verdict]
-        return ClassCount(len(mine), len({r.child_id for r in mine}))
+        return ClassCount(*self.figures["classes"][verdict.value])
 
     @property
     def children_without_any_episode(self) -> int:
         """Children who self-reported and have no recorded episode at all: wholly hidden."""
-        return len({line.match.report.child_id for line in self.lines} - self.on_record)
+        hidden: int = self.figures["hidden"]
+        return hidden
 
     def conflicts(self) -> dict[Conflict, int]:
-        tally = Counter(line.match.conflict for line in self.lines if line.match.conflict)
-        return {c: tally.get(c, 0) for c in Conflict}
+        seen = self.figures["conflicts"]
+        return {c: seen.get(c.value, 0) for c in Conflict}
 
     def reasons(self) -> list[tuple[str, int]]:
         """Reasons given, most often first (ties by name)."""
-        tally: Counter[str] = Counter()
-        for line in self.lines:
-            tally.update({normalise_reason(r) for r in line.match.report.reasons if r.strip()})
-        return sorted(tally.items(), key=lambda item: (-item[1], item[0]))
+        given: Counter[str] = self.figures["reasons"]
+        return sorted(given.items(), key=lambda item: (-item[1], item[0]))
 
     def follow_ups(self) -> dict[Status, int]:
-        tally = Counter(line.follow_up.status for line in self.lines)
-        return {s: tally.get(s, 0) for s in Status if s is not Status.BREACHED}
+        seen = self.figures["follow_ups"]
+        return {s: seen.get(s.value, 0) for s in Status if s is not Status.BREACHED}
+
+
+def tally(lines: Iterable[SelfReportLine], on_record: AbstractSet[str]) -> dict[str, Any]:
+    """The figures of self-report lines, in a shape that merges (common.mergeable): a child's
+    self-reports are all in one part, so children counted in each part add up."""
+    lines = list(lines)
+    reporters = {line.match.report.child_id for line in lines}
+    classes = {}
+    for verdict in MatchClass:
+        mine = [line.match.report for line in lines if line.match.verdict is verdict]
+        classes[verdict.value] = (len(mine), len({r.child_id for r in mine}))
+    reasons: Counter[str] = Counter()
+    for line in lines:
+        reasons.update({normalise_reason(r) for r in line.match.report.reasons if r.strip()})
+    return {
+        "total": len(lines),
+        "children": len(reporters),
+        "classes": classes,
+        "hidden": len(reporters - on_record),
+        "conflicts": Counter(line.match.conflict.value for line in lines if line.match.conflict),
+        "reasons": reasons,
+        "follow_ups": Counter(line.follow_up.status.value for line in lines),
+    }
 
 
 def normalise_reason(reason: str) -> str:
@@ -96,10 +128,13 @@ def self_reports_part(
     profile: Profile,
     as_of: dt.datetime,
     period: Period | None = None,
+    *,
+    detail: bool = True,
 ) -> dict[str, Any]:
     """The self-reports' part from one assembly of whole children (common.mergeable): each
     line with its place in the log's order, and which of their children are on record (a
-    child's self-reports and episodes are always in one part)."""
+    child's self-reports and episodes are always in one part); without `detail`, only their
+    figures (`tally`), so that a large log's part holds no self-report."""
     ctx = Context(as_of=as_of, profile=profile, assembly=assembly)
     lines = [
         (
@@ -110,9 +145,14 @@ def self_reports_part(
         if period is None or period.contains(report.at)
     ]
     reporters = {line.match.report.child_id for _, line in lines}
-    return {"lines": lines, "on_record": reporters & assembly.child_ids}
+    on_record = reporters & assembly.child_ids
+    if not detail:
+        return {"counted": tally((line for _, line in lines), on_record)}
+    return {"lines": lines, "on_record": on_record}
 
 
 def self_reports_from(part: dict[str, Any], period: Period | None) -> SelfReports:
+    if "counted" in part:
+        return SelfReports(period, (), counted=part["counted"])
     lines = tuple(line for _, line in sorted(part["lines"], key=lambda kv: kv[0]))
     return SelfReports(period, lines, frozenset(part["on_record"]))
