@@ -1,4 +1,5 @@
-"""`missing-protocol compare`: the same log judged under two profiles (what-if, issue 13)."""
+"""`missing-protocol compare`: the same log judged under two profiles (what-if, issue 13); a
+large log child partition by child partition (report.by_partition.log_parts)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 Default output is figures with disclosure control; `--include-intelligence` adds person and
 self-report detail; `--pseudonymise-key` replaces child, person, episode and self-report ids
 everywhere. Rejected events are counted (run `check` to list them) and do not change the exit
-code.
+code. A large log is read child partition by child partition (report.by_partition.log_parts),
+each reduced to its part of the figures, so memory follows a partition, not the log.
 """
 
 from __future__ import annotations
