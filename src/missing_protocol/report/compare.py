@@ -106,12 +106,12 @@ def compare_part(
         if period is None or period.contains(ep.reported_at)
     }
 
+    # Only the compared episodes are judged, unworded: the comparison never shows a message.
+    compared = [ep for ep in assembly.episodes if ep.episode_id in chosen]
+
     def judged(profile: Profile) -> list[Finding]:
-        return [
-            f
-            for f in evaluate(assembly, as_of, profile)
-            if f.episode_id in chosen and f.rule in ids
-        ]
+        found = evaluate(assembly, as_of, profile, episodes=compared, worded=False)
+        return [f for f in found if f.episode_id in chosen and f.rule in ids]
 
     under_a, under_b = judged(a), judged(b)
     order = {rule: i for i, rule in enumerate(ids)}
