@@ -23,7 +23,8 @@ from missing_protocol.cli import rules as _rules  # noqa: F401
 from missing_protocol.cli import serve as _serve  # noqa: F401
 from missing_protocol.cli import validate as _validate  # noqa: F401
 from missing_protocol.cli._app import EXIT_USAGE, app
-from missing_protocol.cli._output import one_line, utf8_stdout
+from missing_protocol.cli._output import utf8_stdout
+from missing_protocol.common.texttable import visible
 
 # What a failed write of the output says (a full disk, a quota, a file size limit, a dead device).
 _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
@@ -131,7 +132,7 @@ def _main() -> None:
             what = "cannot write the output"
         else:
             what = "cannot go on"
-        message = one_line(f"{what}: {problem.strerror or problem}")
+        message = visible(f"{what}: {problem.strerror or problem}")
         sys.stderr.write(f"missing-protocol: error: {message}\n")
         raise SystemExit(EXIT_USAGE) from None
 

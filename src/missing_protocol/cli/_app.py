@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 from missing_protocol.check import paused_gc
-from missing_protocol.cli._output import echo, one_line
+from missing_protocol.cli._output import echo
+from missing_protocol.common.texttable import visible
 from missing_protocol.engine.processes import TemporaryFolderFull
 
 # CONTRACT §3 exit codes; click itself exits 2 on usage errors.
@@ -83,7 +84,7 @@ def app(ctx: click.Context) -> None:
 
 def usage_error(message: str) -> click.exceptions.Exit:
     """Print a usage problem on stderr and return the exit to raise (code 2)."""
-    echo(f"missing-protocol: error: {one_line(message)}", err=True)
+    echo(f"missing-protocol: error: {visible(message)}", err=True)
     return click.exceptions.Exit(EXIT_USAGE)
 
 

@@ -29,6 +29,7 @@ from missing_protocol.cli._options import (
 from missing_protocol.cli._output import echo
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.cli._return903 import check_903_return, row_findings_text
+from missing_protocol.common.texttable import visible_lines
 from missing_protocol.engine import Options, Outcome
 from missing_protocol.engine.findings import describer
 from missing_protocol.episode import Episode
@@ -201,13 +202,13 @@ def render_text(result: CheckResult, *, show_all: bool) -> str:
     pairs = ((f, said(f)) for f in result.findings)
     common = (result.errors, result.counts, result.as_of, result.profile)
     lines += text_lines(pairs, *common, show_all=show_all, statuses=result.by_status())
-    return "\n".join(lines)
+    return visible_lines(lines)
 
 
 def _echo_lines(lines: Iterator[str]) -> None:
     # Written as they come, a thousand lines at a time: the text of a large log is never held.
     while chunk := list(itertools.islice(lines, 1000)):
-        echo("\n".join(chunk))
+        echo(visible_lines(chunk))
 
 
 @app.command("check")
@@ -362,4 +363,4 @@ def due_command(
         f"{len(duties)} duties due within {window} of {clock.iso(moment)}"
         + (f"; {len(errors)} rejected events" if errors else "")
     )
-    echo("\n".join(lines))
+    echo(visible_lines(lines))
