@@ -38,6 +38,8 @@ class _Left(io.RawIOBase):
     def __init__(self, fd: int) -> None:
         super().__init__()
         self._fd = fd
+        # Set once the reader has gone: a command then stops formatting what nobody reads.
+        self.left = False
 
     def writable(self) -> bool:
         return True
@@ -52,6 +54,7 @@ class _Left(io.RawIOBase):
         try:
             return os.write(self._fd, data)
         except BrokenPipeError:
+            self.left = True
             return len(data)  # dropped: the reader is gone; other errors (a full disk) propagate
 
 

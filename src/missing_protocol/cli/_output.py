@@ -8,6 +8,7 @@ and in JSON output it reads back as the same string.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -34,6 +35,13 @@ def printable(text: str) -> str:
     except UnicodeEncodeError:
         return text.encode(ENCODING, ERRORS).decode(ENCODING)
     return text
+
+
+def reader_left(stream: Any) -> bool:
+    """Whether the reader of `stream` has gone (`| head`): what is still written is dropped, so
+    a command need not format it (`main` writes standard output through `cli._Left`)."""
+    raw = getattr(getattr(stream, "buffer", None), "raw", None)
+    return getattr(raw, "left", False) is True
 
 
 def echo(text: str, *, nl: bool = True, err: bool = False) -> None:

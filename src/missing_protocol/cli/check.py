@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import itertools
 import json
@@ -26,7 +27,7 @@ from missing_protocol.cli._options import (
     open_inputs,
     progress_on_terminal,
 )
-from missing_protocol.cli._output import echo
+from missing_protocol.cli._output import echo, reader_left
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.cli._return903 import check_903_return, row_findings_text
 from missing_protocol.common.texttable import visible_lines
@@ -205,10 +206,15 @@ def render_text(result: CheckResult, *, show_all: bool) -> str:
     return visible_lines(lines)
 
 
-def _echo_lines(lines: Iterator[str]) -> None:
-    # Written as they come, a thousand lines at a time: the text of a large log is never held.
+def _echo_lines(lines: Iterator[str], unread: Iterator[object]) -> None:
+    """Written as they come, a thousand lines at a time: the text of a large log is never held.
+    Once the reader has gone (`| head`), `unread` (what `lines` are made from) is only judged to
+    its end, for the summary's counts and the exit code, and nothing more is formatted."""
     while chunk := list(itertools.islice(lines, 1000)):
         echo(visible_lines(chunk))
+        if reader_left(sys.stdout):
+            collections.deque(unread, maxlen=0)
+            return
 
 
 @app.command("check")
@@ -268,7 +274,7 @@ def check_command(
                 common = (outcome.errors, outcome.counts, moment, chosen.name)
                 statuses = outcome.statuses
                 lines = text_lines(outcome.described, *common, show_all=shown, statuses=statuses)
-                _echo_lines(lines)
+                _echo_lines(lines, outcome.described)
                 problems = any(statuses[s.value] for s in PROBLEMS)
             else:
                 problems = write_check_json(sys.stdout, outcome, moment, chosen.name)
