@@ -13,7 +13,6 @@ import functools
 import re
 
 import attrs
-import holidays
 import pendulum
 
 LONDON = "Europe/London"
@@ -253,6 +252,8 @@ class WorkingDays:
 
 @functools.cache
 def _bank_holidays(year: int) -> frozenset[dt.date]:
+    import holidays  # on first use: its 250 countries load in about 0.2 s, which runs without working days skip
+
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 

@@ -19,9 +19,38 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 
+# Each command's module, imported when that command is asked for: a `check` does not pay for
+# loading `convert`, `report` or `serve` (tests/test_cli_lazy.py keeps this map complete).
+COMMAND_MODULES = {
+    "check": "check",
+    "due": "check",
+    "compare": "compare",
+    "convert": "convert",
+    "demo": "demo",
+    "diagram": "diagram",
+    "hotspots": "intelligence",
+    "persons": "intelligence",
+    "self-reports": "intelligence",
+    "report": "report",
+    "rules": "rules",
+    "serve": "serve",
+    "validate": "validate",
+}
+
+
 class _Commands(click.Group):
     """The command group, whose usage errors are all one line on stderr and exit 2, whether
     click found them (an unknown option, a bad choice) or a command did (`usage_error`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            # Importing a command module registers its commands on this group.
+            importlib.import_module(f"missing_protocol.cli.{module}")
+        return super().get_command(ctx, cmd_name)
 
     def make_context(
         self,
