@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from missing_protocol.cli import app
 from missing_protocol.common.texttable import table, visible, visible_lines
@@ -126,3 +128,13 @@ def test_a_line_break_inside_a_value_keeps_its_line() -> None:
     header, _, row = table(["Place", "Episodes"], [["Park\nRoad", "3"]])
     assert row == "  Park\\nRoad         3"
     assert len(header) == len(row)
+
+
+@given(st.text())
+def test_visible_escapes_every_control_character_and_nothing_else(text: str) -> None:
+    """The printable short cut gives what escaping each character gives, on any text."""
+    from missing_protocol.common.texttable import _ESCAPES
+
+    shown = visible(text)
+    assert shown == text.translate(_ESCAPES)
+    assert RAW_CONTROL.search(shown) is None and "\n" not in shown
