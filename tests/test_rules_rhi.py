@@ -283,6 +283,26 @@ def test_RHI_72H_one_interview_does_not_cover_past_the_earlier_deadline() -> Non
     assert finding(result, "RHI-72H", "E2").status.value == "met"
 
 
+def test_RHI_72H_one_interview_covers_an_earlier_episode_whose_own_interview_was_late() -> None:
+    """RHI-72H: with one_interview_covers_open_episodes, the later episode's interview within the
+    earlier deadline meets the earlier RHI-72H even though the earlier episode later had a late
+    interview of its own (PROTOCOL.md "Repeat and overlapping episodes": it "also meets" it)."""
+    events = [
+        *back_home(),
+        reported("E2", "2026-03-04T18:00:00Z"),
+        found("E2", "2026-03-05T06:00:00Z"),
+        offered("E2", "2026-03-05T10:00:00Z"),
+        completed("E2", "2026-03-05T15:00:00Z"),
+        offered("E1", "2026-03-06T10:00:00Z"),
+        completed("E1", "2026-03-07T10:00:00Z"),
+    ]
+    f = finding(check(events, as_of=AS_OF_LATER, profile=COVERS), "RHI-72H", "E1")
+    assert (f.status.value, f.to_dict()["done"]) == ("met", "2026-03-05T15:00:00+00:00")
+    # Without the profile setting the earlier episode's own interview is all that counts.
+    f = finding(check(events, as_of=AS_OF_LATER), "RHI-72H", "E1")
+    assert (f.status.value, f.to_dict()["done"]) == ("late", "2026-03-07T10:00:00+00:00")
+
+
 # --- RHI-INDEPENDENT -------------------------------------------------------------------------
 
 

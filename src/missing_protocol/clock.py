@@ -13,7 +13,6 @@ import functools
 import re
 
 import attrs
-import holidays
 import pendulum
 
 LONDON = "Europe/London"
@@ -35,6 +34,16 @@ _DEADLINE_LIMIT = dt.datetime(DEADLINE_YEAR_LIMIT + 1, 1, 1, tzinfo=UTC)
 
 class TimeError(ValueError):
     """A time value that cannot be used: malformed, naive without a policy, or non-existent."""
+
+    def __init__(self, message: str, withheld: str | None = None) -> None:
+        super().__init__(message)
+        # The message without the value it quotes: what a pseudonymised run shows (privacy).
+        self.withheld = withheld
+
+
+def _quoting(shown: str, problem: str) -> TimeError:
+    """A TimeError saying `shown` (a value from the input) `problem`, worded also without it."""
+    return TimeError(f"{shown} {problem}", problem.removeprefix("is "))
 
 
 def check_year(value: dt.date, what: str) -> None:
@@ -60,7 +69,7 @@ def in_range(moment: dt.datetime) -> bool:
 
 def _checked(moment: dt.datetime, text: object) -> dt.datetime:
     if not in_range(moment):
-        raise TimeError(f"{text!r} is outside the accepted years {EARLIEST_YEAR}-{LATEST_YEAR}")
+        raise _quoting(repr(text), f"is outside the accepted years {EARLIEST_YEAR}-{LATEST_YEAR}")
     return moment
 
 
@@ -76,15 +85,17 @@ def parse_instant(text: object, assume_tz: str | None = None) -> dt.datetime:
     try:
         parsed = dt.datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:
-        raise TimeError(f"{text!r} is not an ISO 8601 date-time") from None
+        raise _quoting(repr(text), "is not an ISO 8601 date-time") from None
     if "T" not in value.upper() and " " not in value:
-        raise TimeError(f"{text!r} is a date, not a date-time with an offset")
+        raise _quoting(repr(text), "is a date, not a date-time with an offset")
     if parsed.tzinfo is not None:
         if not (EARLIEST_YEAR <= parsed.year <= LATEST_YEAR):
-            raise TimeError(f"{text!r} is outside the accepted years {EARLIEST_YEAR}-{LATEST_YEAR}")
+            raise _quoting(
+                repr(text), f"is outside the accepted years {EARLIEST_YEAR}-{LATEST_YEAR}"
+            )
         return _checked(parsed.astimezone(UTC), text)
     if assume_tz is None:
-        raise TimeError(f"{text!r} has no UTC offset (add Z or +01:00, or pass --assume-tz)")
+        raise _quoting(repr(text), "has no UTC offset (add Z or +01:00, or pass --assume-tz)")
     return localise(parsed, assume_tz)
 
 
@@ -122,19 +133,16 @@ def localise(naive: dt.datetime, tz_name: str) -> dt.datetime:
     except Exception:
         raise TimeError(f"unknown time zone {tz_name!r}") from None
     if not (EARLIEST_YEAR <= naive.year <= LATEST_YEAR):
-        raise TimeError(
-            f"{naive.isoformat()} is outside the accepted years {EARLIEST_YEAR}-{LATEST_YEAR}"
-        )
+        years = f"is outside the accepted years {EARLIEST_YEAR}-{LATEST_YEAR}"
+        raise _quoting(naive.isoformat(), years)
     early = naive.replace(tzinfo=tz, fold=0)
     late = naive.replace(tzinfo=tz, fold=1)
     if early.utcoffset() != late.utcoffset():
         # Round-tripping through UTC tells a gap (time never shown) from a fold (shown twice).
         back = early.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
         if back != naive:
-            raise TimeError(
-                f"{naive.isoformat()} does not exist in {tz_name} (clocks went forward)"
-            )
-        raise TimeError(f"{naive.isoformat()} is ambiguous in {tz_name} (clocks went back)")
+            raise _quoting(naive.isoformat(), f"does not exist in {tz_name} (clocks went forward)")
+        raise _quoting(naive.isoformat(), f"is ambiguous in {tz_name} (clocks went back)")
     return _checked(early.astimezone(UTC), naive.isoformat())
 
 
@@ -144,9 +152,9 @@ def parse_date(text: object) -> pendulum.Date:
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise TimeError(f"{text!r} is not an ISO 8601 date (YYYY-MM-DD)") from None
+        raise _quoting(repr(text), "is not an ISO 8601 date (YYYY-MM-DD)") from None
     if not (EARLIEST_YEAR <= day.year <= LATEST_YEAR):
-        raise TimeError(f"{text!r} is outside the accepted years {EARLIEST_YEAR}-{LATEST_YEAR}")
+        raise _quoting(repr(text), f"is outside the accepted years {EARLIEST_YEAR}-{LATEST_YEAR}")
     return pendulum.Date(day.year, day.month, day.day)
 
 
@@ -253,6 +261,8 @@ class WorkingDays:
 
 @functools.cache
 def _bank_holidays(year: int) -> frozenset[dt.date]:
+    import holidays  # on first use: its 250 countries load in about 0.2 s, which runs without working days skip
+
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 

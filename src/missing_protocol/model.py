@@ -411,6 +411,14 @@ EVENT_TYPES: dict[str, type[Event]] = {
 EVENT_CLASSES: frozenset[type[Event]] = frozenset(EVENT_TYPES.values())
 
 
+class Private(NamedTuple):
+    """A rejection as a pseudonymised run shows it: its field and message quote nothing from the
+    log (an id typed into the wrong field must not reach a shared output)."""
+
+    field: str | None
+    message: str
+
+
 @attrs.frozen
 class EventError:
     """A rejected event: where it was, which field, and why (CONTRACT §1 error record)."""
@@ -419,3 +427,6 @@ class EventError:
     field: str | None
     message: str
     file: str | None = None
+    # The field and message worded with no value from the log, shown in their place when ids
+    # are pseudonymised (privacy); None where the producer worded none (a generic reason then).
+    private: Private | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)

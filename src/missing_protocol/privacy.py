@@ -9,6 +9,12 @@ Applied to the data, not the text: every parsed event's `child_id`, `person_id`,
 self-report `report_id` is replaced
 before episodes are assembled, so no figure, finding or renderer ever holds a plain id, and no
 escaping, quoting or look-alike text (a child whose id is `2026`) can leak or corrupt an output.
+
+A rejected line is the data too: its message may quote a value from the log (an id typed into
+the wrong field), so it is replaced by the wording its reader gave without any value
+(`EventError.private`), or by a generic reason where none was given; an unknown field's name
+(a warning) is replaced by its pseudonym. Rejections made after this (the lifecycle's) name
+only pseudonymised ids.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from missing_protocol.model import Event, EventError
+from missing_protocol.model import Event, EventError, Private
 
 # 16 bytes (128 bits) is the least a guessing attacker cannot search.
 MIN_KEY_BYTES = 16
@@ -31,6 +37,8 @@ HEX_DIGITS = 20
 # The event fields that are ids; every other field is left as it is. Episode and self-report ids
 # are often built from the child's (the 903 and SSD conversions write `C1/2024-05-01`).
 ID_FIELDS = ("child_id", "person_id", "episode_id", "report_id")
+# What a rejection says when its maker gave no wording free of the log's values.
+WITHHELD = "rejected: the reason would quote a value from the input, not shown with pseudonyms"
 
 
 class PseudonymKeyError(ValueError):
@@ -57,12 +65,20 @@ class Pseudonymiser:
             for name in ID_FIELDS
             if isinstance(value := getattr(event, name, None), str)
         }
+        origin = event.origin
+        if origin.unknown:  # a field name no event defines may be an id typed as a key
+            changes["origin"] = origin._replace(unknown=tuple(map(self, origin.unknown)))
         return attrs.evolve(event, **changes) if changes else event
 
+    def error(self, error: EventError) -> EventError:
+        """The rejection worded with no value from the log (line and file as they are)."""
+        private = error.private or Private(error.field, WITHHELD)
+        return attrs.evolve(error, field=private.field, message=private.message)
+
     def parsed(self, items: Iterable[Event | EventError]) -> Iterator[Event | EventError]:
-        """A parsed stream with every event pseudonymised (rejections pass as they are)."""
+        """A parsed stream with every event pseudonymised and every rejection worded so."""
         for item in items:
-            yield item if isinstance(item, EventError) else self.event(item)
+            yield self.error(item) if isinstance(item, EventError) else self.event(item)
 
 
 def load_key(path: str | os.PathLike[str]) -> Pseudonymiser:

@@ -1,4 +1,5 @@
-"""The console script `missing-protocol`: each command lives in its own module of this package."""
+"""The console script `missing-protocol`: each command lives in its own module of this package,
+imported when the command is run (`_app.COMMAND_MODULES`)."""
 
 from __future__ import annotations
 
@@ -11,19 +12,9 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-# Importing a command module registers its command on the group.
-from missing_protocol.cli import check as _check  # noqa: F401
-from missing_protocol.cli import compare as _compare  # noqa: F401
-from missing_protocol.cli import convert as _convert  # noqa: F401
-from missing_protocol.cli import demo as _demo  # noqa: F401
-from missing_protocol.cli import diagram as _diagram  # noqa: F401
-from missing_protocol.cli import intelligence as _intelligence  # noqa: F401
-from missing_protocol.cli import report as _report  # noqa: F401
-from missing_protocol.cli import rules as _rules  # noqa: F401
-from missing_protocol.cli import serve as _serve  # noqa: F401
-from missing_protocol.cli import validate as _validate  # noqa: F401
 from missing_protocol.cli._app import EXIT_USAGE, app
-from missing_protocol.cli._output import one_line, utf8_stdout
+from missing_protocol.cli._output import utf8_stdout
+from missing_protocol.common.texttable import visible
 
 # What a failed write of the output says (a full disk, a quota, a file size limit, a dead device).
 _WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
@@ -37,6 +28,8 @@ class _Left(io.RawIOBase):
     def __init__(self, fd: int) -> None:
         super().__init__()
         self._fd = fd
+        # Set once the reader has gone: a command then stops formatting what nobody reads.
+        self.left = False
 
     def writable(self) -> bool:
         return True
@@ -51,6 +44,7 @@ class _Left(io.RawIOBase):
         try:
             return os.write(self._fd, data)
         except BrokenPipeError:
+            self.left = True
             return len(data)  # dropped: the reader is gone; other errors (a full disk) propagate
 
 
@@ -131,7 +125,7 @@ def _main() -> None:
             what = "cannot write the output"
         else:
             what = "cannot go on"
-        message = one_line(f"{what}: {problem.strerror or problem}")
+        message = visible(f"{what}: {problem.strerror or problem}")
         sys.stderr.write(f"missing-protocol: error: {message}\n")
         raise SystemExit(EXIT_USAGE) from None
 

@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 from missing_protocol.check import paused_gc
-from missing_protocol.cli._output import echo, one_line
+from missing_protocol.cli._output import echo
+from missing_protocol.common.texttable import visible
 from missing_protocol.engine.processes import TemporaryFolderFull
 
 # CONTRACT §3 exit codes; click itself exits 2 on usage errors.
@@ -19,9 +20,38 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 
+# Each command's module, imported when that command is asked for: a `check` does not pay for
+# loading `convert`, `report` or `serve` (tests/test_cli_lazy.py keeps this map complete).
+COMMAND_MODULES = {
+    "check": "check",
+    "due": "check",
+    "compare": "compare",
+    "convert": "convert",
+    "demo": "demo",
+    "diagram": "diagram",
+    "hotspots": "intelligence",
+    "persons": "intelligence",
+    "self-reports": "intelligence",
+    "report": "report",
+    "rules": "rules",
+    "serve": "serve",
+    "validate": "validate",
+}
+
+
 class _Commands(click.Group):
     """The command group, whose usage errors are all one line on stderr and exit 2, whether
     click found them (an unknown option, a bad choice) or a command did (`usage_error`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            # Importing a command module registers its commands on this group.
+            importlib.import_module(f"missing_protocol.cli.{module}")
+        return super().get_command(ctx, cmd_name)
 
     def make_context(
         self,
@@ -83,7 +113,7 @@ def app(ctx: click.Context) -> None:
 
 def usage_error(message: str) -> click.exceptions.Exit:
     """Print a usage problem on stderr and return the exit to raise (code 2)."""
-    echo(f"missing-protocol: error: {one_line(message)}", err=True)
+    echo(f"missing-protocol: error: {visible(message)}", err=True)
     return click.exceptions.Exit(EXIT_USAGE)
 
 

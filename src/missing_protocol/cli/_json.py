@@ -15,6 +15,7 @@ import orjson
 
 from missing_protocol import clock
 from missing_protocol.check import error_dict
+from missing_protocol.cli._output import reader_left
 from missing_protocol.engine import Outcome
 from missing_protocol.rules import Finding
 
@@ -52,9 +53,12 @@ def write_check_json(stream: TextIO, outcome: Outcome, as_of: dt.datetime, profi
         nonlocal problems
         for found in findings:
             problems = problems or found.status.is_problem
-            yield found.to_dict()
+            if not reader_left(stream):  # once it has gone, only the exit code is still wanted
+                yield found.to_dict()
 
     _items(stream, rows(outcome.findings))
+    if reader_left(stream):
+        return problems
     stream.write(',\n  "errors": [')
     _items(stream, (error_dict(e) for e in outcome.errors))
     if outcome.warnings:  # an optional key (CONTRACT §3), left out when empty

@@ -8,8 +8,11 @@ and in JSON output it reads back as the same string.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
+
+from missing_protocol.common.texttable import visible_lines
 
 # How every output file is written: UTF-8, an unpaired surrogate as its backslash escape.
 ENCODING = "utf-8"
@@ -34,14 +37,14 @@ def printable(text: str) -> str:
     return text
 
 
-# Control characters (a line break in a file name) as their escapes: a message stays one line.
-_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(32), 127]} | {10: "\\n", 13: "\\r", 9: "\\t"}
-
-
-def one_line(text: str) -> str:
-    """`text` with its control characters escaped, so that it prints as one line."""
-    return text.translate(_CONTROLS)
+def reader_left(stream: Any) -> bool:
+    """Whether the reader of `stream` has gone (`| head`): what is still written is dropped, so
+    a command need not format it (`main` writes standard output through `cli._Left`)."""
+    raw = getattr(getattr(stream, "buffer", None), "raw", None)
+    return getattr(raw, "left", False) is True
 
 
 def echo(text: str, *, nl: bool = True, err: bool = False) -> None:
+    if err:  # a diagnostic may name a value from the log: no escape sequence reaches stderr
+        text = visible_lines(text.split("\n"))
     click.echo(printable(text), nl=nl, err=err)

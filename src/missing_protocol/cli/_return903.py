@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import click
 
 from missing_protocol.check import CheckResult
+from missing_protocol.cli._output import echo
 from missing_protocol.formats.events import UnreadableFile
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import Finding
@@ -37,13 +38,13 @@ def check_903_return(
         raise click.UsageError(f"cannot read {problem}") from None
     conversion = checked.conversion
     if conversion is not None:
-        click.echo(
+        echo(
             f"903: rows = converted + rejected: "
             f"{conversion.rows} = {conversion.converted} + {conversion.rejected}",
             err=True,
         )
         for loss in conversion.losses:
-            click.echo(f"  not carried: {loss.message}", err=True)
+            echo(f"  not carried: {loss.message}", err=True)
     return checked.result
 
 

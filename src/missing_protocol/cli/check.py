@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import itertools
 import json
@@ -26,9 +27,10 @@ from missing_protocol.cli._options import (
     open_inputs,
     progress_on_terminal,
 )
-from missing_protocol.cli._output import echo
+from missing_protocol.cli._output import echo, reader_left
 from missing_protocol.cli._privacy import Privacy, include_intelligence_option, pseudonymise_option
 from missing_protocol.cli._return903 import check_903_return, row_findings_text
+from missing_protocol.common.texttable import visible_lines
 from missing_protocol.engine import Options, Outcome
 from missing_protocol.engine.findings import describer
 from missing_protocol.episode import Episode
@@ -201,13 +203,18 @@ def render_text(result: CheckResult, *, show_all: bool) -> str:
     pairs = ((f, said(f)) for f in result.findings)
     common = (result.errors, result.counts, result.as_of, result.profile)
     lines += text_lines(pairs, *common, show_all=show_all, statuses=result.by_status())
-    return "\n".join(lines)
+    return visible_lines(lines)
 
 
-def _echo_lines(lines: Iterator[str]) -> None:
-    # Written as they come, a thousand lines at a time: the text of a large log is never held.
+def _echo_lines(lines: Iterator[str], unread: Iterator[object]) -> None:
+    """Written as they come, a thousand lines at a time: the text of a large log is never held.
+    Once the reader has gone (`| head`), `unread` (what `lines` are made from) is only judged to
+    its end, for the summary's counts and the exit code, and nothing more is formatted."""
     while chunk := list(itertools.islice(lines, 1000)):
-        echo("\n".join(chunk))
+        echo(visible_lines(chunk))
+        if reader_left(sys.stdout):
+            collections.deque(unread, maxlen=0)
+            return
 
 
 @app.command("check")
@@ -267,7 +274,7 @@ def check_command(
                 common = (outcome.errors, outcome.counts, moment, chosen.name)
                 statuses = outcome.statuses
                 lines = text_lines(outcome.described, *common, show_all=shown, statuses=statuses)
-                _echo_lines(lines)
+                _echo_lines(lines, outcome.described)
                 problems = any(statuses[s.value] for s in PROBLEMS)
             else:
                 problems = write_check_json(sys.stdout, outcome, moment, chosen.name)
@@ -362,4 +369,4 @@ def due_command(
         f"{len(duties)} duties due within {window} of {clock.iso(moment)}"
         + (f"; {len(errors)} rejected events" if errors else "")
     )
-    echo("\n".join(lines))
+    echo(visible_lines(lines))

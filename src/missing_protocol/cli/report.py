@@ -42,6 +42,7 @@ from missing_protocol.cli._privacy import (
 )
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import Disclosure
+from missing_protocol.common.texttable import visible
 from missing_protocol.engine.processes import TemporaryFolderFull
 from missing_protocol.formats.events import Parsed, UnreadableFile, read_file
 from missing_protocol.profiles import Profile
@@ -269,7 +270,9 @@ def report_command(
         figures, part, sections = report_from(merged_part, scope, shown)
         chosen = scope.authority
     if authority is None:
-        echo(f"missing-protocol: reporting for {chosen} (most reports in the log)", err=True)
+        echo(
+            f"missing-protocol: reporting for {visible(chosen)} (most reports in the log)", err=True
+        )
     # Disclosure control before any renderer: they get `c`, never a hidden number.
     published = disclose(figures, shown)
     emit(

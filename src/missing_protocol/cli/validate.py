@@ -16,6 +16,7 @@ from missing_protocol.check import parse_as_of
 from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
 from missing_protocol.cli._inputs import STDIN, as_given, is_stdin, readable
 from missing_protocol.cli._options import assume_tz_option, format_option, load_profile, open_logs
+from missing_protocol.common.texttable import visible_lines
 from missing_protocol.workflow import Verdict, validate
 
 
@@ -52,7 +53,7 @@ def render_text(verdict: Verdict) -> str:
         for e in verdict.history_errors:
             where = f"{e.file}:{e.line}" if e.file else f"line {e.line}"
             lines.append(f"  {where}  {e.field or '-'}: {e.message}")
-    return "\n".join(lines)
+    return visible_lines(lines)
 
 
 @app.command("validate")

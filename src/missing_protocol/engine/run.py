@@ -133,6 +133,8 @@ def run(
     except BaseException:
         folder.cleanup()
         raise
+    if options.pseudonymiser is not None:  # lines that are not JSON, worded as the rest
+        routed.rejected[:] = map(options.pseudonymiser.error, routed.rejected)
     return _merge(routed, parts, count, folder)
 
 

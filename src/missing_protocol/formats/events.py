@@ -24,9 +24,11 @@ from missing_protocol import clock
 from missing_protocol.episode import Assembly
 from missing_protocol.formats.fields import (
     AWAY_FIELD,
+    KNOWN_FIELDS,
     Parsed,
     converter,
     parse_object,
+    plain_rejection,
 )
 from missing_protocol.formats.hooks import FieldError
 from missing_protocol.model import (
@@ -36,6 +38,7 @@ from missing_protocol.model import (
     EventError,
     Location,
     PlanAction,
+    Private,
     Reported,
     Source,
 )
@@ -124,22 +127,24 @@ def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | Ev
         while pos < len(text) and text[pos] in " \t\r\n":
             pos += 1
         if pos >= len(text):
-            yield EventError(_line_of(text, pos, counter), None, "unterminated JSON array", file)
+            yield plain_rejection(
+                _line_of(text, pos, counter), None, "unterminated JSON array", file
+            )
             return
         char = text[pos]
         line = _line_of(text, pos, counter)
         if char == "]":
             if wanted and not first:
-                yield EventError(line, None, "invalid JSON: a comma before ']'", file)
+                yield plain_rejection(line, None, "invalid JSON: a comma before ']'", file)
             # Anything after the array (e.g. one more object) must not vanish unread.
             rest = text[pos + 1 :]
             if rest.strip():
                 junk = _line_of(text, len(text) - len(rest.lstrip()), counter)
-                yield EventError(junk, None, "unexpected text after the JSON array", file)
+                yield plain_rejection(junk, None, "unexpected text after the JSON array", file)
             return
         if char == ",":
             if wanted:
-                yield EventError(
+                yield plain_rejection(
                     line, None, "invalid JSON: a comma with no element before it", file
                 )
             wanted, first = True, False
@@ -147,7 +152,7 @@ def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | Ev
             continue
         if not wanted:
             # Rejected whole, and skipped: the reader cannot tell where one object was meant to end.
-            yield EventError(line, None, "invalid JSON: no comma before this element", file)
+            yield plain_rejection(line, None, "invalid JSON: no comma before this element", file)
             try:
                 pos = decoder.raw_decode(text, pos)[1]
             except (ValueError, RecursionError):
@@ -166,7 +171,7 @@ def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | Ev
             pos = max(_element_end(text, pos), pos + 1)
             if pos >= len(text):
                 why += "; nothing after it could be read"
-            yield EventError(line, None, f"invalid JSON: {why}", file)
+            yield plain_rejection(line, None, f"invalid JSON: {why}", file)
             if pos >= len(text):
                 return
             # Broken at a line's end, the next line may begin the next element without a comma.
@@ -174,7 +179,7 @@ def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | Ev
             continue
         bad_bytes = _undecodable(text, pos, end)
         if bad_bytes is not None:
-            yield EventError(line, None, f"not UTF-8 text ({bad_bytes})", file)
+            yield plain_rejection(line, None, f"not UTF-8 text ({bad_bytes})", file)
         else:
             yield line, obj
         pos = end
@@ -196,8 +201,8 @@ def _line_object(text: str | bytes, number: int, file: str | None) -> Any:
             try:
                 text.decode("utf-8")
             except UnicodeDecodeError as bad:
-                return EventError(number, None, f"not UTF-8 text ({bad.reason})", file)
-        return EventError(number, None, _json_error(problem), file)
+                return plain_rejection(number, None, f"not UTF-8 text ({bad.reason})", file)
+        return plain_rejection(number, None, _json_error(problem), file)
 
 
 def read_lines(
@@ -238,6 +243,10 @@ def _unprintable(obj: Any) -> str | None:
     return ""
 
 
+# Every field name some event type defines (a rejection may name it under pseudonyms too).
+_DEFINED = frozenset().union(*KNOWN_FIELDS.values())
+
+
 def _checked_object(
     obj: Any, line: int, file: str | None, assume_tz: str | None, origin: Source | None = None
 ) -> Parsed:
@@ -246,7 +255,10 @@ def _checked_object(
     where = _unprintable(obj)
     if where is not None:
         message = "not UTF-8 text (a lone surrogate) or a number outside 64 bits"
-        return EventError(line, where or None, message, file)
+        field = where or None
+        # A name no event defines is itself from the log: a pseudonymised run does not show it.
+        private = Private(field if field in _DEFINED else None, message)
+        return EventError(line, field, message, file, private=private)
     return parse_object(obj, line, file, assume_tz, origin)
 
 

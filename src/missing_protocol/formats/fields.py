@@ -33,6 +33,7 @@ from missing_protocol.formats.hooks import (
     _strict_str,
     json_kind,
     shared,
+    unquoted,
 )
 from missing_protocol.model import (
     EVENT_TYPES,
@@ -41,6 +42,7 @@ from missing_protocol.model import (
     Event,
     EventError,
     PlanAction,
+    Private,
     Reported,
     Source,
 )
@@ -70,8 +72,9 @@ def _matcher(kind: Any) -> Callable[[Any], bool]:
     return lambda t: bool(t == kind)
 
 
-def _first_problem(error: BaseException) -> tuple[str | None, str]:
-    """The field and message of the first leaf problem in a cattrs validation tree."""
+def _first_problem(error: BaseException) -> tuple[str | None, str, str | None]:
+    """The field, message and message without values (`unquoted`) of the first leaf problem in
+    a cattrs validation tree."""
     field: str | None = None
     while isinstance(error, ClassValidationError) and error.exceptions:
         inner = error.exceptions[0]
@@ -80,12 +83,26 @@ def _first_problem(error: BaseException) -> tuple[str | None, str]:
                 field = note.name
         error = inner
     if isinstance(error, FieldError) and error.field:
-        return error.field, str(error)
+        return error.field, str(error), error.withheld
     if isinstance(error, KeyError):
-        return field, "required field missing"
+        return field, "required field missing", "required field missing"
     if isinstance(error, ForbiddenExtraKeysError):
-        return None, str(error)
-    return field, str(error) or type(error).__name__
+        return None, str(error), None
+    return field, str(error) or type(error).__name__, unquoted(error)
+
+
+def rejection(
+    line: int, field: str | None, message: str, file: str | None, withheld: str | None
+) -> EventError:
+    """A rejected event; `withheld` is its message worded without any value from the log (None:
+    not vetted), which is what a pseudonymised run shows (privacy)."""
+    private = None if withheld is None else Private(field, withheld)
+    return EventError(line=line, field=field, message=message, file=file, private=private)
+
+
+def plain_rejection(line: int, field: str | None, message: str, file: str | None) -> EventError:
+    """A rejected event whose message quotes nothing from the log."""
+    return rejection(line, field, message, file, message)
 
 
 # ---- the fast path ------------------------------------------------------------------------------
@@ -264,17 +281,21 @@ def parse_object(
 def _checked_object(
     obj: Any, line: int, file: str | None, assume_tz: str | None, given: Source | None
 ) -> Parsed:
-    def fail(field: str | None, message: str) -> EventError:
-        return EventError(line=line, field=field, message=message, file=file)
+    def fail(field: str | None, message: str, withheld: str | None) -> EventError:
+        return rejection(line, field, message, file, withheld)
 
     if not isinstance(obj, Mapping):
-        return fail(None, f"expected a JSON object, got {json_kind(obj)}")
+        said = f"expected a JSON object, got {json_kind(obj)}"
+        return fail(None, said, said)
     etype = obj.get("type")
     if etype is None:
-        return fail("type", "required field missing")
+        return fail("type", "required field missing", "required field missing")
     cls = EVENT_TYPES.get(etype) if isinstance(etype, str) else None
     if cls is None:
-        return fail("type", f"unknown event type {_shown(etype)}; known: {', '.join(EVENT_TYPES)}")
+        known = f"known: {', '.join(EVENT_TYPES)}"
+        return fail(
+            "type", f"unknown event type {_shown(etype)}; {known}", f"unknown event type; {known}"
+        )
     unknown = obj.keys() - KNOWN_FIELDS[cls.type]
     origin = Source(line, file, tuple(sorted(map(str, unknown)))) if unknown else Source(line, file)
     origin = given or origin
@@ -288,7 +309,7 @@ def _reference(
     cls: type[Event],
     obj: Mapping[str, Any],
     origin: Source,
-    fail: Callable[[str | None, str], EventError],
+    fail: Callable[[str | None, str, str | None], EventError],
     assume_tz: str | None,
 ) -> Parsed:
     data = {k: v for k, v in obj.items() if k != "type"}
@@ -297,14 +318,15 @@ def _reference(
     for a in attrs.fields(cls):
         if a.name in data and data[a.name] is None:
             if a.default is attrs.NOTHING:
-                return fail(a.name, "required field missing (null)")
+                said = "required field missing (null)"
+                return fail(a.name, said, said)
             del data[a.name]
     try:
         event: Event = converter(assume_tz).structure(data, cls)
     except ClassValidationError as problem:
         return fail(*_first_problem(problem))
     except (ValueError, TypeError, RecursionError) as problem:
-        return fail(None, str(problem) or type(problem).__name__)
+        return fail(None, str(problem) or type(problem).__name__, unquoted(problem))
     return event
 
 
@@ -320,7 +342,7 @@ def reference_object(
     unknown = obj.keys() - KNOWN_FIELDS[cls.type]
     origin = Source(line, file, tuple(sorted(map(str, unknown)))) if unknown else Source(line, file)
 
-    def fail(field: str | None, message: str) -> EventError:
-        return EventError(line=line, field=field, message=message, file=file)
+    def fail(field: str | None, message: str, withheld: str | None) -> EventError:
+        return rejection(line, field, message, file, withheld)
 
     return _reference(cls, obj, origin, fail, assume_tz)

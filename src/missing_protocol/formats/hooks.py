@@ -26,23 +26,40 @@ from missing_protocol.model import (
 
 
 class FieldError(ValueError):
-    """A value problem inside a hook, carrying the precise (nested) field name."""
+    """A value problem inside a hook, carrying the precise (nested) field name, and its message
+    worded without the value it quotes (`withheld`; the message itself when it quotes none)."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, withheld: str | None = None):
         super().__init__(message)
         self.field = field
+        self.withheld = message if withheld is None else withheld
+
+    @classmethod
+    def at(cls, problem: ValueError, field: str) -> FieldError:
+        """`problem` said of the nested `field`."""
+        return cls(str(problem), field, unquoted(problem))
+
+
+def unquoted(problem: BaseException) -> str | None:
+    """`problem`'s message as a pseudonymised run shows it, worded by the hook or clock function
+    that raised it without any value from the log; None for any other problem (not vetted)."""
+    if isinstance(problem, FieldError):
+        return problem.withheld
+    if isinstance(problem, clock.TimeError):
+        return str(problem) if problem.withheld is None else problem.withheld
+    return None
 
 
 def _strict_str(value: Any, _: type) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
         if isinstance(value, float) and value.is_integer() and abs(value) >= 2**63:
             # orjson reads a whole number past 64 bits as a float: say so, not "got 1.2e+29".
-            raise ValueError("a number outside 64 bits: give a long id as a string")
+            raise FieldError("a number outside 64 bits: give a long id as a string")
         # Its kind, not the value: an id sent as ["C1"] must not reach a pseudonymised output.
-        raise ValueError(f"expected a string, got {json_kind(value)}")
+        raise FieldError(f"expected a string, got {json_kind(value)}")
     text = str(value).strip()
     if not text:
-        raise ValueError("must not be empty")
+        raise FieldError("must not be empty")
     return text
 
 
@@ -74,7 +91,8 @@ def json_kind(value: Any) -> str:
 
 def _strict_bool(value: Any, _: type) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {_shown(value)}")
+        said = "expected true or false, got "
+        raise FieldError(said + _shown(value), withheld=said + json_kind(value))
     return value
 
 
@@ -86,7 +104,9 @@ def _enum_hook(value: Any, cls: type[_E]) -> _E:
         return cls(value)
     except (ValueError, TypeError):
         allowed = ", ".join(str(m.value) for m in cls)
-        raise ValueError(f"{_shown(value)} is not one of: {allowed}") from None
+        raise FieldError(
+            f"{_shown(value)} is not one of: {allowed}", None, f"not one of: {allowed}"
+        ) from None
 
 
 # Texts recur across a log (an episode's id on each of its events, authority codes, providers,
@@ -125,20 +145,20 @@ def _location(value: Any, _: type) -> Location:
         return Location(value.strip())
     if isinstance(value, Mapping) and isinstance(value.get("name"), str):
         if not value["name"].strip():
-            raise ValueError("a place's name must not be blank")
+            raise FieldError("a place's name must not be blank")
         lat, lon = value.get("lat"), value.get("lon")
         for coord in (lat, lon):
             if coord is not None and (
                 isinstance(coord, bool) or not isinstance(coord, int | float)
             ):
-                raise ValueError("lat and lon must be numbers")
+                raise FieldError("lat and lon must be numbers")
         if (lat is None) != (lon is None):
-            raise ValueError("give both lat and lon, or neither")
+            raise FieldError("give both lat and lon, or neither")
         if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise ValueError("lat must be within ±90 and lon within ±180")
+            raise FieldError("lat must be within ±90 and lon within ±180")
         # Trimmed as a name given as text is, so both spellings of one place meet.
         return Location(value["name"].strip(), lat, lon)
-    raise ValueError('expected a place name or {"name": …, "lat": …, "lon": …}')
+    raise FieldError('expected a place name or {"name": …, "lat": …, "lon": …}')
 
 
 _TEXT_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -150,7 +170,7 @@ def _texts(values: tuple[str, ...]) -> tuple[str, ...]:
 
 def _string_list(value: Any, _: type) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError("expected a list of strings")
+        raise FieldError("expected a list of strings")
     if not all(v.__class__ is str for v in value):
         return tuple(value)  # a str subclass given in memory keeps its own class: not shared
     return shared(_TEXT_LISTS, tuple(value), _texts)  # an interview's reasons, risks
@@ -177,11 +197,11 @@ def _plan_actions(assume_tz: str | None) -> Callable[[Any, type], tuple[PlanActi
         try:
             return read(item[key])
         except ValueError as problem:
-            raise FieldError(str(problem), field) from None
+            raise FieldError.at(problem, field) from None
 
     def hook(value: Any, _: type) -> tuple[PlanAction, ...]:
         if not isinstance(value, list):
-            raise ValueError('expected a list of {"kind": …, "owner": …}')
+            raise FieldError('expected a list of {"kind": …, "owner": …}')
         actions = []
         for i, item in enumerate(value):
             if not isinstance(item, Mapping):
@@ -192,11 +212,11 @@ def _plan_actions(assume_tz: str | None) -> Callable[[Any, type], tuple[PlanActi
             try:
                 kind = _enum_hook(item["kind"], ActionKind)
             except ValueError as problem:
-                raise FieldError(str(problem), f"actions[{i}].kind") from None
+                raise FieldError.at(problem, f"actions[{i}].kind") from None
             try:
                 owner = _strict_str(item["owner"], str)
             except ValueError as problem:
-                raise FieldError(str(problem), f"actions[{i}].owner") from None
+                raise FieldError.at(problem, f"actions[{i}].owner") from None
             due = optional(item, "due", f"actions[{i}].due", lambda v: approx(v, object))
             action_id = optional(
                 item, "action_id", f"actions[{i}].action_id", lambda v: _strict_str(v, str)
@@ -207,10 +227,19 @@ def _plan_actions(assume_tz: str | None) -> Callable[[Any, type], tuple[PlanActi
     return hook
 
 
+def _ethnicity(value: Any, _: type) -> Ethnicity:
+    try:
+        return Ethnicity(_strict_str(value, str))
+    except FieldError:
+        raise
+    except ValueError as problem:  # the model's check quotes the code it refuses
+        raise FieldError(str(problem), withheld="not a DfE ethnicity code") from None
+
+
 def _time_text(value: Any, what: str) -> str:
     # A time given as another JSON value is named in JSON's words ("got a number", not "got int").
     if not isinstance(value, str):
-        raise ValueError(f"expected an ISO 8601 {what} string, got {json_kind(value)}")
+        raise FieldError(f"expected an ISO 8601 {what} string, got {json_kind(value)}")
     return value
 
 
@@ -224,7 +253,7 @@ def _hooks(assume_tz: str | None) -> dict[Any, Callable[[Any, type], Any]]:
     return {
         dt.datetime: _instant(assume_tz),
         pendulum.Date: lambda v, _: clock.parse_date(_time_text(v, "date")),
-        Ethnicity: lambda v, _: Ethnicity(_strict_str(v, str)),
+        Ethnicity: _ethnicity,
         Location: _location,
         tuple[str, ...]: _string_list,
         tuple[PlanAction, ...]: _plan_actions(assume_tz),

@@ -11,7 +11,7 @@ import itertools
 from typing import Any
 
 from missing_protocol.common.suppression import Shown
-from missing_protocol.common.texttable import table
+from missing_protocol.common.texttable import table, visible_lines
 from missing_protocol.intelligence.hotspots import PlaceKind
 
 _KIND_TITLES = {PlaceKind.MISSING_FROM: "Missing from", PlaceKind.FOUND_AT: "Found at"}
@@ -56,7 +56,7 @@ def hotspots_text(data: dict[str, Any]) -> str:
     for kind, cells in itertools.product(PlaceKind, (False, True)):
         title = f"{_KIND_TITLES[kind]}: {'H3 cells' if cells else 'places'}"
         lines += _spot_table(title, data[kind.value]["cells" if cells else "places"], cells=cells)
-    return "\n".join(lines) + "\n"
+    return visible_lines(lines) + "\n"
 
 
 def _figure_lines(figures: dict[str, Any], indent: str = "  ") -> list[str]:
@@ -78,7 +78,7 @@ def persons_text(data: dict[str, Any]) -> str:
     lines = [title, data["notice"], *_figure_lines(data["figures"])]
     if "persons" not in data:
         lines.append("(person and group detail is restricted: add --include-intelligence)")
-        return "\n".join(lines) + "\n"
+        return visible_lines(lines) + "\n"
     for x in data["persons"]:
         flags = f" [{', '.join(x['flags'])}]" if x["flags"] else ""
         lines += [
@@ -101,7 +101,7 @@ def persons_text(data: dict[str, Any]) -> str:
             f"group {i}: children {', '.join(g['children'])}",
             f"  through persons {', '.join(g['persons'])}; episodes {', '.join(g['episodes'])}",
         ]
-    return "\n".join(lines) + "\n"
+    return visible_lines(lines) + "\n"
 
 
 def self_reports_text(data: dict[str, Any]) -> str:
@@ -119,7 +119,7 @@ def self_reports_text(data: dict[str, Any]) -> str:
     lines += [f"    {r['reason']}: {r['self_reports']}" for r in reasons] or ["    (none)"]
     if "self_reports" not in data:
         lines.append("(each self-report is restricted detail: add --include-intelligence)")
-        return "\n".join(lines) + "\n"
+        return visible_lines(lines) + "\n"
     lines.append("")
     for x in data["self_reports"]:
         f = x["follow_up"]
@@ -130,4 +130,4 @@ def self_reports_text(data: dict[str, Any]) -> str:
             f"{x['class']}{why}{seen}; follow-up {f['status']}"
             + (f", due {f['due']}, {f['responsible']}" if f["due"] else "")
         )
-    return "\n".join(lines) + "\n"
+    return visible_lines(lines) + "\n"

@@ -6,6 +6,7 @@ from html import escape
 from typing import Any
 
 from missing_protocol.common.texttable import table as text_table
+from missing_protocol.common.texttable import visible_lines
 from missing_protocol.report import wording as w
 from missing_protocol.report.compliance_render import share
 from missing_protocol.report.html_parts import table as html_table
@@ -100,7 +101,7 @@ def text(c: Shown) -> str:
     ]
     if "episodes_changed" in c:
         out += ["", RESTRICTED, *(f"  {x}" for x in episode_lines(c))]
-    return "\n".join(out) + "\n"
+    return visible_lines(out) + "\n"
 
 
 def html(c: Shown) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from missing_protocol import clock
 from missing_protocol.common.suppression import ShownPlace
-from missing_protocol.common.texttable import table
+from missing_protocol.common.texttable import table, visible_lines
 from missing_protocol.report import compliance_render, interviews_tables, split_render, tables
 from missing_protocol.report import wording as w
 from missing_protocol.report.disclosed import Disclosed
@@ -173,4 +173,4 @@ def render(
             " (not counted; run `missing-protocol check` to list them)" if f.rejected_events else ""
         ),
     ]
-    return "\n".join(out) + "\n"
+    return visible_lines(out) + "\n"
