@@ -58,3 +58,14 @@ def test_help_lists_every_command_without_running_one() -> None:
     assert result.exit_code == 0
     for name in COMMAND_MODULES:
         assert f"  {name} " in result.output
+
+
+def test_a_mistyped_command_is_still_answered_with_the_close_ones() -> None:
+    """CONTRACT §3 usage error (exit 2): click suggests the commands close to a mistyped one
+    from those registered, so a fresh process must know them all though none is loaded yet."""
+    run = subprocess.run(
+        [sys.executable, "-c", _PROBE, "valdate", "log.jsonl"], capture_output=True, text=True
+    )
+    first = run.stderr.splitlines()[0]
+    assert "No such command 'valdate'." in first
+    assert "Did you mean 'validate'?" in first

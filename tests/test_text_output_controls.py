@@ -92,12 +92,14 @@ def _commands(log: Path, tmp_path: Path) -> list[list[str]]:
             "--no-suppress",
         ],
         ["validate", *logged, "--event", str(event), "--as-of", AS_OF],
+        # Written to a folder, the conversion's rejections and losses are listed on stdout.
+        ["convert", "--from", "events", "--to", "ssd", *logged, str(tmp_path / "ssd")],
     ]
 
 
 def test_no_raw_control_character_in_any_text_output(log: Path, tmp_path: Path) -> None:
     """Every text output (stdout and stderr) of check, due, report, the intelligence commands,
-    compare and validate holds no control character but its own line breaks, and shows each
+    compare, validate and convert holds no control character but its own line breaks, and shows each
     value's escape sequence as text."""
     shown = ""
     for args in _commands(log, tmp_path):

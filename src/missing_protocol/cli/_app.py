@@ -53,6 +53,15 @@ class _Commands(click.Group):
             importlib.import_module(f"missing_protocol.cli.{module}")
         return super().get_command(ctx, cmd_name)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in COMMAND_MODULES:
+            # Not a command: click suggests close names from the registered ones, so load them.
+            for module in sorted(set(COMMAND_MODULES.values())):
+                importlib.import_module(f"missing_protocol.cli.{module}")
+        return super().resolve_command(ctx, args)
+
     def make_context(
         self,
         info_name: str | None,

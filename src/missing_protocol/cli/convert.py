@@ -22,6 +22,7 @@ from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
 from missing_protocol.cli._inputs import as_given, readable
 from missing_protocol.cli._output import ENCODING, ERRORS, echo
 from missing_protocol.cli._return903 import row_findings_text
+from missing_protocol.common.texttable import visible
 from missing_protocol.episode import Assembly, assemble
 from missing_protocol.formats.events import (
     UnreadableFile,
@@ -231,6 +232,10 @@ def _report(
     err: bool,
     per_event: bool = False,
 ) -> int:
+    def say(line: str) -> None:
+        # On stdout when OUT is a file: a rejection quotes the log, so controls are escaped.
+        echo(visible(line), err=err)
+
     # An event log's row is an event (a JSON array may hold several on one line); a table's
     # row is a line, which may give several events and so several errors.
     if per_event:
@@ -240,23 +245,23 @@ def _report(
     converted = conversion.rows - rejected
     for path, count in written.files:
         if path != "-":
-            echo(f"wrote {path} ({count} row{'' if count == 1 else 's'})", err=err)
+            say(f"wrote {path} ({count} row{'' if count == 1 else 's'})")
     if errors:
-        echo("rejected:", err=err)
+        say("rejected:")
         for e in errors:
             where = f"{e.file}:{e.line}" if e.file else f"row {e.line}"
-            echo(f"  {where}  {e.field or '-'}: {e.message}", err=err)
+            say(f"  {where}  {e.field or '-'}: {e.message}")
     losses = [*conversion.losses, *written.losses]
     if losses:
-        echo("conversion losses:", err=err)
+        say("conversion losses:")
         for loss in losses:
-            echo(f"  - {loss.message}", err=err)
+            say(f"  - {loss.message}")
     if written.validation is not None:
-        echo(f"903 validation: {len(written.validation) or 'no'} problems", err=err)
+        say(f"903 validation: {len(written.validation) or 'no'} problems")
         for message in written.validation:
-            echo(f"  {message}", err=err)
+            say(f"  {message}")
     total = conversion.rows
-    echo(f"rows = converted + rejected: {total} = {converted} + {rejected}", err=err)
+    say(f"rows = converted + rejected: {total} = {converted} + {rejected}")
     return EXIT_PROBLEMS if rejected or written.validation else EXIT_OK
 
 
