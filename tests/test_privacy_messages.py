@@ -38,6 +38,15 @@ def _report(episode: str, child: str, at: str = "2026-03-01T10:00:00Z") -> dict[
     }
 
 
+_SELF_REPORT = {
+    "type": "self_report",
+    "report_id": "LEAKSELF",
+    "child_id": "C1",
+    "at": AT,
+    "away_from": "2026-03-01",
+    "away_to": "2026-03-02",
+}
+
 # Each kind of message, with a sentinel where a raw value would be echoed: (sentinel, line).
 CASES: list[tuple[str, dict[str, Any] | str]] = [
     ("LEAKENUM", {**_report("E2", "C2"), "risk": "LEAKENUM"}),
@@ -82,28 +91,9 @@ CASES: list[tuple[str, dict[str, Any] | str]] = [
             "role": "associate",
         },
     ),
-    (
-        "LEAKSELF",
-        {
-            "type": "self_report",
-            "report_id": "LEAKSELF",
-            "child_id": "C1",
-            "at": AT,
-            "away_from": "2026-03-01",
-            "away_to": "2026-03-02",
-        },
-    ),
-    (
-        "LEAKSELF",
-        {
-            "type": "self_report",
-            "report_id": "LEAKSELF",
-            "child_id": "C1",
-            "at": AT,
-            "away_from": "2026-03-01",
-            "away_to": "2026-03-02",
-        },
-    ),
+    # The same self-report twice: the second is rejected, naming its id.
+    ("LEAKSELF", _SELF_REPORT),
+    ("LEAKSELF", _SELF_REPORT),
     ("LEAKJSON", '{"type": "found", "episode_id": LEAKJSON}'),
 ]
 SENTINELS = sorted({sentinel for sentinel, _ in CASES})
