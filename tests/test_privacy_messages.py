@@ -236,6 +236,35 @@ def test_a_903_table_with_a_key_quotes_none_of_its_cells(key: Path, tmp_path: Pa
         assert result.exit_code == 1
         assert "LEAK" not in result.stdout + result.stderr
     keyed = json.loads(result.stdout)
+    # Worded by the 903 reader without the cell, not with the generic reason.
     assert [(e["line"], e["field"], e["message"]) for e in keyed["errors"]] == [
-        (3, "MIS_END", WITHHELD)
+        (3, "MIS_END", "not a date (dd/mm/yyyy)")
+    ]
+
+
+def test_ssd_rows_with_a_key_are_worded_without_their_cells(key: Path, tmp_path: Path) -> None:
+    """Privacy by construction for the SSD tables: each rejected row keeps its row and column
+    and says what is wrong without quoting the cell (a person id typed into a date or a type)."""
+    table = tmp_path / "ssd_missing.csv"
+    columns = "miss_table_id,miss_person_id,miss_missing_episode_start_date,"
+    table.write_text(
+        f"{columns}miss_missing_episode_type,miss_missing_episode_end_date\n"
+        "M1,LEAKROW,2024-05-01 10:00,M,2024-05-02 10:00\n"
+        "M2,LEAKROW,LEAKDATE,M,\n"
+        "M3,LEAKROW,2024-05-10 10:00,LEAKTYPE,\n"
+        "M1,LEAKROW,2024-05-20 10:00,M,\n"
+    )
+    args = ["check", "--input-format", "ssd", "--authority", "309", "--as-of", "2024-06-30"]
+    plain = CliRunner().invoke(app, [*args, str(table), "--format", "json"])
+    assert "LEAKDATE" in plain.stdout and "LEAKTYPE" in plain.stdout  # quoted without a key
+    keyed = CliRunner().invoke(
+        app, [*args, str(table), "--format", "json", "--pseudonymise-key", str(key)]
+    )
+    assert keyed.exit_code == 1
+    assert "LEAK" not in keyed.stdout + keyed.stderr
+    errors = [(e["line"], e["field"], e["message"]) for e in json.loads(keyed.stdout)["errors"]]
+    assert errors == [
+        (3, "miss_missing_episode_start_date", "not a date or date-time"),
+        (4, "miss_missing_episode_type", "not a missing type (M/Missing or A/Away/Absent)"),
+        (5, "miss_table_id", "the row id appears twice"),
     ]

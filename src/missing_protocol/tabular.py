@@ -24,6 +24,7 @@ import pendulum
 from missing_protocol import clock
 from missing_protocol.episode import Assembly
 from missing_protocol.formats.events import Parsed, UnreadableFile
+from missing_protocol.formats.fields import plain_rejection
 from missing_protocol.model import Event, EventError
 
 RowKey = tuple[str | None, int]
@@ -188,7 +189,7 @@ def read_csv(
     records, broken = _records(stream, file)
     filled = [(n, r) for n, r in records if any(cell.strip() for cell in r)]
     if not filled:
-        empty = EventError(1, None, "empty file: no header row", file)
+        empty = plain_rejection(1, None, "empty file: no header row", file)
         return CsvTable(file, (), (), (*broken, empty) if broken else (empty,))
     (head_number, head), body = filled[0], filled[1:]
     columns = tuple(normalise(c.strip().lstrip("\ufeff")) for c in head)
@@ -198,7 +199,7 @@ def read_csv(
     for number, values in body:
         if len(values) != len(columns):
             message = f"row has {len(values)} values but the header (row {head_number}) names {len(columns)} columns"
-            errors.append(EventError(number, None, message, file))
+            errors.append(plain_rejection(number, None, message, file))
             if len(values) < len(columns):
                 short.append((number, (*values, *[""] * (len(columns) - len(values)))))
         else:
@@ -223,7 +224,7 @@ def _records(
         except StopIteration:
             return records, broken
         except csv.Error as problem:
-            broken.append(EventError(number, None, f"unreadable CSV row: {problem}", file))
+            broken.append(plain_rejection(number, None, f"unreadable CSV row: {problem}", file))
             continue
         records.append((number, row))
 

@@ -26,6 +26,7 @@ from typing import IO
 
 import attrs
 
+from missing_protocol.formats.fields import plain_rejection
 from missing_protocol.model import (
     EventError,
     Sex,
@@ -210,14 +211,14 @@ def read_rows(sources: Iterable[str | os.PathLike[str] | tuple[str, IO[str]]]) -
                 "header row is neither ssd_missing (miss_... columns) nor ssd_person "
                 f"(pers_... columns); expected {', '.join(SSD_COLUMNS)} or {', '.join(PERSON_COLUMNS)}"
             )
-            errors.append(EventError(1, None, message, name))
+            errors.append(plain_rejection(1, None, message, name))
             rejected.update((name, n) for n, _ in table.rows)
             continue
         kind, required = ("ssd_person", (PERS_ID,)) if is_person else ("ssd_missing", REQUIRED)
         absent = [c for c in required if c not in table.columns]
         for column in absent:
             message = f"column {column} is missing from the {kind} header row"
-            errors.append(EventError(1, column, message, name))
+            errors.append(plain_rejection(1, column, message, name))
         if absent:
             rejected.update((name, n) for n, _ in table.rows)
             continue

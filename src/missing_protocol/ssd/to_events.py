@@ -12,6 +12,7 @@ import attrs
 import pendulum
 
 from missing_protocol import clock
+from missing_protocol.formats.fields import rejection
 from missing_protocol.model import (
     Child,
     DeclinedBy,
@@ -58,9 +59,25 @@ from missing_protocol.tabular import (
 
 
 class _RowError(ValueError):
-    def __init__(self, column: str, message: str) -> None:
+    def __init__(self, column: str, message: str, withheld: str | None) -> None:
         super().__init__(message)
         self.column = column
+        # The message without the cell it quotes: what a pseudonymised run shows (privacy).
+        self.withheld = withheld
+
+
+def _rejected(number: int, problem: _RowError, file: str | None) -> EventError:
+    return rejection(number, problem.column, str(problem), file, problem.withheld)
+
+
+def _quoting(column: str, text: str, problem: str) -> _RowError:
+    """A row error saying that the cell `text` is `problem`, worded also without the cell."""
+    return _RowError(column, f"{text!r} is {problem}", problem)
+
+
+def _plain(column: str, message: str) -> _RowError:
+    """A row error whose message quotes no cell."""
+    return _RowError(column, message, message)
 
 
 _UK_DATE = re.compile(
@@ -91,15 +108,15 @@ def parse_moment(
             return (policy.end(day) if end else policy.start(day)), False
         moment = dt.datetime.fromisoformat(text.replace("z", "Z"))
     except clock.TimeError as problem:
-        raise _RowError(column, str(problem)) from None
+        raise _RowError(column, str(problem), problem.withheld) from None
     except ValueError:
-        raise _RowError(column, f"{text!r} is not a date or date-time") from None
+        raise _quoting(column, text, "not a date or date-time") from None
     if moment.tzinfo is not None:
         return pendulum.instance(moment), True
     try:
         return clock.localise(moment, policy.tz), True
     except clock.TimeError as problem:
-        raise _RowError(column, str(problem)) from None
+        raise _RowError(column, str(problem), problem.withheld) from None
 
 
 def _answer(text: str, column: str) -> Answer | None:
@@ -107,7 +124,7 @@ def _answer(text: str, column: str) -> Answer | None:
         return None
     answer = ANSWER_WORDS.get(text.lower())
     if answer is None:
-        raise _RowError(column, f"{text!r} is not Y, N or NA")
+        raise _quoting(column, text, "not Y, N or NA")
     return answer
 
 
@@ -116,7 +133,7 @@ def _kind(text: str) -> MissingType | None:
         return None
     kind = TYPE_WORDS.get(text.lower())
     if kind is None:
-        raise _RowError(TYPE, f"{text!r} is not a missing type (M/Missing or A/Away/Absent)")
+        raise _quoting(TYPE, text, "not a missing type (M/Missing or A/Away/Absent)")
     return kind
 
 
@@ -125,24 +142,25 @@ def _row_events(
 ) -> tuple[list[Event], bool]:
     """One row's events (raises _RowError), and whether it was an `A` (away) period."""
     if not row.table_id:
-        raise _RowError(TABLE_ID, "row id is blank")
+        raise _plain(TABLE_ID, "row id is blank")
     if not row.person_id:
-        raise _RowError(PERSON_ID, "person id is blank")
+        raise _plain(PERSON_ID, "person id is blank")
     if not row.start:
-        raise _RowError(START, "start date is blank")
+        raise _plain(START, "start date is blank")
     kind = _kind(row.type)
     started, start_timed = parse_moment(row.start, START, policy, end=False)
     ended, end_timed = parse_moment(row.end, END, policy, end=True) if row.end else (None, True)
     if ended is not None and ended < started:
-        raise _RowError(END, f"{row.end} is before the start {row.start}")
+        said = f"{row.end} is before the start {row.start}"
+        raise _RowError(END, said, "the end is before the start")
     offered = _answer(row.rhi_offered, RHI_OFFERED)
     accepted = _answer(row.rhi_accepted, RHI_ACCEPTED)
     answered = accepted in (Answer.YES, Answer.NO)
     if ended is None and (offered is Answer.YES or answered):
         column = RHI_OFFERED if offered is Answer.YES else RHI_ACCEPTED
-        raise _RowError(column, "an interview cannot follow while the child is still missing")
+        raise _plain(column, "an interview cannot follow while the child is still missing")
     if offered is Answer.NO and accepted is Answer.YES:
-        raise _RowError(RHI_ACCEPTED, "Y, but the interview was not offered (offered = N)")
+        raise _plain(RHI_ACCEPTED, "Y, but the interview was not offered (offered = N)")
 
     origin = Source(row.number, row.file)
     episode_id = row.table_id
@@ -198,29 +216,28 @@ def _birth_date(text: str) -> pendulum.Date:
         else:
             day = dt.datetime.fromisoformat(text.replace("z", "Z")).date()
     except ValueError:
-        raise _RowError(PERS_DOB, f"{text!r} is not a date") from None
+        raise _quoting(PERS_DOB, text, "not a date") from None
     return pendulum.Date(day.year, day.month, day.day)
 
 
 def _person(row: PersonRow, losses: Losses) -> Child:
     """One ssd_person row -> a `child` event (raises _RowError)."""
     if not row.person_id:
-        raise _RowError(PERS_ID, "person id is blank")
+        raise _plain(PERS_ID, "person id is blank")
     sex: Sex | None = None
     if row.sex:
         sex = SEX_CODES.get(row.sex.lower())
         if sex is None:
-            raise _RowError(PERS_SEX, f"{row.sex!r} is not a sex code (F, M or U)")
+            raise _quoting(PERS_SEX, row.sex, "not a sex code (F, M or U)")
     elif row.gender:
         sex = GENDER_CODES.get(row.gender.lower())
         if sex is None:
-            message = f"{row.gender!r} is not a gender code (00, 01, 02, 09 or 10-99)"
-            raise _RowError(PERS_GENDER, message)
+            raise _quoting(PERS_GENDER, row.gender, "not a gender code (00, 01, 02, 09 or 10-99)")
         losses.add("gender_as_sex", _gender_as_sex)
     try:
         ethnicity = Ethnicity(row.ethnicity.upper()) if row.ethnicity else None
     except ValueError as problem:
-        raise _RowError(PERS_ETHNICITY, str(problem)) from None
+        raise _RowError(PERS_ETHNICITY, str(problem), "not a DfE ethnicity code") from None
     born = _birth_date(row.dob) if row.dob else None
     return Child(
         child_id=row.person_id,
@@ -259,10 +276,11 @@ def rows_to_events(
         count += 1
         try:
             if person.person_id in people:
-                raise _RowError(PERS_ID, f"person id {person.person_id!r} appears twice")
+                said = f"person id {person.person_id!r} appears twice"
+                raise _RowError(PERS_ID, said, "the person id appears twice")
             events.append(_person(person, losses))
         except _RowError as problem:
-            errors.append(EventError(person.number, problem.column, str(problem), person.file))
+            errors.append(_rejected(person.number, problem, person.file))
             continue
         people.add(person.person_id)
         not_held.update(person.other)
@@ -274,10 +292,11 @@ def rows_to_events(
         count += 1
         try:
             if row.table_id in seen:
-                raise _RowError(TABLE_ID, f"row id {row.table_id!r} appears twice")
+                said = f"row id {row.table_id!r} appears twice"
+                raise _RowError(TABLE_ID, said, "the row id appears twice")
             made, is_away = _row_events(row, authority, policy, missing_from, losses)
         except _RowError as problem:
-            errors.append(EventError(row.number, problem.column, str(problem), row.file))
+            errors.append(_rejected(row.number, problem, row.file))
             continue
         seen.add(row.table_id)
         episode_people.append(row.person_id)

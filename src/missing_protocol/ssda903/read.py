@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import IO
 
+from missing_protocol.formats.fields import plain_rejection
 from missing_protocol.model import EventError
 from missing_protocol.ssda903.tables import (
     HEADER_COLUMNS,
@@ -141,13 +142,13 @@ def read_tables(sources: Iterable[Source903]) -> TableRead:
                 "header row is not a 903 Missing, Header or Episodes table; expected columns "
                 f"{', '.join(MISSING_COLUMNS)} (Missing) or {', '.join(HEADER_COLUMNS)} (Header)"
             )
-            errors.append(EventError(1, None, message, t.file))
+            errors.append(plain_rejection(1, None, message, t.file))
             rejected.update((t.file, n) for n, _ in t.rows)
             continue
         absent = [c for c in REQUIRED[table] if c not in t.columns]
         for column in absent:
             message = f"column {column} is missing from the {table.value} table's header row"
-            errors.append(EventError(1, column, message, t.file))
+            errors.append(plain_rejection(1, column, message, t.file))
         if absent:
             if table is not Table.EPISODES:
                 rejected.update((t.file, n) for n, _ in t.rows)

@@ -14,6 +14,7 @@ import pendulum
 
 from missing_protocol import clock
 from missing_protocol.formats.events import AWAY_FIELD
+from missing_protocol.formats.fields import rejection
 from missing_protocol.model import (
     Child,
     Ethnicity,
@@ -49,51 +50,59 @@ class _Period:
     dob: pendulum.Date | None
 
 
+_NOT_A_DATE = "not a date (dd/mm/yyyy)"
+_BLANK_CHILD = "child id is blank"
+_BLANK_MISSING = "blank: give M (missing) or A (away from placement)"
+_BLANK_START = "start date is blank"
+
+
 class _RowError(ValueError):
-    def __init__(self, column: str, message: str) -> None:
+    def __init__(self, column: str, message: str, withheld: str) -> None:
         super().__init__(message)
         self.column = column
+        # The message without the cell it quotes: what a pseudonymised run shows (privacy).
+        self.withheld = withheld
 
 
 def _parsed_date(text: str, column: str) -> pendulum.Date:
     try:
         return parse_903_date(text)
     except ValueError:
-        raise _RowError(column, f"{text!r} is not a date (dd/mm/yyyy)") from None
+        raise _RowError(column, f"{text!r} is not a date (dd/mm/yyyy)", _NOT_A_DATE) from None
 
 
 def _period(row: MissingRow) -> _Period:
     if not row.child:
-        raise _RowError("CHILD", "child id is blank")
+        raise _RowError("CHILD", _BLANK_CHILD, _BLANK_CHILD)
     if not row.missing:
-        raise _RowError("MISSING", "blank: give M (missing) or A (away from placement)")
+        raise _RowError("MISSING", _BLANK_MISSING, _BLANK_MISSING)
     try:
         kind = MissingType(row.missing.upper())
     except ValueError:
-        message = (
-            f"{row.missing!r} is not M (missing) or A (away from placement without authorisation)"
-        )
-        raise _RowError("MISSING", message) from None
+        said = "not M (missing) or A (away from placement without authorisation)"
+        raise _RowError("MISSING", f"{row.missing!r} is {said}", said) from None
     if not row.mis_start:
-        raise _RowError("MIS_START", "start date is blank")
+        raise _RowError("MIS_START", _BLANK_START, _BLANK_START)
     start = _parsed_date(row.mis_start, "MIS_START")
     end = _parsed_date(row.mis_end, "MIS_END") if row.mis_end else None
     if end is not None and end < start:
-        raise _RowError("MIS_END", f"{row.mis_end} is before the start {row.mis_start}")
+        said = f"{row.mis_end} is before the start {row.mis_start}"
+        raise _RowError("MIS_END", said, "the end date is before the start date")
     dob = _parsed_date(row.dob, "DOB") if row.dob else None
     return _Period(row, kind, start, end, dob)
 
 
 def _child(row: HeaderRow, authority: str) -> Child:
     if not row.child:
-        raise _RowError("CHILD", "child id is blank")
+        raise _RowError("CHILD", _BLANK_CHILD, _BLANK_CHILD)
     if row.sex and row.sex not in SEX_CODES:
-        raise _RowError("SEX", f"{row.sex!r} is not a 903 sex code (1 male, 2 female)")
+        said = "not a 903 sex code (1 male, 2 female)"
+        raise _RowError("SEX", f"{row.sex!r} is {said}", said)
     born = _parsed_date(row.dob, "DOB") if row.dob else None
     try:
         ethnicity = Ethnicity(row.ethnic) if row.ethnic else None
     except ValueError as problem:
-        raise _RowError("ETHNIC", str(problem)) from None
+        raise _RowError("ETHNIC", str(problem), "not a DfE ethnicity code") from None
     return Child(
         child_id=row.child,
         born=born,
@@ -136,7 +145,9 @@ def tables_to_events(
 
     def reject(ref: RowRef, problem: _RowError | clock.TimeError, column: str) -> None:
         where = f" (XML element {ref.number})" if ref.unit is Unit.ELEMENT else ""
-        errors.append(EventError(ref.number, ref.column(column), f"{problem}{where}", ref.file))
+        withheld = None if problem.withheld is None else f"{problem.withheld}{where}"
+        said = rejection(ref.number, ref.column(column), f"{problem}{where}", ref.file, withheld)
+        errors.append(said)
 
     header_children: set[str] = set()
     for head in tables.header or ():

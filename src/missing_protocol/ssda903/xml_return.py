@@ -9,6 +9,7 @@ from xml.parsers import expat
 
 import attrs
 
+from missing_protocol.formats.fields import plain_rejection, rejection
 from missing_protocol.model import EventError
 from missing_protocol.ssda903.tables import (
     EpisodeRow,
@@ -117,11 +118,12 @@ def read_xml_tables(data: str | bytes, file: str | None = None) -> TableRead:
     try:
         root = _parse_xml(data)
     except _XmlError as problem:
-        error = EventError(problem.line, None, str(problem), file)
+        error = plain_rejection(problem.line, None, str(problem), file)
         return TableRead(Tables903(), (error,), frozenset({(file, problem.line)}))
     if root.tag != XML_ROOT:
-        message = f"root element is <{root.tag}>, not <{XML_ROOT}> (the SSDA903 XML return)"
-        error = EventError(root.line, None, message, file)
+        expected = f"not <{XML_ROOT}> (the SSDA903 XML return)"
+        said = f"root element is <{root.tag}>, {expected}"
+        error = rejection(root.line, None, said, file, f"the root element is {expected}")
         return TableRead(Tables903(), (error,), frozenset({(file, root.line)}))
     children = root.all("CHILD")
     # Every element that becomes a row (or an error), in document order.
@@ -146,7 +148,7 @@ def read_xml_tables(data: str | bytes, file: str | None = None) -> TableRead:
         head = child.first("HEADER")
         if head is None:
             message = "CHILD has no HEADER element, so no child id: its periods are not read"
-            errors.append(EventError(numbers[id(child)], "HEADER", message, file))
+            errors.append(plain_rejection(numbers[id(child)], "HEADER", message, file))
             continue
         child_id, dob = head.value("CHILDID"), head.value("DOB")
         sex, ethnic = head.value("SEX"), head.value("ETHNIC")
