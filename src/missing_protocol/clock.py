@@ -261,7 +261,9 @@ class WorkingDays:
 
 @functools.cache
 def _bank_holidays(year: int) -> frozenset[dt.date]:
-    import holidays  # on first use: its 250 countries load in about 0.2 s, which runs without working days skip
+    # Imported on first use: its 250 countries load in about 0.2 s, skipped by runs without
+    # working days.
+    import holidays
 
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 

@@ -24,10 +24,35 @@ import pendulum
 from missing_protocol import clock
 from missing_protocol.episode import Assembly
 from missing_protocol.formats.events import Parsed, UnreadableFile
-from missing_protocol.formats.fields import plain_rejection
+from missing_protocol.formats.fields import plain_rejection, rejection
 from missing_protocol.model import Event, EventError
 
 RowKey = tuple[str | None, int]
+
+
+class RowError(ValueError):
+    """A table row that cannot be converted: its column, its message, and the message worded
+    without the cell it quotes (`withheld`: what a pseudonymised run shows; None: not vetted)."""
+
+    def __init__(self, column: str, message: str, withheld: str | None) -> None:
+        super().__init__(message)
+        self.column = column
+        self.withheld = withheld
+
+    @classmethod
+    def quoting(cls, column: str, cell: str, problem: str) -> RowError:
+        """The cell `cell` is `problem`, worded also without the cell."""
+        return cls(column, f"{cell!r} is {problem}", problem)
+
+    @classmethod
+    def plain(cls, column: str, message: str) -> RowError:
+        """A problem whose message quotes no cell."""
+        return cls(column, message, message)
+
+    def rejection(self, line: int, column: str, file: str | None, where: str = "") -> EventError:
+        """The row rejected at `line` (and `column` as the file names it), `where` appended."""
+        withheld = None if self.withheld is None else f"{self.withheld}{where}"
+        return rejection(line, column, f"{self}{where}", file, withheld)
 
 
 class MissingType(enum.StrEnum):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from typing import Any
 
 import click
@@ -27,7 +26,7 @@ from missing_protocol.formats.events import UnreadableFile
 from missing_protocol.profiles import Profile
 from missing_protocol.report import ParsedLog
 from missing_protocol.report import compare as comparing
-from missing_protocol.report.by_partition import log_parts
+from missing_protocol.report.by_partition import log_parts, no_scope
 
 
 @app.command("compare")
@@ -123,14 +122,10 @@ def _compared(
     with readable(files) as (names, _):  # `-` or a pipe, as check takes them
         try:
             done = log_parts(
-                names, _no_scope, part_of, assume_tz=assume_tz, jobs=chosen_jobs(jobs, names)
+                names, no_scope, part_of, assume_tz=assume_tz, jobs=chosen_jobs(jobs, names)
             )
         except TemporaryFolderFull:
             raise  # said by the command group, as for check
         except (UnreadableFile, OSError) as problem:
             raise usage_error(f"cannot read {problem}") from None
     return comparing.compare_from(done.part, *judged), done.read.rejected
-
-
-def _no_scope(reports: Counter[str]) -> None:
-    return None  # one comparison of the whole log: nothing to choose once it is read

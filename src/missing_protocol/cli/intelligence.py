@@ -9,7 +9,6 @@ each reduced to its part of the figures, so memory follows a partition, not the 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
@@ -49,7 +48,7 @@ from missing_protocol.intelligence import render, render_text
 from missing_protocol.intelligence.hotspots import DEFAULT_RESOLUTION, hotspots_from, hotspots_part
 from missing_protocol.intelligence.persons import persons_from, persons_part
 from missing_protocol.intelligence.self_reports import self_reports_from, self_reports_part
-from missing_protocol.report.by_partition import log_parts
+from missing_protocol.report.by_partition import log_parts, no_scope
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -102,7 +101,7 @@ def _read(
         try:
             done = log_parts(
                 names,
-                _no_scope,
+                no_scope,
                 lambda log, _, __: part_of(log.assembly),
                 assume_tz=assume_tz,
                 prepare=privacy.apply,
@@ -119,10 +118,6 @@ def _read(
             err=True,
         )
     return _Log(done.part, counts)
-
-
-def _no_scope(reports: Counter[str]) -> None:
-    return None  # these figures are of the whole log: nothing to choose once it is read
 
 
 @app.command("hotspots")

@@ -46,12 +46,11 @@ class SelfReports:
     lines: tuple[SelfReportLine, ...]
     # Children with at least one recorded episode anywhere in the log.
     on_record: frozenset[str] = frozenset()
-    # The figures as `tally` gives them, when the lines were not kept (a large log's figures).
-    counted: dict[str, Any] | None = None
-
-    @property
-    def figures(self) -> dict[str, Any]:
-        return self.counted if self.counted is not None else tally(self.lines, self.on_record)
+    # The figures as `tally` gives them: of the lines, once, or merged from a large log's parts
+    # when the lines were not kept.
+    figures: dict[str, Any] = attrs.field(
+        default=attrs.Factory(lambda self: tally(self.lines, self.on_record), takes_self=True)
+    )
 
     @property
     def total(self) -> int:
@@ -153,6 +152,6 @@ def self_reports_part(
 
 def self_reports_from(part: dict[str, Any], period: Period | None) -> SelfReports:
     if "counted" in part:
-        return SelfReports(period, (), counted=part["counted"])
+        return SelfReports(period, (), figures=part["counted"])
     lines = tuple(line for _, line in sorted(part["lines"], key=lambda kv: kv[0]))
     return SelfReports(period, lines, frozenset(part["on_record"]))

@@ -54,6 +54,11 @@ def _unchanged(parsed: Iterator[Parsed]) -> Iterator[Parsed]:
     return parsed
 
 
+def no_scope(reports: Counter[str]) -> None:
+    """The scope of figures of the whole log (a `ScopeOf`): nothing to choose once it is read."""
+    return None
+
+
 @attrs.frozen
 class LogParts(Generic[S]):
     """A log's figures as one merged part, their scope, and what was read (as check counts it)."""

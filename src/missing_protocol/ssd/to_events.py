@@ -12,7 +12,7 @@ import attrs
 import pendulum
 
 from missing_protocol import clock
-from missing_protocol.formats.fields import rejection
+from missing_protocol.formats.hooks import unquoted
 from missing_protocol.model import (
     Child,
     DeclinedBy,
@@ -55,30 +55,8 @@ from missing_protocol.tabular import (
     DatePolicy,
     Losses,
     MissingType,
+    RowError,
 )
-
-
-class _RowError(ValueError):
-    def __init__(self, column: str, message: str, withheld: str | None) -> None:
-        super().__init__(message)
-        self.column = column
-        # The message without the cell it quotes: what a pseudonymised run shows (privacy).
-        self.withheld = withheld
-
-
-def _rejected(number: int, problem: _RowError, file: str | None) -> EventError:
-    return rejection(number, problem.column, str(problem), file, problem.withheld)
-
-
-def _quoting(column: str, text: str, problem: str) -> _RowError:
-    """A row error saying that the cell `text` is `problem`, worded also without the cell."""
-    return _RowError(column, f"{text!r} is {problem}", problem)
-
-
-def _plain(column: str, message: str) -> _RowError:
-    """A row error whose message quotes no cell."""
-    return _RowError(column, message, message)
-
 
 _UK_DATE = re.compile(
     r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
@@ -108,15 +86,15 @@ def parse_moment(
             return (policy.end(day) if end else policy.start(day)), False
         moment = dt.datetime.fromisoformat(text.replace("z", "Z"))
     except clock.TimeError as problem:
-        raise _RowError(column, str(problem), problem.withheld) from None
+        raise RowError(column, str(problem), unquoted(problem)) from None
     except ValueError:
-        raise _quoting(column, text, "not a date or date-time") from None
+        raise RowError.quoting(column, text, "not a date or date-time") from None
     if moment.tzinfo is not None:
         return pendulum.instance(moment), True
     try:
         return clock.localise(moment, policy.tz), True
     except clock.TimeError as problem:
-        raise _RowError(column, str(problem), problem.withheld) from None
+        raise RowError(column, str(problem), unquoted(problem)) from None
 
 
 def _answer(text: str, column: str) -> Answer | None:
@@ -124,7 +102,7 @@ def _answer(text: str, column: str) -> Answer | None:
         return None
     answer = ANSWER_WORDS.get(text.lower())
     if answer is None:
-        raise _quoting(column, text, "not Y, N or NA")
+        raise RowError.quoting(column, text, "not Y, N or NA")
     return answer
 
 
@@ -133,34 +111,34 @@ def _kind(text: str) -> MissingType | None:
         return None
     kind = TYPE_WORDS.get(text.lower())
     if kind is None:
-        raise _quoting(TYPE, text, "not a missing type (M/Missing or A/Away/Absent)")
+        raise RowError.quoting(TYPE, text, "not a missing type (M/Missing or A/Away/Absent)")
     return kind
 
 
 def _row_events(
     row: SsdRow, authority: str, policy: DatePolicy, missing_from: MissingFrom, losses: Losses
 ) -> tuple[list[Event], bool]:
-    """One row's events (raises _RowError), and whether it was an `A` (away) period."""
+    """One row's events (raises RowError), and whether it was an `A` (away) period."""
     if not row.table_id:
-        raise _plain(TABLE_ID, "row id is blank")
+        raise RowError.plain(TABLE_ID, "row id is blank")
     if not row.person_id:
-        raise _plain(PERSON_ID, "person id is blank")
+        raise RowError.plain(PERSON_ID, "person id is blank")
     if not row.start:
-        raise _plain(START, "start date is blank")
+        raise RowError.plain(START, "start date is blank")
     kind = _kind(row.type)
     started, start_timed = parse_moment(row.start, START, policy, end=False)
     ended, end_timed = parse_moment(row.end, END, policy, end=True) if row.end else (None, True)
     if ended is not None and ended < started:
         said = f"{row.end} is before the start {row.start}"
-        raise _RowError(END, said, "the end is before the start")
+        raise RowError(END, said, "the end is before the start")
     offered = _answer(row.rhi_offered, RHI_OFFERED)
     accepted = _answer(row.rhi_accepted, RHI_ACCEPTED)
     answered = accepted in (Answer.YES, Answer.NO)
     if ended is None and (offered is Answer.YES or answered):
         column = RHI_OFFERED if offered is Answer.YES else RHI_ACCEPTED
-        raise _plain(column, "an interview cannot follow while the child is still missing")
+        raise RowError.plain(column, "an interview cannot follow while the child is still missing")
     if offered is Answer.NO and accepted is Answer.YES:
-        raise _plain(RHI_ACCEPTED, "Y, but the interview was not offered (offered = N)")
+        raise RowError.plain(RHI_ACCEPTED, "Y, but the interview was not offered (offered = N)")
 
     origin = Source(row.number, row.file)
     episode_id = row.table_id
@@ -216,28 +194,30 @@ def _birth_date(text: str) -> pendulum.Date:
         else:
             day = dt.datetime.fromisoformat(text.replace("z", "Z")).date()
     except ValueError:
-        raise _quoting(PERS_DOB, text, "not a date") from None
+        raise RowError.quoting(PERS_DOB, text, "not a date") from None
     return pendulum.Date(day.year, day.month, day.day)
 
 
 def _person(row: PersonRow, losses: Losses) -> Child:
-    """One ssd_person row -> a `child` event (raises _RowError)."""
+    """One ssd_person row -> a `child` event (raises RowError)."""
     if not row.person_id:
-        raise _plain(PERS_ID, "person id is blank")
+        raise RowError.plain(PERS_ID, "person id is blank")
     sex: Sex | None = None
     if row.sex:
         sex = SEX_CODES.get(row.sex.lower())
         if sex is None:
-            raise _quoting(PERS_SEX, row.sex, "not a sex code (F, M or U)")
+            raise RowError.quoting(PERS_SEX, row.sex, "not a sex code (F, M or U)")
     elif row.gender:
         sex = GENDER_CODES.get(row.gender.lower())
         if sex is None:
-            raise _quoting(PERS_GENDER, row.gender, "not a gender code (00, 01, 02, 09 or 10-99)")
+            raise RowError.quoting(
+                PERS_GENDER, row.gender, "not a gender code (00, 01, 02, 09 or 10-99)"
+            )
         losses.add("gender_as_sex", _gender_as_sex)
     try:
         ethnicity = Ethnicity(row.ethnicity.upper()) if row.ethnicity else None
     except ValueError as problem:
-        raise _RowError(PERS_ETHNICITY, str(problem), "not a DfE ethnicity code") from None
+        raise RowError(PERS_ETHNICITY, str(problem), "not a DfE ethnicity code") from None
     born = _birth_date(row.dob) if row.dob else None
     return Child(
         child_id=row.person_id,
@@ -277,10 +257,10 @@ def rows_to_events(
         try:
             if person.person_id in people:
                 said = f"person id {person.person_id!r} appears twice"
-                raise _RowError(PERS_ID, said, "the person id appears twice")
+                raise RowError(PERS_ID, said, "the person id appears twice")
             events.append(_person(person, losses))
-        except _RowError as problem:
-            errors.append(_rejected(person.number, problem, person.file))
+        except RowError as problem:
+            errors.append(problem.rejection(person.number, problem.column, person.file))
             continue
         people.add(person.person_id)
         not_held.update(person.other)
@@ -293,10 +273,10 @@ def rows_to_events(
         try:
             if row.table_id in seen:
                 said = f"row id {row.table_id!r} appears twice"
-                raise _RowError(TABLE_ID, said, "the row id appears twice")
+                raise RowError(TABLE_ID, said, "the row id appears twice")
             made, is_away = _row_events(row, authority, policy, missing_from, losses)
-        except _RowError as problem:
-            errors.append(_rejected(row.number, problem, row.file))
+        except RowError as problem:
+            errors.append(problem.rejection(row.number, problem.column, row.file))
             continue
         seen.add(row.table_id)
         episode_people.append(row.person_id)

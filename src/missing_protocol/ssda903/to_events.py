@@ -14,7 +14,7 @@ import pendulum
 
 from missing_protocol import clock
 from missing_protocol.formats.events import AWAY_FIELD
-from missing_protocol.formats.fields import rejection
+from missing_protocol.formats.hooks import unquoted
 from missing_protocol.model import (
     Child,
     Ethnicity,
@@ -36,7 +36,15 @@ from missing_protocol.ssda903.tables import (
     Unit,
     parse_903_date,
 )
-from missing_protocol.tabular import Conversion, DatePolicy, Losses, MissingType, RowKey, read_text
+from missing_protocol.tabular import (
+    Conversion,
+    DatePolicy,
+    Losses,
+    MissingType,
+    RowError,
+    RowKey,
+    read_text,
+)
 
 
 @attrs.frozen
@@ -50,59 +58,44 @@ class _Period:
     dob: pendulum.Date | None
 
 
-_NOT_A_DATE = "not a date (dd/mm/yyyy)"
-_BLANK_CHILD = "child id is blank"
-_BLANK_MISSING = "blank: give M (missing) or A (away from placement)"
-_BLANK_START = "start date is blank"
-
-
-class _RowError(ValueError):
-    def __init__(self, column: str, message: str, withheld: str) -> None:
-        super().__init__(message)
-        self.column = column
-        # The message without the cell it quotes: what a pseudonymised run shows (privacy).
-        self.withheld = withheld
-
-
 def _parsed_date(text: str, column: str) -> pendulum.Date:
     try:
         return parse_903_date(text)
     except ValueError:
-        raise _RowError(column, f"{text!r} is not a date (dd/mm/yyyy)", _NOT_A_DATE) from None
+        raise RowError.quoting(column, text, "not a date (dd/mm/yyyy)") from None
 
 
 def _period(row: MissingRow) -> _Period:
     if not row.child:
-        raise _RowError("CHILD", _BLANK_CHILD, _BLANK_CHILD)
+        raise RowError.plain("CHILD", "child id is blank")
     if not row.missing:
-        raise _RowError("MISSING", _BLANK_MISSING, _BLANK_MISSING)
+        raise RowError.plain("MISSING", "blank: give M (missing) or A (away from placement)")
     try:
         kind = MissingType(row.missing.upper())
     except ValueError:
         said = "not M (missing) or A (away from placement without authorisation)"
-        raise _RowError("MISSING", f"{row.missing!r} is {said}", said) from None
+        raise RowError.quoting("MISSING", row.missing, said) from None
     if not row.mis_start:
-        raise _RowError("MIS_START", _BLANK_START, _BLANK_START)
+        raise RowError.plain("MIS_START", "start date is blank")
     start = _parsed_date(row.mis_start, "MIS_START")
     end = _parsed_date(row.mis_end, "MIS_END") if row.mis_end else None
     if end is not None and end < start:
         said = f"{row.mis_end} is before the start {row.mis_start}"
-        raise _RowError("MIS_END", said, "the end date is before the start date")
+        raise RowError("MIS_END", said, "the end date is before the start date")
     dob = _parsed_date(row.dob, "DOB") if row.dob else None
     return _Period(row, kind, start, end, dob)
 
 
 def _child(row: HeaderRow, authority: str) -> Child:
     if not row.child:
-        raise _RowError("CHILD", _BLANK_CHILD, _BLANK_CHILD)
+        raise RowError.plain("CHILD", "child id is blank")
     if row.sex and row.sex not in SEX_CODES:
-        said = "not a 903 sex code (1 male, 2 female)"
-        raise _RowError("SEX", f"{row.sex!r} is {said}", said)
+        raise RowError.quoting("SEX", row.sex, "not a 903 sex code (1 male, 2 female)")
     born = _parsed_date(row.dob, "DOB") if row.dob else None
     try:
         ethnicity = Ethnicity(row.ethnic) if row.ethnic else None
     except ValueError as problem:
-        raise _RowError("ETHNIC", str(problem), "not a DfE ethnicity code") from None
+        raise RowError("ETHNIC", str(problem), "not a DfE ethnicity code") from None
     return Child(
         child_id=row.child,
         born=born,
@@ -143,25 +136,25 @@ def tables_to_events(
     errors: list[EventError] = []
     losses = Losses()
 
-    def reject(ref: RowRef, problem: _RowError | clock.TimeError, column: str) -> None:
+    def reject(ref: RowRef, problem: RowError | clock.TimeError, column: str) -> None:
+        if isinstance(problem, clock.TimeError):
+            problem = RowError(column, str(problem), unquoted(problem))
         where = f" (XML element {ref.number})" if ref.unit is Unit.ELEMENT else ""
-        withheld = None if problem.withheld is None else f"{problem.withheld}{where}"
-        said = rejection(ref.number, ref.column(column), f"{problem}{where}", ref.file, withheld)
-        errors.append(said)
+        errors.append(problem.rejection(ref.number, ref.column(column), ref.file, where))
 
     header_children: set[str] = set()
     for head in tables.header or ():
         try:
             events.append(_child(head, authority))
             header_children.add(head.child)
-        except _RowError as problem:
+        except RowError as problem:
             reject(head.ref, problem, problem.column)
 
     periods: list[_Period] = []
     for row in tables.missing:
         try:
             periods.append(_period(row))
-        except _RowError as problem:
+        except RowError as problem:
             reject(row.ref, problem, problem.column)
 
     ids = episode_ids([(p.row.child, p.start, p.end) for p in periods])
