@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import shutil
 import stat
@@ -94,11 +95,12 @@ def readable(files: Iterable[str]) -> Iterator[tuple[list[str], dict[str, str]]]
 def as_given(items: Iterable[T], given: Mapping[str, str]) -> tuple[T, ...]:
     """Errors, warnings or row findings (anything with a `file`) naming each input as the user
     gave it, not its temporary copy."""
-    named: list[Any] = []
-    for item in items:
-        held: Any = item  # an attrs value with a `file`: EventError or Finding
-        named.append(attrs.evolve(held, file=given[held.file]) if held.file in given else held)
-    return tuple(named)
+    return tuple(_named(item, given) for item in items)
+
+
+def _named(item: T, given: Mapping[str, str]) -> T:
+    held: Any = item  # an attrs value with a `file`: EventError or Finding
+    return attrs.evolve(held, file=given[held.file]) if held.file in given else item
 
 
 def relabelled(result: T, given: Mapping[str, str]) -> T:
@@ -106,7 +108,15 @@ def relabelled(result: T, given: Mapping[str, str]) -> T:
     rules name their file) naming each input as given."""
     if not given:
         return result
+    # Imported here: only the engine's commands need it.
+    from missing_protocol.engine.problems import Problems
+
     holder: Any = result
+    if isinstance(holder.errors, Problems):  # an engine Outcome's: renamed as they are read
+        rename = functools.partial(_named, given=given)
+        return attrs.evolve(  # type: ignore[no-any-return]
+            holder, errors=holder.errors.mapped(rename), warnings=holder.warnings.mapped(rename)
+        )
     changes = {
         "errors": as_given(holder.errors, given),
         "warnings": as_given(holder.warnings, given),

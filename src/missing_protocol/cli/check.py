@@ -15,7 +15,7 @@ import click
 from missing_protocol import clock, engine
 from missing_protocol.check import CheckResult, Counts, check_parsed, error_dict, parse_as_of
 from missing_protocol.cli._app import app
-from missing_protocol.cli._inputs import as_given, readable, relabelled
+from missing_protocol.cli._inputs import readable, relabelled
 from missing_protocol.cli._json import write_check_json, write_due_json
 from missing_protocol.cli._options import (
     check_assume_tz,
@@ -348,9 +348,9 @@ def due_command(
         log = LogArgs(tuple(names), as_of, profile, assume_tz, fmt, include_intelligence)
         # The engine: only pending duties are kept from each partition (`--jobs` as for check).
         outcome, moment, chosen = _engine(log, jobs, frozenset({Status.PENDING}), privacy)
+        outcome = relabelled(outcome, given)
         duties = _due(lambda: due_within(outcome.findings, moment, window))
         profile_name, counts, errors = chosen.name, outcome.counts, outcome.errors
-        errors = as_given(errors, given)
     if fmt == "json":
         head = {
             "as_of": clock.iso(moment),

@@ -23,9 +23,8 @@ from typing import Any
 
 import attrs
 
-from missing_protocol.engine.routing import Routed, Router, Tally
-from missing_protocol.formats.events import _line_object, numbered_lines
-from missing_protocol.model import EventError
+from missing_protocol.engine.routing import Routed, Router, Tally, line_key, value_of
+from missing_protocol.formats.events import numbered_lines
 
 # A range of a file keyed or spilled by one task: small enough that a worker holds it at once.
 RANGE_BYTES = 8 * 1024 * 1024
@@ -41,12 +40,11 @@ class Range:
 
 @attrs.frozen
 class _Keys:
-    """What keying one range gives: each line's key (an index into `keys`, -1: not JSON)."""
+    """What keying one range gives: each line's key (an index into `keys`)."""
 
     keys: list[str]
     line_keys: array.array[int]
     joins: list[tuple[str, str]]
-    rejected: list[EventError]
     tallied: Counter[str]
 
 
@@ -82,24 +80,19 @@ def _lines(name: str, part: Range) -> Iterator[tuple[int, bytes]]:
     yield from numbered_lines(data, part.first_line)
 
 
-def key_range(name: str, part: Range, tally: Tally | None = None) -> _Keys:
-    """Worker: the routing key of each line of one range, the joins its lines make, and what
-    `tally` counts of their values."""
+def key_range(name: str, part: Range, partitions: int, tally: Tally | None = None) -> _Keys:
+    """Worker: the routing key of each line of one range (of `partitions`), the joins its lines
+    make, and what `tally` counts of their values."""
     router = Router()
     tallied: Counter[str] = Counter()
     ids: dict[str, int] = {}
     line_keys = array.array("i")
-    rejected: list[EventError] = []
     for number, raw in _lines(name, part):
-        obj = _line_object(raw, number, name)
-        if isinstance(obj, EventError):
-            rejected.append(obj)
-            line_keys.append(-1)
-        else:
-            line_keys.append(ids.setdefault(router.key(obj), len(ids)))
-            if tally is not None and (counted := tally(obj, number, name)) is not None:
-                tallied[counted] += 1
-    return _Keys(list(ids), line_keys, router.joins(), rejected, tallied)
+        obj = value_of(raw)
+        line_keys.append(ids.setdefault(line_key(router, obj, number, partitions), len(ids)))
+        if tally is not None and (counted := tally(obj, number, name)) is not None:
+            tallied[counted] += 1
+    return _Keys(list(ids), line_keys, router.joins(), tallied)
 
 
 def spill_range(
@@ -116,10 +109,7 @@ def spill_range(
     outs: dict[int, Any] = {}
     try:
         for position, (number, raw) in enumerate(_lines(name, part)):
-            key = line_keys[position]
-            if key < 0:
-                continue
-            partition = where[key]
+            partition = where[line_keys[position]]
             out = outs.get(partition)
             if out is None:
                 out = outs[partition] = open(_piece(folder, partition, task), "wb")  # noqa: SIM115
@@ -146,21 +136,19 @@ def route_in_workers(
 ) -> Routed:
     """Route the log into `count` partition files in `folder`, keyed and spilled by `pool`."""
     cut = ranges(names, jobs * 2, RANGE_BYTES)
-    keyed = [pool.submit(key_range, names[r.file], r, tally) for r in cut]
+    keyed = [pool.submit(key_range, names[r.file], r, count, tally) for r in cut]
     tallied: Counter[str] = Counter()
     router = Router()
     ids: dict[str, int] = {}
-    # Per range, its lines' keys as the range numbered them (4 bytes a line, -1: not JSON), and
+    # Per range, its lines' keys as the range numbered them (4 bytes a line), and
     # the log's number of each of those keys: the main process runs no Python per line (only
     # `ranges` counts newlines, in C).
     per_range: list[tuple[array.array[int], list[int]]] = []
-    rejected: list[EventError] = []
     lines = 0
     for future in keyed:
         got = future.result()
         router.join_all(got.joins)
         per_range.append((got.line_keys, [ids.setdefault(key, len(ids)) for key in got.keys]))
-        rejected += got.rejected
         tallied += got.tallied
         lines += len(got.line_keys)
         if progress is not None:
@@ -174,7 +162,7 @@ def route_in_workers(
         args = (names[part.file], part, line_keys, to, str(folder), task)
         spilled.append(pool.submit(spill_range, *args))
     reached = [f.result() for f in spilled]
-    return Routed(list(_joined(folder, count, reached)), rejected, lines, tallied)
+    return Routed(list(_joined(folder, count, reached)), lines, tallied)
 
 
 def _joined(folder: Path, count: int, reached: list[list[int]]) -> list[str]:

@@ -7,14 +7,12 @@ merge into that order) and with what `Options.describe` said of its episode.
 from __future__ import annotations
 
 import operator
-import pickle
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 
 import attrs
 
 from missing_protocol.check import FindingKey, Judged
+from missing_protocol.engine import spill
 from missing_protocol.episode import Assembly, Episode
 from missing_protocol.rules import Finding
 
@@ -22,9 +20,6 @@ from missing_protocol.rules import Finding
 Keyed = tuple[FindingKey, Finding, str | None]
 Described = tuple[Finding, str | None]
 
-# Spilled findings are pickled as batches of plain tuples of their fields: one pickle per
-# finding, through attrs' Python-level __getstate__, cost about 4x more (measured).
-BATCH = 1024
 _fields = operator.attrgetter(*(a.name for a in attrs.fields(Finding)))
 
 
@@ -61,39 +56,16 @@ def keyed(judged: Judged, describe: Callable[[Episode], str] | None) -> Iterator
 
 def spilled(findings: Iterable[Keyed], path: str) -> str:
     """A partition's findings written to `path`, batch by batch, as they come."""
-    with open(path, "wb") as out:
-        rows: list[Any] = []
-        for key, found, said in findings:
-            rows.append((key, _fields(found), said))
-            if len(rows) == BATCH:
-                pickle.dump(rows, out, protocol=pickle.HIGHEST_PROTOCOL)
-                rows = []
-        if rows:
-            pickle.dump(rows, out, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
+    return spill.dump(((key, _fields(found), said) for key, found, said in findings), path)
 
 
 def stream(findings: list[Keyed] | str) -> Iterator[Keyed]:
     """A partition's findings, from memory or read back from their file."""
     if not isinstance(findings, str):
-        yield from findings
-        return
-    with open(findings, "rb") as handle:
-        while True:
-            try:
-                rows = pickle.load(handle)
-            except EOFError:
-                return
-            for key, fields, said in rows:
-                yield key, Finding(*fields), said
+        return iter(findings)
+    return ((key, Finding(*fields), said) for key, fields, said in spill.load(findings))
 
 
-def draining(
-    merged: Iterator[Keyed], folder: tempfile.TemporaryDirectory[str]
-) -> Iterator[Described]:
-    """The merged findings without their keys; the run's folder is removed when they end."""
-    try:
-        for _, found, said in merged:
-            yield found, said
-    finally:
-        folder.cleanup()
+def unkeyed(merged: Iterator[Keyed]) -> Iterator[Described]:
+    """The merged findings without their keys."""
+    return ((found, said) for _, found, said in merged)

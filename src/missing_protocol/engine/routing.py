@@ -5,8 +5,9 @@ can be judged child by child. A `found` or `notified` line names only its episod
 the episode's `reported` goes. Two lines that must be judged together share a key, and keys are
 joined with a union-find: a child with its episodes (`reported`) and its self-reports, so that even
 an episode reported twice for two children, or a self-report id used twice, is judged in one place
-exactly as in one whole check. Lines that cannot be routed (not an object, no usable id) are
-rejected anyway; they go to partition 0.
+exactly as in one whole check. Lines that cannot be routed (not JSON, not an object, no usable
+id) are rejected by the reader on their own, wherever they are read: they are spread over the
+partitions by line number, so that a log of them is judged in bounded memory too.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
-
-from missing_protocol.model import EventError
+import orjson
 
 # The event types whose lines are routed by the child they name, and those routed by episode.
 _BY_CHILD = frozenset({"child", "strategy_discussion", "self_report"})
@@ -36,9 +36,27 @@ class Routed:
     """A log routed by child: each partition's lines, and what routing learnt on the way."""
 
     partitions: list[list[Line] | str]  # lines in memory, or a partition file's path
-    rejected: list[EventError]  # lines that are not JSON at all
     lines: int
     tallied: Counter[str] = attrs.field(factory=Counter)  # what the Tally counted
+
+
+# What value_of gives for a line that is not JSON (the reader words why, where it is read).
+NOT_JSON: Any = object()
+
+
+def value_of(raw: bytes) -> Any:
+    """A line's JSON value, or NOT_JSON."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return NOT_JSON
+
+
+def line_key(router: Router, obj: Any, number: int, partitions: int) -> str:
+    """The routing key of line `number`, whose JSON value is `obj` (value_of's)."""
+    key = UNROUTED if obj is NOT_JSON else router.key(obj)
+    # Rejected by the reader on its own: any partition will do.
+    return UNROUTED + str(number % partitions) if key == UNROUTED else key
 
 
 def _id(value: Any) -> str | None:
@@ -112,6 +130,8 @@ class Router:
 
     def partition(self, key: str, partitions: int) -> int:
         """The partition of a key, stable across runs and processes (not Python's salted hash)."""
-        if key == UNROUTED or partitions == 1:
+        if partitions == 1:
             return 0
+        if key[0] == UNROUTED:  # spread by line_key
+            return int(key[1:]) % partitions
         return zlib.crc32(self._find(key).encode("utf-8", "surrogatepass")) % partitions

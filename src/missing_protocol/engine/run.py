@@ -23,14 +23,15 @@ from pathlib import Path
 from typing import IO, Any
 
 import attrs
-import orjson
 
 from missing_protocol import clock
-from missing_protocol.check import Counts, Judged, error_order, judge_streamed, paused_gc
+from missing_protocol.check import Counts, Judged, judge_streamed, paused_gc
 from missing_protocol.engine.fanout import route_in_workers
-from missing_protocol.engine.findings import Described, Keyed, draining, keyed, spilled, stream
+from missing_protocol.engine.findings import Described, Keyed, keyed, spilled, stream, unkeyed
+from missing_protocol.engine.problems import Kept, Problems, problems
+from missing_protocol.engine.problems import spilled as spilled_problems
 from missing_protocol.engine.processes import room_to_spill, workers
-from missing_protocol.engine.routing import Line, Routed, Router, Tally
+from missing_protocol.engine.routing import Line, Routed, Router, Tally, line_key, value_of
 from missing_protocol.episode import Episode
 from missing_protocol.formats.events import (
     Parsed,
@@ -82,8 +83,9 @@ class Outcome:
     """A whole check: counts, rejections and warnings, and the findings as an ordered stream."""
 
     counts: Counts
-    errors: tuple[EventError, ...]
-    warnings: tuple[EventError, ...]
+    # In line order; each may be read more than once (Problems), and len() is its count.
+    errors: Problems = attrs.field(converter=problems)
+    warnings: Problems = attrs.field(converter=problems)
     # Each finding with what Options.describe said of its episode (None without it).
     described: Iterator[Described]
     partitions: int
@@ -98,8 +100,10 @@ class Outcome:
 @attrs.frozen
 class _Part:
     counts: Counts
-    errors: tuple[EventError, ...]
-    warnings: tuple[EventError, ...]
+    # In line order: in memory, or the path of a file of pickled batches of them.
+    errors: Kept
+    warnings: Kept
+    warned: int  # how many warnings
     findings: list[Keyed] | str  # in memory, or the path of a file of pickled batches of them
     statuses: Counter[str]
 
@@ -133,8 +137,6 @@ def run(
     except BaseException:
         folder.cleanup()
         raise
-    if options.pseudonymiser is not None:  # lines that are not JSON, worded as the rest
-        routed.rejected[:] = map(options.pseudonymiser.error, routed.rejected)
     return _merge(routed, parts, count, folder)
 
 
@@ -180,11 +182,16 @@ def read_part(
     assume_tz: str | None,
     origins: Sequence[Source] | None = None,
 ) -> Iterator[Parsed]:
-    """A partition's lines as parsed events (each line was JSON when it was routed); with
-    `origins`, the events of a file share its one origin (see read_file's `numbered`)."""
+    """A partition's lines as parsed events (a line that is not JSON as its rejection, as the
+    reader words it); with `origins`, the events of a file share its one origin (see
+    read_file's `numbered`)."""
     for index, number, raw in lines_of(source):
+        obj = _line_object(raw, number, names[index])
+        if obj.__class__ is EventError:
+            yield obj
+            continue
         origin = None if origins is None else origins[index]
-        yield parse_object(orjson.loads(raw), number, names[index], assume_tz, origin)
+        yield parse_object(obj, number, names[index], assume_tz, origin)
 
 
 def _whole(names: Sequence[str], options: Options) -> Outcome:
@@ -234,21 +241,16 @@ def route(
 ) -> Routed:
     """Each line of the log to the partition of its child (and what `tally` counts of each)."""
     router = Router()
-    # Per line, the number of its key (-1: not JSON): 4 bytes a line, each key held once.
+    # Per line, the number of its key: 4 bytes a line, each key held once.
     ids: dict[str, int] = {}
     line_keys = array.array("i")
     kept: list[Line] = []
-    rejected: list[EventError] = []
     tallied: Counter[str] = Counter()
     for index, name in enumerate(names):
         with open(name, "rb") as handle:
             for number, raw in numbered_lines(handle):
-                obj = _line_object(raw, number, name)
-                if isinstance(obj, EventError):
-                    rejected.append(obj)
-                    line_keys.append(-1)
-                    continue
-                line_keys.append(ids.setdefault(router.key(obj), len(ids)))
+                obj = value_of(raw)
+                line_keys.append(ids.setdefault(line_key(router, obj, number, count), len(ids)))
                 if tally is not None and (counted := tally(obj, number, name)) is not None:
                     tallied[counted] += 1
                 if folder is None:
@@ -262,11 +264,10 @@ def route(
         memory: list[list[Line]] = [[] for _ in range(count)]
         lines = iter(kept)
         for key_id in line_keys:
-            if key_id >= 0:
-                memory[where[key_id]].append(next(lines))
-        return Routed(list(memory), rejected, len(line_keys), tallied)
+            memory[where[key_id]].append(next(lines))
+        return Routed(list(memory), len(line_keys), tallied)
     spilled = _spill(names, line_keys, where, count, folder)
-    return Routed(spilled, rejected, len(line_keys), tallied)
+    return Routed(spilled, len(line_keys), tallied)
 
 
 def _spill(
@@ -286,8 +287,6 @@ def _spill(
                 for number, raw in numbered_lines(handle):
                     key_id = line_keys[position]
                     position += 1
-                    if key_id < 0:
-                        continue
                     # One record a line: its file index and line number, then the line itself.
                     end = b"" if raw.endswith(b"\n") else b"\n"
                     outs[where[key_id]].write(b"%d %d %s%s" % (index, number, raw, end))
@@ -313,11 +312,19 @@ def _judge_part(
     judged = _judge(read_part(source, names, options.assume_tz), options)
     findings = keyed(judged, options.describe)  # judged as they are written (statuses too)
     kept: list[Keyed] | str
+    errors: Kept = judged.errors
+    warnings: Kept = judged.warnings
     if spill and isinstance(source, str):
         kept = spilled(findings, source + ".findings")
+        # A rejection or warning on every line must not all come back to one process.
+        if judged.errors:
+            errors = spilled_problems(judged.errors, source + ".errors")
+        if judged.warnings:
+            warnings = spilled_problems(judged.warnings, source + ".warnings")
     else:
         kept = list(findings)
-    return _Part(judged.counts, judged.errors, judged.warnings, kept, judged.statuses)
+    warned = len(judged.warnings)
+    return _Part(judged.counts, errors, warnings, warned, kept, judged.statuses)
 
 
 def _judge_all(
@@ -339,13 +346,23 @@ def _merge(
     counts = Counts(
         events=routed.lines,
         accepted=sum(p.counts.accepted for p in parts),
-        rejected=len(routed.rejected) + sum(p.counts.rejected for p in parts),
+        rejected=sum(p.counts.rejected for p in parts),
         episodes=sum(p.counts.episodes for p in parts),
         children=sum(p.counts.children for p in parts),
     )
-    errors = sorted([*routed.rejected, *(e for p in parts for e in p.errors)], key=error_order)
-    warnings = sorted((w for p in parts for w in p.warnings), key=error_order)
+    # Every stream keeps the run's folder (its files) until the last of them is dropped.
+    errors = Problems(tuple(p.errors for p in parts), counts.rejected, held=folder)
+    warned = sum(p.warned for p in parts)
+    warnings = Problems(tuple(p.warnings for p in parts), warned, held=folder)
     merged = heapq.merge(*(stream(p.findings) for p in parts), key=lambda kf: kf[0])
     statuses = sum((p.statuses for p in parts), Counter[str]())
-    described = draining(merged, folder)
-    return Outcome(counts, tuple(errors), tuple(warnings), described, count, statuses)
+    described = _holding(unkeyed(merged), folder)
+    return Outcome(counts, errors, warnings, described, count, statuses)
+
+
+def _holding(
+    described: Iterator[Described], folder: tempfile.TemporaryDirectory[str]
+) -> Iterator[Described]:
+    # The folder is removed when the outcome and all its streams are gone (or at exit).
+    yield from described
+    del folder

@@ -96,10 +96,7 @@ def report_log(
         partition_bytes=partition_bytes,
         tally_reports=True,
     )
-    # Lines that are not JSON at all were rejected while routing: counted here too.
-    part = dict(done.part)
-    part["rejected"] = done.read.rejected
-    return done.scope, part
+    return done.scope, done.part
 
 
 def _report_part(log: ParsedLog, scope: Scope, jobs: int) -> dict[str, Any]:
@@ -145,7 +142,7 @@ class _How:
 
 
 def _read(log: ParsedLog) -> dict[str, Any]:
-    # What was read, in the order of check.Counts' fields (the routing's rejections aside).
+    # What was read, in the order of check.Counts' fields (lines that are not JSON too).
     a = log.assembly
     return {"read": (log.events, a.accepted, log.rejected, len(a.episodes), len(a.child_ids))}
 
@@ -212,10 +209,7 @@ def _partitioned(
             found = merged(_watched(_parts(len(routed.partitions), jobs), count, stage))
         finally:
             _SHARED.clear()
-    # Lines that are not JSON at all were rejected while routing: read, and rejected.
-    events, accepted, rejected, episodes, children = found.pop("read")
-    unrouted = len(routed.rejected)
-    read = Counts(events + unrouted, accepted, rejected + unrouted, episodes, children)
+    read = Counts(*found.pop("read"))
     return LogParts(scope, found["part"], read)
 
 
