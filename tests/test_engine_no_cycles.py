@@ -24,7 +24,7 @@ AS_OF = parse_as_of("2026-03-31T12:00:00Z")
 
 def _judged(path: Path) -> int:
     judged = judge(read_file(str(path)), AS_OF, profiles.load("statutory"))
-    return len(judged.findings) + len(judged.errors)
+    return sum(1 for _ in judged.findings) + len(judged.errors)
 
 
 @settings(
