@@ -341,6 +341,25 @@ def test_rejections_and_warnings_of_a_spilled_log_are_not_held_whole(
     assert large < 1.5 * small, held
 
 
+def test_a_small_log_of_short_lines_is_sized_by_its_lines(tmp_path: Path) -> None:
+    """Issue 10 point 2 (memory must not grow with the log): a rejected line is held as a few
+    hundred bytes however short it is, so a small log is sized as if each line held LINE_BYTES:
+    a million short lines that are not events (9.5 MB) took 365 MiB judged whole. The answer is
+    the whole check's."""
+    run_module = importlib.import_module("missing_protocol.engine.run")
+    path = tmp_path / "log.jsonl"
+    path.write_text("x\n" * 99 + '{"type": "found"}')  # 100 lines, the last without a newline
+    assert run_module.line_count([str(path)]) == 100
+    options = engine.Options(parse_as_of(AS_OF), profiles.load("statutory"))
+    sized = {
+        "spill_bytes": 50 * run_module.LINE_BYTES,
+        "partition_bytes": 40 * run_module.LINE_BYTES,
+    }
+    assert path.stat().st_size < sized["spill_bytes"]
+    assert engine.run([str(path)], options, **sized).partitions == 3
+    assert _engine_json([path], **sized) == _engine_json([path])
+
+
 ODD_ITEMS = [
     {
         "line": 7,

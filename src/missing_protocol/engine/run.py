@@ -53,6 +53,10 @@ PARTITION_BYTES = 16 * 1024 * 1024
 # more than one partition: a log judged whole holds about 5 bytes a byte of log (14 for bare
 # reports): 100k episodes fit in 63 MB of compact lines and took 594 MiB under 64 MB.
 SPILL_BYTES = PARTITION_BYTES
+# A small log is sized as if each line held at least this many bytes: a rejected line is kept as
+# about 400 bytes however short it is, and 9.5 MB of short lines that are not events (a million)
+# took 365 MiB judged whole; so sized, they are judged in partitions of 250k lines at most.
+LINE_BYTES = 64
 # The most workers `--jobs auto` starts: each holds a partition (about 100 MiB at its peak).
 AUTO_JOBS = 4
 
@@ -123,6 +127,8 @@ def run(
     if array:
         # A JSON array is read whole anyway: judge it in one partition.
         return _whole(names, options)
+    if total <= spill_bytes:
+        total = max(total, LINE_BYTES * line_count(names))
     if jobs <= 1 and total <= spill_bytes:
         return _whole(names, options)
     spill = total > spill_bytes
@@ -174,6 +180,19 @@ def log_size(names: Sequence[str]) -> tuple[int, bool]:
         except OSError as problem:
             raise UnreadableFile(f"{name}: {problem.strerror or problem}") from None
     return total, array
+
+
+def line_count(names: Sequence[str]) -> int:
+    """The lines of a small log (newlines, and a last line without one)."""
+    count = 0
+    for name in names:
+        with open(name, "rb") as handle:
+            last = b"\n"
+            while chunk := handle.read(1024 * 1024):
+                count += chunk.count(b"\n")
+                last = chunk[-1:]
+            count += last != b"\n"
+    return count
 
 
 def read_part(
