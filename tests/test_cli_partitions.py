@@ -144,11 +144,12 @@ def test_compare_of_a_spilled_log_is_that_of_the_whole_log(
     _same_whole_and_spilled(spilled, monkeypatch, cases)
 
 
-def test_the_counts_and_stderr_include_lines_rejected_while_routing(
+def test_the_counts_and_stderr_include_lines_that_are_not_json(
     year: Path, spilled: list[int]
 ) -> None:
-    """CONTRACT counts: a line that is not JSON is rejected by the routing pass, an unknown
-    episode by the assembly; both are counted in a spilled run as in a whole one."""
+    """CONTRACT counts: a line that is not JSON is rejected by the reader of the partition it
+    is spread to, an unknown episode by the assembly; both are counted in a spilled run as in a
+    whole one."""
     code, out, err = _run(["persons", str(year), "--format", "json"])
     assert code == 0 and spilled
     assert b'"rejected": 2' in out

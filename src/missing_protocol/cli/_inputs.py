@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 import attrs
 import click
 
+from missing_protocol.engine.problems import Problems
+
 STDIN = "-"
 # Names that are standard input itself: it can be read once, so it may be given once.
 _STDIN_NAMES = frozenset({STDIN, "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
@@ -108,9 +110,6 @@ def relabelled(result: T, given: Mapping[str, str]) -> T:
     rules name their file) naming each input as given."""
     if not given:
         return result
-    # Imported here: only the engine's commands need it.
-    from missing_protocol.engine.problems import Problems
-
     holder: Any = result
     if isinstance(holder.errors, Problems):  # an engine Outcome's: renamed as they are read
         rename = functools.partial(_named, given=given)
