@@ -337,8 +337,9 @@ def test_rejections_and_warnings_of_a_spilled_log_are_not_held_whole(
         out = io.StringIO()
         write_check_json(out, outcome, options.as_of, options.profile.name)
         assert out.getvalue() == _engine_json([path])
-    small, large = held
-    assert large < 1.5 * small, held
+    # Per partition a few hundred bytes (its files, counts) stay: not per problem (3 a line).
+    grown = (held[1] - held[0]) / (3 * (2500 - 500))
+    assert grown < 40, held
 
 
 def test_a_small_log_of_short_lines_is_sized_by_its_lines(tmp_path: Path) -> None:
@@ -392,3 +393,59 @@ def test_due_json_is_laid_out_as_json_dumps_and_written_item_by_item() -> None:
         finally:
             tracemalloc.stop()
     assert held < 200_000, held
+
+
+def _collision_log(path: Path) -> list[str]:
+    """Two children whose ids share a routing key (a 31-bit CRC), and an episode sharing one
+    with a third child; each child with its own episodes, found and interviewed or not."""
+    pairs = [("C3985819", "E1"), ("C4420602", "E2"), ("C789", "E3"), ("C5", "E11223022")]
+    lines = []
+    for index, (child_id, episode_id) in enumerate(pairs):
+        lines.append(reported(episode_id, _at(index * 600), child_id=child_id))
+        lines.append(found(episode_id, _at(index * 600 + 60)))
+        if index % 2:
+            lines.append(completed(episode_id, _at(index * 600 + 120)))
+    lines += [reported(f"E{i}9", _at(5000 + i), child_id=f"C{i}9") for i in range(40)]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return [child_id for child_id, _ in pairs]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ids_that_share_a_routing_key_are_judged_as_in_one_check(tmp_path: Path, jobs: int) -> None:
+    """Issue 10 points 2-3: a line is routed by a 31-bit CRC of its id, so two ids may share a
+    key; they are then judged in the same partition, and the answer is still exactly one whole
+    check's (the ids below do collide)."""
+    routing = importlib.import_module("missing_protocol.engine.routing")
+    path = tmp_path / "log.jsonl"
+    a, b, c, _ = _collision_log(path)
+    router = routing.Router()
+    assert router.key({"child_id": a, "type": "child"}) == router.key(
+        {"child_id": b, "type": "child"}
+    )
+    assert router.key({"episode_id": "E11223022"}) == router.key({"child_id": c, "type": "child"})
+    run: dict[str, Any] = {"jobs": jobs, "spill_bytes": 0, "partition_bytes": 500}
+    assert _engine_json([path], **run) == _engine_json([path])
+
+
+def test_routing_holds_an_entry_a_join_not_every_id(tmp_path: Path) -> None:
+    """Issue 10 point 2 (memory must not grow with the log): the routing pass keeps 4 bytes a
+    line and an integer join a reported episode; holding each id as text in two maps took about
+    300 bytes an episode (150 MiB at 300k episodes, 400 expected at a million)."""
+    run_module = importlib.import_module("missing_protocol.engine.run")
+    peaks = []
+    for n in (2000, 8000):
+        path = tmp_path / f"log{n}.jsonl"
+        with path.open("w") as out:
+            for i in range(n):
+                out.write(json.dumps(reported(f"E{i}", _at(i), child_id=f"C{i}")) + "\n")
+                out.write(json.dumps(found(f"E{i}", _at(i + 60))) + "\n")
+        folder = tmp_path / f"parts{n}"
+        folder.mkdir()
+        tracemalloc.start()
+        try:
+            run_module.route([str(path)], 4, folder, None)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    per_episode = (peaks[1] - peaks[0]) / 6000
+    assert per_episode < 240, peaks

@@ -42,9 +42,9 @@ class Range:
 class _Keys:
     """What keying one range gives: each line's key (an index into `keys`)."""
 
-    keys: list[str]
+    keys: list[int]
     line_keys: array.array[int]
-    joins: list[tuple[str, str]]
+    joins: list[tuple[int, int]]
     tallied: Counter[str]
 
 
@@ -80,16 +80,16 @@ def _lines(name: str, part: Range) -> Iterator[tuple[int, bytes]]:
     yield from numbered_lines(data, part.first_line)
 
 
-def key_range(name: str, part: Range, partitions: int, tally: Tally | None = None) -> _Keys:
-    """Worker: the routing key of each line of one range (of `partitions`), the joins its lines
-    make, and what `tally` counts of their values."""
+def key_range(name: str, part: Range, tally: Tally | None = None) -> _Keys:
+    """Worker: the routing key of each line of one range, the joins its lines make, and what
+    `tally` counts of their values."""
     router = Router()
     tallied: Counter[str] = Counter()
-    ids: dict[str, int] = {}
+    ids: dict[int, int] = {}
     line_keys = array.array("i")
     for number, raw in _lines(name, part):
         obj = value_of(raw)
-        line_keys.append(ids.setdefault(line_key(router, obj, number, partitions), len(ids)))
+        line_keys.append(ids.setdefault(line_key(router, obj, number), len(ids)))
         if tally is not None and (counted := tally(obj, number, name)) is not None:
             tallied[counted] += 1
     return _Keys(list(ids), line_keys, router.joins(), tallied)
@@ -136,29 +136,25 @@ def route_in_workers(
 ) -> Routed:
     """Route the log into `count` partition files in `folder`, keyed and spilled by `pool`."""
     cut = ranges(names, jobs * 2, RANGE_BYTES)
-    keyed = [pool.submit(key_range, names[r.file], r, count, tally) for r in cut]
+    keyed = [pool.submit(key_range, names[r.file], r, tally) for r in cut]
     tallied: Counter[str] = Counter()
     router = Router()
-    ids: dict[str, int] = {}
-    # Per range, its lines' keys as the range numbered them (4 bytes a line), and
-    # the log's number of each of those keys: the main process runs no Python per line (only
-    # `ranges` counts newlines, in C).
+    # Per range, its lines' keys as the range numbered them (4 bytes a line), and each of those
+    # keys: the main process runs no Python per line (only `ranges` counts newlines, in C).
     per_range: list[tuple[array.array[int], list[int]]] = []
     lines = 0
     for future in keyed:
         got = future.result()
         router.join_all(got.joins)
-        per_range.append((got.line_keys, [ids.setdefault(key, len(ids)) for key in got.keys]))
+        per_range.append((got.line_keys, got.keys))
         tallied += got.tallied
         lines += len(got.line_keys)
         if progress is not None:
             progress(lines)
-    where = array.array("i", (router.partition(key, count) for key in ids))
-    del ids
     spilled = []
     for task, part in enumerate(cut):
-        (line_keys, logged), per_range[task] = per_range[task], (array.array("i"), [])
-        to = array.array("i", (where[key] for key in logged))  # each of the range's keys
+        (line_keys, keys), per_range[task] = per_range[task], (array.array("i"), [])
+        to = array.array("i", (router.partition(key, count) for key in keys))  # the range's keys
         args = (names[part.file], part, line_keys, to, str(folder), task)
         spilled.append(pool.submit(spill_range, *args))
     reached = [f.result() for f in spilled]

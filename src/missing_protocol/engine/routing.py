@@ -5,9 +5,12 @@ can be judged child by child. A `found` or `notified` line names only its episod
 the episode's `reported` goes. Two lines that must be judged together share a key, and keys are
 joined with a union-find: a child with its episodes (`reported`) and its self-reports, so that even
 an episode reported twice for two children, or a self-report id used twice, is judged in one place
-exactly as in one whole check. Lines that cannot be routed (not JSON, not an object, no usable
-id) are rejected by the reader on their own, wherever they are read: they are spread over the
-partitions by line number, so that a log of them is judged in bounded memory too.
+exactly as in one whole check. A key is a 31-bit CRC of the id and its kind, not the id: the
+pass holds 4 bytes a line and an entry a join, not every id of the log (two ids that happen to
+share a CRC are only judged in the same partition, which never changes an answer). Lines that
+cannot be routed (not JSON, not an object, no usable id) are rejected by the reader on their
+own, wherever they are read: they are spread over the partitions by line number, so that a log
+of them is judged in bounded memory too.
 """
 
 from __future__ import annotations
@@ -23,7 +26,11 @@ import orjson
 # The event types whose lines are routed by the child they name, and those routed by episode.
 _BY_CHILD = frozenset({"child", "strategy_discussion", "self_report"})
 _BY_PERSON = frozenset({"disruption", "prosecution"})
-UNROUTED = "~"
+# Router.key of a line the reader rejects on its own (line_key spreads these by line number).
+UNROUTED = -1
+# Each kind of id hashed from its own seed, so that child "1" and episode "1" are two keys.
+_CHILD, _EPISODE, _PERSON, _REPORT = (zlib.crc32(kind) for kind in (b"C", b"E", b"P", b"R"))
+_SPREAD = 1 << 16
 
 Line = tuple[int, int, bytes]  # (file index, line number, raw line)
 # What a caller counts of the JSON values while they are routed (None: nothing), e.g. the
@@ -52,11 +59,12 @@ def value_of(raw: bytes) -> Any:
         return NOT_JSON
 
 
-def line_key(router: Router, obj: Any, number: int, partitions: int) -> str:
-    """The routing key of line `number`, whose JSON value is `obj` (value_of's)."""
+def line_key(router: Router, obj: Any, number: int) -> int:
+    """The routing key of line `number`, whose JSON value is `obj` (value_of's): a line the
+    reader rejects on its own may be judged anywhere, so its key (negative) is its number's
+    place among _SPREAD (few keys, for a range of such lines keyed in a worker)."""
     key = UNROUTED if obj is NOT_JSON else router.key(obj)
-    # Rejected by the reader on its own: any partition will do.
-    return UNROUTED + str(number % partitions) if key == UNROUTED else key
+    return -1 - number % _SPREAD if key == UNROUTED else key
 
 
 def _id(value: Any) -> str | None:
@@ -69,13 +77,17 @@ def _id(value: Any) -> str | None:
     return text or None
 
 
+def _key(seed: int, ident: str) -> int:
+    return zlib.crc32(ident.encode("utf-8", "surrogatepass"), seed) & 0x7FFFFFFF
+
+
 class Router:
     """Collects the routing keys of a log's lines and joins the ones judged together."""
 
     def __init__(self) -> None:
-        self._parent: dict[str, str] = {}
+        self._parent: dict[int, int] = {}
 
-    def _find(self, key: str) -> str:
+    def _find(self, key: int) -> int:
         parent = self._parent
         root = key
         while parent.get(root, root) != root:
@@ -84,23 +96,23 @@ class Router:
             key, parent[key] = parent[key], root
         return root
 
-    def _join(self, a: str, b: str) -> None:
+    def _join(self, a: int, b: int) -> None:
         ra, rb = self._find(a), self._find(b)
         if ra != rb:
             # The smaller key is the root, so the result never depends on the order of lines.
             low, high = (ra, rb) if ra < rb else (rb, ra)
             self._parent[high] = low
 
-    def joins(self) -> list[tuple[str, str]]:
+    def joins(self) -> list[tuple[int, int]]:
         """The joins made so far, as pairs that `join_all` replays in another router."""
         return list(self._parent.items())
 
-    def join_all(self, pairs: list[tuple[str, str]]) -> None:
+    def join_all(self, pairs: list[tuple[int, int]]) -> None:
         """Join each pair (keys joined apart, in worker processes, join the same here)."""
         for a, b in pairs:
             self._join(a, b)
 
-    def key(self, obj: Any) -> str:
+    def key(self, obj: Any) -> int:
         """The routing key of one parsed line (its own key; `partition` resolves joins)."""
         if obj.__class__ is not dict and not isinstance(obj, Mapping):
             return UNROUTED
@@ -109,29 +121,29 @@ class Router:
             kind = None  # an array or object is unhashable; the reader rejects the line anyway
         if kind in _BY_PERSON:
             person = _id(obj.get("person_id"))
-            return "P" + person if person else UNROUTED
+            return _key(_PERSON, person) if person else UNROUTED
         if kind in _BY_CHILD:
             child = _id(obj.get("child_id"))
             if child is None:
                 return UNROUTED
+            key = _key(_CHILD, child)
             if kind == "self_report":
                 report = _id(obj.get("report_id"))
                 if report is not None:
-                    self._join("C" + child, "R" + report)
-            return "C" + child
+                    self._join(key, _key(_REPORT, report))
+            return key
         episode = _id(obj.get("episode_id"))
         if episode is None:
             return UNROUTED
+        key = _key(_EPISODE, episode)
         if kind == "reported":
             child = _id(obj.get("child_id"))
             if child is not None:
-                self._join("C" + child, "E" + episode)
-        return "E" + episode
+                self._join(_key(_CHILD, child), key)
+        return key
 
-    def partition(self, key: str, partitions: int) -> int:
-        """The partition of a key, stable across runs and processes (not Python's salted hash)."""
-        if partitions == 1:
-            return 0
-        if key[0] == UNROUTED:  # spread by line_key
-            return int(key[1:]) % partitions
-        return zlib.crc32(self._find(key).encode("utf-8", "surrogatepass")) % partitions
+    def partition(self, key: int, partitions: int) -> int:
+        """The partition of a line's key (line_key's), the same in every process."""
+        if key < 0:  # a line judged anywhere: spread by its number
+            return (-1 - key) % partitions
+        return self._find(key) % partitions

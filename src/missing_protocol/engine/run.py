@@ -260,8 +260,7 @@ def route(
 ) -> Routed:
     """Each line of the log to the partition of its child (and what `tally` counts of each)."""
     router = Router()
-    # Per line, the number of its key: 4 bytes a line, each key held once.
-    ids: dict[str, int] = {}
+    # Per line, its key: 4 bytes a line, and the router an entry a join (engine.routing).
     line_keys = array.array("i")
     kept: list[Line] = []
     tallied: Counter[str] = Counter()
@@ -269,46 +268,44 @@ def route(
         with open(name, "rb") as handle:
             for number, raw in numbered_lines(handle):
                 obj = value_of(raw)
-                line_keys.append(ids.setdefault(line_key(router, obj, number, count), len(ids)))
+                line_keys.append(line_key(router, obj, number))
                 if tally is not None and (counted := tally(obj, number, name)) is not None:
                     tallied[counted] += 1
                 if folder is None:
                     kept.append((index, number, raw))
                 if progress is not None and len(line_keys) % 10000 == 0:
                     progress(len(line_keys))
-    # Each key's partition, once the whole log has joined the keys judged together.
-    where = array.array("i", (router.partition(key, count) for key in ids))
-    del ids
+    # Each line's partition, once the whole log has joined the keys judged together.
     if folder is None:
         memory: list[list[Line]] = [[] for _ in range(count)]
-        lines = iter(kept)
-        for key_id in line_keys:
-            memory[where[key_id]].append(next(lines))
+        for key, line in zip(line_keys, kept, strict=True):
+            memory[router.partition(key, count)].append(line)
         return Routed(list(memory), len(line_keys), tallied)
-    spilled = _spill(names, line_keys, where, count, folder)
+    spilled = _spill(names, line_keys, router, count, folder)
     return Routed(spilled, len(line_keys), tallied)
 
 
 def _spill(
     names: Sequence[str],
     line_keys: array.array[int],
-    where: array.array[int],
+    router: Router,
     count: int,
     folder: Path,
 ) -> list[list[Line] | str]:
     """Second pass: each routed line, framed by its file and line number, to its partition file."""
     paths = [str(folder / f"part-{i:04d}.lines") for i in range(count)]
     outs: list[IO[bytes]] = [open(p, "wb") for p in paths]  # noqa: SIM115 - closed below
+    partition = router.partition
     try:
         position = 0
         for index, name in enumerate(names):
             with open(name, "rb") as handle:
                 for number, raw in numbered_lines(handle):
-                    key_id = line_keys[position]
+                    key = line_keys[position]
                     position += 1
                     # One record a line: its file index and line number, then the line itself.
                     end = b"" if raw.endswith(b"\n") else b"\n"
-                    outs[where[key_id]].write(b"%d %d %s%s" % (index, number, raw, end))
+                    outs[partition(key, count)].write(b"%d %d %s%s" % (index, number, raw, end))
     finally:
         for out in outs:
             out.close()
