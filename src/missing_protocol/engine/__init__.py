@@ -14,12 +14,14 @@ from missing_protocol.engine.partition import (
     findings_frame,
     merge_counts,
 )
+from missing_protocol.engine.problems import Problems
 from missing_protocol.engine.run import Options, Outcome, run
 
 __all__ = [
     "Options",
     "Outcome",
     "PartitionCheck",
+    "Problems",
     "check_partition",
     "counts_frame",
     "findings_frame",
