@@ -204,3 +204,27 @@ def test_reports_counted_while_routed_by_workers_are_those_of_one_pass(tmp_path:
         if '"reported"' in line and "junk" not in line
     )
     assert seen[1] == seen[2] == whole
+
+
+def _is_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=reporting_logs(), authority=st.sampled_from(AUTHORITIES), junk=st.booleans())
+def test_a_large_array_is_reported_as_the_whole_log(
+    tmp_path_factory: Any, lines: list[str], authority: str, junk: bool
+) -> None:
+    """Issue 10 point 2 for a JSON array file (CONTRACT §1): laid out one object a line, it is
+    read as JSON Lines and reported by partition (engine.arrays); with a broken element it is
+    read whole. Either way the report is the whole log's."""
+    kept = lines if junk else [line for line in lines if _is_object(line)]
+    path = tmp_path_factory.mktemp("log") / "log.json"
+    path.write_text("[\n" + ",\n".join(kept) + "\n]\n", encoding="utf-8")
+    whole = _report(path, authority, "statutory", PERIOD)
+    size = path.stat().st_size
+    parted = _report(path, authority, "statutory", PERIOD, spill_bytes=0, partition_bytes=size // 3)
+    assert parted == whole

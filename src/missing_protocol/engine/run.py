@@ -13,6 +13,7 @@ from __future__ import annotations
 import array
 import concurrent.futures
 import datetime as dt
+import functools
 import heapq
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ import attrs
 
 from missing_protocol import clock
 from missing_protocol.check import Counts, Judged, judge_streamed, paused_gc
+from missing_protocol.engine.arrays import as_lines
 from missing_protocol.engine.fanout import route_in_workers
 from missing_protocol.engine.findings import Described, Keyed, keyed, spilled, stream, unkeyed
 from missing_protocol.engine.problems import Kept, Problems, problems
@@ -124,8 +126,8 @@ def run(
     """Check log files; raises UnreadableFile (usage error) before reading anything."""
     names = [str(f) for f in files]
     total, array = log_size(names)
-    if array:
-        # A JSON array is read whole anyway: judge it in one partition.
+    if array and (total <= spill_bytes or len(names) > 1):
+        # A small JSON array, or one of several files, is read whole: one partition.
         return _whole(names, options)
     if total <= spill_bytes:
         total = max(total, LINE_BYTES * line_count(names))
@@ -135,6 +137,13 @@ def run(
     count = partition_count(total, partition_bytes, jobs) if spill else jobs
     # The folder lives until the merged findings have been streamed (or is removed at exit).
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
+    given = names
+    if array:  # a large array laid out an object a line is read as JSON Lines
+        copy = as_lines(names[0], folder.name)
+        if copy is None:
+            folder.cleanup()
+            return _whole(names, options)
+        names = [copy]
     try:
         with room_to_spill(), workers(jobs) as pool:
             spilled_to = Path(folder.name) if spill else None
@@ -143,7 +152,17 @@ def run(
     except BaseException:
         folder.cleanup()
         raise
-    return _merge(routed, parts, count, folder)
+    outcome = _merge(routed, parts, count, folder)
+    if names == given:
+        return outcome
+    # Errors and warnings name the array file, not its copy (same lines).
+    renamed = functools.partial(_file_named, name=given[0])
+    errors, warnings = outcome.errors.mapped(renamed), outcome.warnings.mapped(renamed)
+    return attrs.evolve(outcome, errors=errors, warnings=warnings)
+
+
+def _file_named(error: EventError, name: str) -> EventError:
+    return attrs.evolve(error, file=name)
 
 
 def partition_count(total: int, partition_bytes: int, jobs: int) -> int:

@@ -10,6 +10,7 @@ and the hotspots, persons, self-reports and compare commands (tests/test_cli_par
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,6 +21,7 @@ import attrs
 
 from missing_protocol.check import Counts, paused_gc
 from missing_protocol.common.mergeable import merged
+from missing_protocol.engine.arrays import as_lines
 from missing_protocol.engine.processes import room_to_spill, workers
 from missing_protocol.engine.run import (
     PARTITION_BYTES,
@@ -125,11 +127,20 @@ def log_parts(
     names = [str(f) for f in files]
     total, whole = log_size(names)
     how = _How(assume_tz, prepare, numbered)
-    if whole or total <= spill_bytes:
-        return _whole(names, scope_of, part_of, how, jobs, progress)
-    watch = (progress, stage)
-    tally = _ReportOf(assume_tz) if tally_reports else None
-    return _partitioned(names, scope_of, part_of, how, jobs, watch, total, partition_bytes, tally)
+    with contextlib.ExitStack() as stack:
+        if whole and total > spill_bytes and len(names) == 1:
+            # A large array laid out an object a line is read as JSON Lines (engine.arrays):
+            # one file, so the events' order (by file, then line) is the same.
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="missing-protocol-"))
+            copy = as_lines(names[0], folder)
+            names, whole = ([copy], False) if copy is not None else (names, True)
+        if whole or total <= spill_bytes:
+            return _whole(names, scope_of, part_of, how, jobs, progress)
+        watch = (progress, stage)
+        tally = _ReportOf(assume_tz) if tally_reports else None
+        return _partitioned(
+            names, scope_of, part_of, how, jobs, watch, total, partition_bytes, tally
+        )
 
 
 @attrs.frozen

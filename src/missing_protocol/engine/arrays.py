@@ -1,0 +1,73 @@
+"""A large JSON array file read as JSON Lines, so that it is routed by child like one.
+
+An array is otherwise read whole (its text, then every event at once: 395 MiB for 100k
+episodes). Exported arrays mostly hold one object a line (`[`, `{…},` lines, `]`): a log that is
+one such file is copied, streamed a line at a time, to a JSON Lines file in which each object keeps its line
+number (the brackets become blank lines), so every error and warning names the same line. Any
+other layout, or anything the two readers might read differently (a value orjson refuses, such
+as NaN or a number past 64 bits, bytes that are not UTF-8, a broken element or separator), is
+left to the whole reader, which words it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import BinaryIO
+
+import orjson
+
+_SPACE = b" \t\r\n"  # JSON's whitespace (bytes.strip would also take \x0b and \x0c)
+_BOM = b"\xef\xbb\xbf"
+_NONE, _COMMA, _OBJECT = "none", "comma", "object"
+
+
+def as_lines(name: str, folder: str) -> str | None:
+    """The array file `name` copied into `folder` as JSON Lines (its path), or None when it is
+    not laid out one object a line (it is then read whole)."""
+    copy = os.path.join(folder, "array.jsonl")
+    with open(name, "rb") as handle, open(copy, "wb") as out:
+        return copy if _copied(handle, out) else None
+
+
+def _copied(handle: BinaryIO, out: BinaryIO) -> bool:
+    """The array in `handle` written to `out` an object a line, each on its own line number;
+    False at anything the whole reader must decide."""
+    opened = closed = False
+    last = _NONE  # what the last object was followed by
+    for number, line in enumerate(handle, start=1):
+        text = (line[3:] if number == 1 and line.startswith(_BOM) else line).strip(_SPACE)
+        if not opened:
+            if not text.startswith(b"["):
+                return False
+            opened, text = True, text[1:].lstrip(_SPACE)
+        if closed:
+            if text:
+                return False  # text after the array
+            out.write(b"\n")
+            continue
+        closing = text.endswith(b"]")  # an object ends with `}`: this is the array's end
+        body = text[:-1].rstrip(_SPACE) if closing else text
+        if body:
+            comma = body.endswith(b",")
+            body = body[:-1].rstrip(_SPACE) if comma else body
+            if last is _OBJECT or (closing and comma) or not _one_object(body):
+                return False  # no comma between two objects, one before `]`, or not an object
+            last = _COMMA if comma else _OBJECT
+            out.write(body + b"\n")
+        else:
+            out.write(b"\n")
+        if closing:
+            if last is _COMMA and not body:
+                return False  # a comma before `]`
+            closed = True
+    return opened and closed
+
+
+def _one_object(text: bytes) -> bool:
+    if not (text.startswith(b"{") and text.endswith(b"}")):
+        return False
+    try:
+        orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return False
+    return True

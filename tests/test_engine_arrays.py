@@ -1,0 +1,95 @@
+"""Issue 10 point 2 (memory must not grow with the log) for a JSON array file (CONTRACT §1):
+a large array laid out one object a line is read as JSON Lines, routed by child, and gives
+exactly the answer of reading it whole (errors and warnings name the array's own lines); any
+other layout, or a value the JSON Lines reader would read otherwise, is read whole as before."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from missing_protocol import engine, profiles
+from missing_protocol.check import parse_as_of
+from missing_protocol.cli._json import write_check_json
+from test_fuzz import BASE, mutated, write
+
+AS_OF = "2026-03-31T12:00:00Z"
+
+
+def _answer(path: Path, **run: Any) -> tuple[str, int]:
+    options = engine.Options(
+        parse_as_of(AS_OF), profiles.load("statutory"), include_intelligence=True
+    )
+    outcome = engine.run([str(path)], options, **run)
+    out = io.StringIO()
+    write_check_json(out, outcome, options.as_of, options.profile.name)
+    return out.getvalue(), outcome.partitions
+
+
+SPILLED = {"spill_bytes": 0, "partition_bytes": 600}
+
+# Layouts beside the fuzz suite's: each is read as one array by the whole reader.
+ODD = [
+    lambda items: (
+        "[" + ",\n".join(items) + "]"
+    ),  # the first object on the `[` line, `]` on the last
+    lambda items: "\ufeff[\r\n" + ",\r\n".join(items) + "\r\n]\r\n",  # BOM, CRLF
+    lambda items: "[\n\n" + ",\n\n".join(items) + "\n\n]\n",  # blank lines between
+    lambda items: "[\n" + ",\n".join(items) + ",\n]\n",  # a comma before `]`
+    lambda items: "[\n" + "\n".join(items) + "\n]\n",  # no commas
+    lambda items: "[\n" + ",\n".join(items) + "\n]\n{}\n",  # text after the array
+    lambda items: "[\n" + ",\n".join(items) + "\n",  # unterminated
+    lambda items: "[\n" + ",\n".join(json.dumps(json.loads(i), indent=2) for i in items) + "\n]",
+    lambda items: "[\n  " + "\n, ".join(items) + "\n]\n",  # commas leading
+]
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    log=mutated(), layout=st.sampled_from(["array", "array-one-line"]), jobs=st.sampled_from([1, 2])
+)
+def test_a_large_array_is_judged_as_when_read_whole(
+    tmp_path: Path, log: tuple[list[Any], list[str]], layout: str, jobs: int
+) -> None:
+    """Mutated logs (odd values, huge and nested numbers, unknown fields, non-objects) as
+    arrays: spilled (read as JSON Lines where it can be) and whole, the same answer."""
+    events, raws = log
+    path = tmp_path / "log.json"
+    write(path, events, raws, layout)
+    assert _answer(path, jobs=jobs, **SPILLED)[0] == _answer(path)[0]
+
+
+@pytest.mark.parametrize("layout", range(len(ODD)))
+def test_odd_array_layouts_are_judged_as_when_read_whole(tmp_path: Path, layout: int) -> None:
+    """BOM and CRLF, blank lines, the first object on the `[` line, pretty-printed objects, and
+    broken separators: each read as the whole reader reads it."""
+    items = [json.dumps(e) for e in _plain_events()]
+    path = tmp_path / "log.json"
+    path.write_text(ODD[layout](items), encoding="utf-8")
+    assert _answer(path, **SPILLED)[0] == _answer(path)[0]
+
+
+def _plain_events() -> list[dict[str, Any]]:
+    # The fuzz suite's log (every event type), an unknown field on every fifth event.
+    return [dict(e) | ({"note": "x"} if i % 5 == 0 else {}) for i, e in enumerate(BASE)]
+
+
+def test_an_array_one_object_a_line_is_routed_and_others_are_read_whole(tmp_path: Path) -> None:
+    """One object a line: routed into partitions; pretty-printed objects: one partition."""
+    items = [json.dumps(e) for e in _plain_events()]
+    lines = tmp_path / "lines.json"
+    lines.write_text("[\n" + ",\n".join(items) + "\n]\n")
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps(_plain_events(), indent=2))
+    assert _answer(lines, **SPILLED)[1] > 1  # partitions: read as JSON Lines
+    assert _answer(pretty, **SPILLED)[1] == 1  # read whole
