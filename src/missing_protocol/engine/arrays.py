@@ -12,13 +12,30 @@ left to the whole reader, which words it.
 from __future__ import annotations
 
 import os
+import tempfile
 from typing import BinaryIO
 
 import orjson
 
+from missing_protocol.engine.processes import room_to_spill
+
 _SPACE = b" \t\r\n"  # JSON's whitespace (bytes.strip would also take \x0b and \x0c)
 _BOM = b"\xef\xbb\xbf"
 _NONE, _COMMA, _OBJECT = "none", "comma", "object"
+
+
+def copied(name: str, folder: tempfile.TemporaryDirectory[str]) -> str | None:
+    """`as_lines` into a run's folder, which goes when there is no copy, or on any failure (a
+    full disk is TemporaryFolderFull, as when the log is spilled)."""
+    try:
+        with room_to_spill():
+            copy = as_lines(name, folder.name)
+    except BaseException:
+        folder.cleanup()
+        raise
+    if copy is None:
+        folder.cleanup()
+    return copy
 
 
 def as_lines(name: str, folder: str) -> str | None:

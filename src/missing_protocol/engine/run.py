@@ -27,7 +27,7 @@ import attrs
 
 from missing_protocol import clock
 from missing_protocol.check import Counts, Judged, judge_streamed, paused_gc
-from missing_protocol.engine.arrays import as_lines
+from missing_protocol.engine.arrays import copied
 from missing_protocol.engine.fanout import route_in_workers
 from missing_protocol.engine.findings import Described, Keyed, keyed, spilled, stream, unkeyed
 from missing_protocol.engine.problems import Kept, Problems, problems
@@ -139,9 +139,8 @@ def run(
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
     given = names
     if array:  # a large array laid out an object a line is read as JSON Lines
-        copy = as_lines(names[0], folder.name)
+        copy = copied(names[0], folder)
         if copy is None:
-            folder.cleanup()
             return _whole(names, options)
         names = [copy]
     try:

@@ -132,7 +132,8 @@ def log_parts(
             # A large array laid out an object a line is read as JSON Lines (engine.arrays):
             # one file, so the events' order (by file, then line) is the same.
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="missing-protocol-"))
-            copy = as_lines(names[0], folder)
+            with room_to_spill():
+                copy = as_lines(names[0], folder)
             names, whole = ([copy], False) if copy is not None else (names, True)
         if whole or total <= spill_bytes:
             return _whole(names, scope_of, part_of, how, jobs, progress)
