@@ -93,3 +93,23 @@ def test_an_array_one_object_a_line_is_routed_and_others_are_read_whole(tmp_path
     pretty.write_text(json.dumps(_plain_events(), indent=2))
     assert _answer(lines, **SPILLED)[1] > 1  # partitions: read as JSON Lines
     assert _answer(pretty, **SPILLED)[1] == 1  # read whole
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        '{"type": "child", "child_id": "C7", "zz": 18446744073709551616}',  # orjson: a float
+        '{"type": "child", "child_id": 18446744073709551616}',
+        '{"type": "child", "child_id": -9223372036854775809}',
+        '{"type": "child", "child_id": "C7", "zz": ' + "[" * 995 + "]" * 995 + "}",
+    ],
+)
+def test_values_the_two_readers_read_differently_are_read_whole(tmp_path: Path, odd: str) -> None:
+    """A whole number past 64 bits (orjson reads a float, Python's json an int) and nesting
+    near 1000 levels (Python's json stops first) in an array laid out an object a line: read by
+    the whole reader, which rejects them as it always did."""
+    items = [json.dumps(e) for e in _plain_events()] + [odd]
+    path = tmp_path / "log.json"
+    path.write_text("[\n" + ",\n".join(items) + "\n]\n")
+    spilled, partitions = _answer(path, **SPILLED)
+    assert (spilled, partitions) == (_answer(path)[0], 1)

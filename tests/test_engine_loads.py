@@ -449,3 +449,19 @@ def test_routing_holds_an_entry_a_join_not_every_id(tmp_path: Path) -> None:
             tracemalloc.stop()
     per_episode = (peaks[1] - peaks[0]) / 6000
     assert per_episode < 240, peaks
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize(
+    "last", [b'{"type": "found", "episode_id": "E1", "at": "2026-0', b'["\xe2\x82']
+)
+def test_a_last_line_without_a_newline_is_worded_as_read_whole(
+    tmp_path: Path, jobs: int, last: bytes
+) -> None:
+    """CONTRACT §3 `errors` (line, field, message): a spilled partition's last line is given a
+    newline, and a line that is not JSON is worded from its bytes as they were (orjson names
+    the column where the line ends)."""
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(json.dumps(reported("E1", _at(0), child_id="C1")).encode() + b"\n" + last)
+    run: dict[str, Any] = {"jobs": jobs, "spill_bytes": 0, "partition_bytes": 100}
+    assert _engine_json([path], **run) == _engine_json([path])

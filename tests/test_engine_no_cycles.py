@@ -63,3 +63,16 @@ def test_a_rejection_leaves_no_cycle_behind(tmp_path: Path) -> None:
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_a_caller_handling_an_exception_keeps_its_traceback() -> None:
+    """The rejection's own tree lets go of its tracebacks, not the exception a caller is
+    handling while it reads a line (it is the tree's context)."""
+    from missing_protocol.formats.fields import parse_object
+
+    try:
+        raise LookupError("the caller's own")
+    except LookupError as own:
+        rejected = parse_object({"type": "found", "at": "2026-03-02T10:00:00Z"}, 7)
+        assert own.__traceback__ is not None
+    assert rejected.__class__.__name__ == "EventError"

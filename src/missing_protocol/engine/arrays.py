@@ -5,13 +5,14 @@ episodes). Exported arrays mostly hold one object a line (`[`, `{…},` lines, `
 one such file is copied, streamed a line at a time, to a JSON Lines file in which each object keeps its line
 number (the brackets become blank lines), so every error and warning names the same line. Any
 other layout, or anything the two readers might read differently (a value orjson refuses, such
-as NaN or a number past 64 bits, bytes that are not UTF-8, a broken element or separator), is
-left to the whole reader, which words it.
+as NaN; a whole number past 64 bits, which orjson reads as a float; deep nesting; bytes that are
+not UTF-8; a broken element or separator), is left to the whole reader, which words it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from typing import BinaryIO
 
@@ -43,7 +44,10 @@ def as_lines(name: str, folder: str) -> str | None:
     not laid out one object a line (it is then read whole)."""
     copy = os.path.join(folder, "array.jsonl")
     with open(name, "rb") as handle, open(copy, "wb") as out:
-        return copy if _copied(handle, out) else None
+        done = _copied(handle, out)
+    if not done:
+        os.remove(copy)  # a part of the log's size: not kept while the log is read whole
+    return copy if done else None
 
 
 def _copied(handle: BinaryIO, out: BinaryIO) -> bool:
@@ -80,8 +84,17 @@ def _copied(handle: BinaryIO, out: BinaryIO) -> bool:
     return opened and closed
 
 
+# What orjson reads otherwise than Python's json (the whole reader): a whole number past 64 bits
+# (orjson gives a float) and deep nesting (Python's json stops near 1000 levels, orjson at 1024).
+# Any run of 19 digits, or many brackets, even inside a string, sends the file to the whole reader.
+_LONG_NUMBER = re.compile(rb"\d{19}")
+_BRACKETS = 256
+
+
 def _one_object(text: bytes) -> bool:
     if not (text.startswith(b"{") and text.endswith(b"}")):
+        return False
+    if _LONG_NUMBER.search(text) or text.count(b"{") + text.count(b"[") > _BRACKETS:
         return False
     try:
         orjson.loads(text)

@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from missing_protocol.engine.routing import Routed, Router, Tally, line_key, value_of
+from missing_protocol.engine.routing import Routed, Router, Tally, line_key, record, value_of
 from missing_protocol.formats.events import numbered_lines
 
 # A range of a file keyed or spilled by one task: small enough that a worker holds it at once.
@@ -113,8 +113,7 @@ def spill_range(
             out = outs.get(partition)
             if out is None:
                 out = outs[partition] = open(_piece(folder, partition, task), "wb")  # noqa: SIM115
-            end = b"" if raw.endswith(b"\n") else b"\n"
-            out.write(b"%d %d %s%s" % (part.file, number, raw, end))
+            out.write(record(part.file, number, raw))
     finally:
         for out in outs.values():
             out.close()

@@ -59,6 +59,15 @@ def value_of(raw: bytes) -> Any:
         return NOT_JSON
 
 
+def record(index: int, number: int, raw: bytes) -> bytes:
+    """One line of a partition file: its file index and line number, then the line itself. A
+    last line with no newline gets one here, and its number is negated to say so: the reader
+    must see its bytes as they were (a line that is not JSON is worded from them)."""
+    if raw.endswith(b"\n"):
+        return b"%d %d %s" % (index, number, raw)
+    return b"%d -%d %s\n" % (index, number, raw)
+
+
 def line_key(router: Router, obj: Any, number: int) -> int:
     """The routing key of line `number`, whose JSON value is `obj` (value_of's): a line the
     reader rejects on its own may be judged anywhere, so its key (negative) is its number's

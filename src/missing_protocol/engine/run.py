@@ -33,7 +33,15 @@ from missing_protocol.engine.findings import Described, Keyed, keyed, spilled, s
 from missing_protocol.engine.problems import Kept, Problems, problems
 from missing_protocol.engine.problems import spilled as spilled_problems
 from missing_protocol.engine.processes import room_to_spill, workers
-from missing_protocol.engine.routing import Line, Routed, Router, Tally, line_key, value_of
+from missing_protocol.engine.routing import (
+    Line,
+    Routed,
+    Router,
+    Tally,
+    line_key,
+    record,
+    value_of,
+)
 from missing_protocol.episode import Episode
 from missing_protocol.formats.events import (
     Parsed,
@@ -321,9 +329,7 @@ def _spill(
                 for number, raw in numbered_lines(handle):
                     key = line_keys[position]
                     position += 1
-                    # One record a line: its file index and line number, then the line itself.
-                    end = b"" if raw.endswith(b"\n") else b"\n"
-                    outs[partition(key, count)].write(b"%d %d %s%s" % (index, number, raw, end))
+                    outs[partition(key, count)].write(record(index, number, raw))
     finally:
         for out in outs:
             out.close()
@@ -335,9 +341,12 @@ def lines_of(source: list[Line] | str) -> Iterator[Line]:
         yield from source
         return
     with open(source, "rb") as handle:
-        for record in handle:
-            index, number, raw = record.split(b" ", 2)
-            yield int(index), int(number), raw
+        for line in handle:
+            index, number, raw = line.split(b" ", 2)
+            if number[0] == 45:  # b"-": the newline was added by `record`
+                yield int(index), -int(number), raw[:-1]
+            else:
+                yield int(index), int(number), raw
 
 
 def _judge_part(

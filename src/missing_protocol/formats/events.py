@@ -213,9 +213,9 @@ def read_lines(
 ) -> Iterator[Parsed]:
     """Stream JSON Lines: each non-blank line becomes one event or one error.
 
-    orjson parses each line: it refuses nesting deeper than 1024, integers outside 64 bits and
-    lone surrogates, each as an invalid line (docs/contract.md), so no value it gives can crash
-    what comes after.
+    orjson parses each line: it refuses nesting deeper than 1024 and lone surrogates, each as an
+    invalid line (docs/contract.md), and reads a whole number past 64 bits as a float (which an
+    id or a count rejects), so no value it gives can crash what comes after.
     """
     for number, raw in enumerate(lines, start=first_line):
         if not raw.strip():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -321,24 +322,26 @@ def _reference(
                 said = "required field missing (null)"
                 return fail(a.name, said, said)
             del data[a.name]
+    outer = sys.exception()  # a caller's exception being handled: not ours to touch
     try:
         event: Event = converter(assume_tz).structure(data, cls)
     except ClassValidationError as problem:
         rejected = fail(*_first_problem(problem))
-        _untraced(problem)
+        _untraced(problem, outer)
         return rejected
     except (ValueError, TypeError, RecursionError) as problem:
-        _untraced(problem)
+        _untraced(problem, outer)
         return fail(None, str(problem) or type(problem).__name__, unquoted(problem))
     return event
 
 
-def _untraced(problem: BaseException) -> None:
+def _untraced(problem: BaseException, outer: BaseException | None) -> None:
     """Each exception of a rejection's tree let go of its traceback: its frames hold the tree
     again (a cycle), which with the collector paused (check.paused_gc) kept about 3.5 KB a
-    rejected line until the end of the run (3 GB for a log with every line rejected)."""
+    rejected line until the end of the run (3 GB for a log with every line rejected). The
+    exception a caller was handling (`outer`, the tree's context) keeps its own."""
     waiting: list[BaseException | None] = [problem]
-    seen: set[int] = set()
+    seen: set[int] = {id(outer)}
     while waiting:
         error = waiting.pop()
         if error is None or id(error) in seen:
