@@ -1,6 +1,6 @@
 """A large JSON array file read as JSON Lines, so that it is routed by child like one.
 
-An array is otherwise read whole (its text, then every event at once: 395 MiB for 100k
+An array is otherwise read whole (its text, then every event at once: 386 MiB for 100k
 episodes). Exported arrays mostly hold one object a line (`[`, `{…},` lines, `]`): a log that is
 one such file is copied, streamed a line at a time, to a JSON Lines file in which each object keeps its line
 number (the brackets become blank lines), so every error and warning names the same line. Any
