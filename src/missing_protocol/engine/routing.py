@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -66,6 +66,20 @@ def record(index: int, number: int, raw: bytes) -> bytes:
     if raw.endswith(b"\n"):
         return b"%d %d %s" % (index, number, raw)
     return b"%d -%d %s\n" % (index, number, raw)
+
+
+def lines_of(source: list[Line] | str) -> Iterator[Line]:
+    """A partition's lines, from memory or read back from its file (`record`'s)."""
+    if not isinstance(source, str):
+        yield from source
+        return
+    with open(source, "rb") as handle:
+        for line in handle:
+            index, number, raw = line.split(b" ", 2)
+            if number[0] == 45:  # b"-": the newline was added by `record`
+                yield int(index), -int(number), raw[:-1]
+            else:
+                yield int(index), int(number), raw
 
 
 def line_key(router: Router, obj: Any, number: int) -> int:

@@ -39,6 +39,7 @@ from missing_protocol.engine.routing import (
     Router,
     Tally,
     line_key,
+    lines_of,
     record,
     value_of,
 )
@@ -145,7 +146,7 @@ def run(
     count = partition_count(total, partition_bytes, jobs) if spill else jobs
     # The folder lives until the merged findings have been streamed (or is removed at exit).
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
-    given = names
+    original = names
     if array:  # a large array laid out an object a line is read as JSON Lines
         copy = copied(names[0], folder)
         if copy is None:
@@ -160,10 +161,10 @@ def run(
         folder.cleanup()
         raise
     outcome = _merge(routed, parts, count, folder)
-    if names == given:
+    if names is original:
         return outcome
     # Errors and warnings name the array file, not its copy (same lines).
-    renamed = functools.partial(_file_named, name=given[0])
+    renamed = functools.partial(_file_named, name=original[0])
     errors, warnings = outcome.errors.mapped(renamed), outcome.warnings.mapped(renamed)
     return attrs.evolve(outcome, errors=errors, warnings=warnings)
 
@@ -334,19 +335,6 @@ def _spill(
         for out in outs:
             out.close()
     return list(paths)
-
-
-def lines_of(source: list[Line] | str) -> Iterator[Line]:
-    if not isinstance(source, str):
-        yield from source
-        return
-    with open(source, "rb") as handle:
-        for line in handle:
-            index, number, raw = line.split(b" ", 2)
-            if number[0] == 45:  # b"-": the newline was added by `record`
-                yield int(index), -int(number), raw[:-1]
-            else:
-                yield int(index), int(number), raw
 
 
 def _judge_part(

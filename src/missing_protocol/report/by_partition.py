@@ -21,7 +21,7 @@ import attrs
 
 from missing_protocol.check import Counts, paused_gc
 from missing_protocol.common.mergeable import merged
-from missing_protocol.engine.arrays import as_lines
+from missing_protocol.engine.arrays import copied
 from missing_protocol.engine.processes import room_to_spill, workers
 from missing_protocol.engine.run import (
     PARTITION_BYTES,
@@ -131,9 +131,9 @@ def log_parts(
         if whole and total > spill_bytes and len(names) == 1:
             # A large array laid out an object a line is read as JSON Lines (engine.arrays):
             # one file, so the events' order (by file, then line) is the same.
-            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="missing-protocol-"))
-            with room_to_spill():
-                copy = as_lines(names[0], folder)
+            folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
+            stack.callback(folder.cleanup)
+            copy = copied(names[0], folder)
             names, whole = ([copy], False) if copy is not None else (names, True)
         if whole or total <= spill_bytes:
             return _whole(names, scope_of, part_of, how, jobs, progress)
