@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,30 @@ ODD = [
     lambda items: "[\n" + ",\n".join(items) + "\n",  # unterminated
     lambda items: "[\n" + ",\n".join(json.dumps(json.loads(i), indent=2) for i in items) + "\n]",
     lambda items: "[\n  " + "\n, ".join(items) + "\n]\n",  # commas leading
+    # Pretty-printed: CRLF and four spaces; tabs; the first `{` on the `[` line; `}, {` lines.
+    lambda items: json.dumps([json.loads(i) for i in items], indent=4).replace("\n", "\r\n"),
+    lambda items: json.dumps([json.loads(i) for i in items], indent="\t") + "\n",
+    lambda items: "[" + ",\n".join(json.dumps(json.loads(i), indent=1) for i in items) + "]",
+    lambda items: "[\n" + ", ".join(_pretty(i) for i in items) + "\n]\n",
+    # Pretty-printed and broken: a string over two lines; a comma before `]`; an object with
+    # no `}` as far in as its `{`; no comma between two objects; a `}` line with text after it.
+    lambda items: _pretty_all(items).replace('"child_id": "', '"child_id": "\n', 1),
+    lambda items: _pretty_all(items)[: -len("\n]\n")] + ",\n]\n",
+    lambda items: "[\n" + ",\n".join(_pretty(i).replace("\n  }", "\n   }") for i in items) + "\n]",
+    lambda items: "[\n" + "\n".join(_pretty(i) for i in items) + "\n]\n",
+    lambda items: _pretty_all(items).replace("\n  },", "\n  } 7,", 1),
 ]
+
+# The layouts above that are copied to JSON Lines; any other is read whole.
+COPIED = {0, 1, 2, 7, 9, 10}
+
+
+def _pretty(item: str) -> str:
+    return textwrap.indent(json.dumps(json.loads(item), indent=2), "  ")
+
+
+def _pretty_all(items: list[str]) -> str:
+    return "[\n" + ",\n".join(_pretty(i) for i in items) + "\n]\n"
 
 
 @settings(
@@ -56,7 +80,9 @@ ODD = [
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    log=mutated(), layout=st.sampled_from(["array", "array-one-line"]), jobs=st.sampled_from([1, 2])
+    log=mutated(),
+    layout=st.sampled_from(["array", "array-one-line", "array-pretty"]),
+    jobs=st.sampled_from([1, 2]),
 )
 def test_a_large_array_is_judged_as_when_read_whole(
     tmp_path: Path, log: tuple[list[Any], list[str]], layout: str, jobs: int
@@ -76,7 +102,9 @@ def test_odd_array_layouts_are_judged_as_when_read_whole(tmp_path: Path, layout:
     items = [json.dumps(e) for e in _plain_events()]
     path = tmp_path / "log.json"
     path.write_text(ODD[layout](items), encoding="utf-8")
-    assert _answer(path, **SPILLED)[0] == _answer(path)[0]
+    spilled, partitions = _answer(path, **SPILLED)
+    assert spilled == _answer(path)[0]
+    assert (partitions > 1) == (layout in COPIED)  # read as JSON Lines, or whole
 
 
 def _plain_events() -> list[dict[str, Any]]:
@@ -84,15 +112,21 @@ def _plain_events() -> list[dict[str, Any]]:
     return [dict(e) | ({"note": "x"} if i % 5 == 0 else {}) for i, e in enumerate(BASE)]
 
 
-def test_an_array_one_object_a_line_is_routed_and_others_are_read_whole(tmp_path: Path) -> None:
-    """One object a line: routed into partitions; pretty-printed objects: one partition."""
+def test_an_array_one_object_a_line_or_pretty_is_routed_and_others_are_read_whole(
+    tmp_path: Path,
+) -> None:
+    """One object a line, or pretty-printed: routed into partitions; objects that share
+    lines (`}, {`): one partition."""
     items = [json.dumps(e) for e in _plain_events()]
     lines = tmp_path / "lines.json"
     lines.write_text("[\n" + ",\n".join(items) + "\n]\n")
     pretty = tmp_path / "pretty.json"
     pretty.write_text(json.dumps(_plain_events(), indent=2))
+    shared = tmp_path / "shared.json"
+    shared.write_text("[\n" + ", ".join(_pretty(i) for i in items) + "\n]\n")
     assert _answer(lines, **SPILLED)[1] > 1  # partitions: read as JSON Lines
-    assert _answer(pretty, **SPILLED)[1] == 1  # read whole
+    assert _answer(pretty, **SPILLED)[1] > 1
+    assert _answer(shared, **SPILLED)[1] == 1  # read whole
 
 
 @pytest.mark.parametrize(

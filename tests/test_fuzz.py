@@ -18,6 +18,7 @@ import copy
 import json
 import os
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -120,9 +121,14 @@ LAYOUTS = ["lines", "crlf", "bom", "array", "array-one-line"]
 
 def write(path: Path, events: list[Any], raws: list[str], layout: str) -> int:
     """Writes the log; returns how many events (lines or array elements) it holds."""
-    items = [json.dumps(e, ensure_ascii=layout != "bom", allow_nan=True) for e in events]
+    indent = 2 if layout == "array-pretty" else None  # each object over lines, as jq writes
+    items = [
+        json.dumps(e, ensure_ascii=layout != "bom", allow_nan=True, indent=indent) for e in events
+    ]
     items = [re.sub(r'"@@RAW(\d+)@@"', lambda m: raws[int(m[1])], i) for i in items]
-    if layout.startswith("array"):
+    if indent is not None:
+        text = "[\n" + ",\n".join(textwrap.indent(i, "  ") for i in items) + "\n]\n"
+    elif layout.startswith("array"):
         text = "[" + (", " if layout == "array-one-line" else ",\n").join(items) + "]\n"
     else:
         text = "".join(i + ("\r\n" if layout == "crlf" else "\n") for i in items)

@@ -1,19 +1,22 @@
 """A large JSON array file read as JSON Lines, so that it is routed by child like one.
 
 An array is otherwise read whole (its text, then every event at once: 386 MiB for 100k
-episodes). Exported arrays mostly hold one object a line (`[`, `{…},` lines, `]`): a log that is
-one such file is copied, streamed a line at a time, to a JSON Lines file in which each object keeps its line
-number (the brackets become blank lines), so every error and warning names the same line. Any
-other layout, or anything the two readers might read differently (a value orjson refuses, such
-as NaN; a whole number past 64 bits, which orjson reads as a float; deep nesting; bytes that are
-not UTF-8; a broken element or separator), is left to the whole reader, which words it.
+episodes). Exported arrays mostly hold one object a line (`[`, `{…},` lines, `]`), or are
+pretty-printed (each object over lines, its `}` standing as far in as its `{`, as `json.dump`
+with `indent`, `jq` and `JSON.stringify` write them): a log that is one such file is copied,
+streamed a line at a time, to a JSON Lines file in which each object stands on the line of its
+`{` (the brackets and an object's other lines become blank lines), so every error and warning
+names the same line. Any other layout, or anything the two readers might read differently (a
+value orjson refuses, such as NaN; a whole number past 64 bits, which orjson reads as a float;
+deep nesting; bytes that are not UTF-8; a broken element or separator), is left to the whole
+reader, which words it.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import tempfile
+from collections.abc import Iterator
 from typing import BinaryIO
 
 import orjson
@@ -51,12 +54,15 @@ def as_lines(name: str, folder: str) -> str | None:
 
 
 def _copied(handle: BinaryIO, out: BinaryIO) -> bool:
-    """The array in `handle` written to `out` an object a line, each on its own line number;
-    False at anything the whole reader must decide."""
+    """The array in `handle` written to `out` an object a line, each on the line number where
+    its `{` stands; False at anything the whole reader must decide."""
     opened = closed = False
     last = _NONE  # what the last object was followed by
-    for number, line in enumerate(handle, start=1):
-        text = (line[3:] if number == 1 and line.startswith(_BOM) else line).strip(_SPACE)
+    lines = enumerate(handle, start=1)
+    for number, line in lines:
+        if number == 1 and line.startswith(_BOM):
+            line = line[3:]
+        text = line.strip(_SPACE)
         if not opened:
             if not text.startswith(b"["):
                 return False
@@ -71,8 +77,19 @@ def _copied(handle: BinaryIO, out: BinaryIO) -> bool:
         if body:
             comma = body.endswith(b",")
             body = body[:-1].rstrip(_SPACE) if comma else body
-            if last is _OBJECT or (closing and comma) or not _one_object(body):
-                return False  # no comma between two objects, one before `]`, or not an object
+            if last is _OBJECT or (closing and comma):
+                return False  # no comma between two objects, or one before `]`
+            if not _one_object(body):
+                if not text.startswith(b"{"):
+                    return False  # not an object
+                # Pretty-printed: the object goes on until a `}` that stands no further in.
+                rest = _spread_object(line, lines, out)
+                if rest is None:
+                    return False
+                last, closed = _after_object(rest)
+                if last is _NONE:
+                    return False  # a comma before `]`, or anything else after the `}`
+                continue
             last = _COMMA if comma else _OBJECT
             out.write(body + b"\n")
         else:
@@ -84,17 +101,61 @@ def _copied(handle: BinaryIO, out: BinaryIO) -> bool:
     return opened and closed
 
 
+# Past this, an object spread over lines is left to the whole reader (memory stays bounded).
+_SPREAD_BYTES = 1 << 20
+
+
+def _spread_object(first: bytes, lines: Iterator[tuple[int, bytes]], out: BinaryIO) -> bytes | None:
+    """An object spread over lines from `first` (after the array's `[`, if it is there) to a
+    line that starts with a `}` standing no further in than its `{`, written on its first line
+    and the others left blank; what follows that `}` on its line, or None if it is not one
+    object. Its newlines become tabs: like a newline, a tab is whitespace between values and
+    refused inside a string, so the text is one object exactly when the lines were."""
+    column = first.find(b"{")
+    parts, size = [first[column:]], len(first)
+    for _, line in lines:
+        # Most lines stand further in: no `}` in their first columns (one search, no copy).
+        end = line.find(b"}", 0, column + 1)
+        if end >= 0 and not line[:end].strip(_SPACE):
+            body = (b"".join(parts) + b"}").replace(b"\n", b"\t")
+            if not _one_object(body):
+                return None
+            out.write(body + b"\n" * (len(parts) + 1))
+            return line[end + 1 :].strip(_SPACE)
+        parts.append(line)
+        size += len(line)
+        if size > _SPREAD_BYTES:
+            return None
+    return None  # the end of the file inside the object
+
+
+def _after_object(rest: bytes) -> tuple[str, bool]:
+    """What follows an object's `}` on its line: (a comma or nothing, whether `]` ends the
+    array), or _NONE when it is anything else."""
+    comma = rest.startswith(b",")
+    rest = rest[1:].lstrip(_SPACE) if comma else rest
+    if rest == b"]" and not comma:
+        return _OBJECT, True
+    if rest:
+        return _NONE, False
+    return (_COMMA if comma else _OBJECT), False
+
+
 # What orjson reads otherwise than Python's json (the whole reader): a whole number past 64 bits
 # (orjson gives a float) and deep nesting (Python's json stops near 1000 levels, orjson at 1024).
 # Any run of 19 digits, or many brackets, even inside a string, sends the file to the whole reader.
-_LONG_NUMBER = re.compile(rb"\d{19}")
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")  # a run of digits, as zeros
+_LONG_NUMBER = b"0" * 19
 _BRACKETS = 256
 
 
 def _one_object(text: bytes) -> bool:
     if not (text.startswith(b"{") and text.endswith(b"}")):
         return False
-    if _LONG_NUMBER.search(text) or text.count(b"{") + text.count(b"[") > _BRACKETS:
+    if (
+        text.translate(_DIGITS).find(_LONG_NUMBER) >= 0
+        or text.count(b"{") + text.count(b"[") > _BRACKETS
+    ):
         return False
     try:
         orjson.loads(text)
