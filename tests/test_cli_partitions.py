@@ -168,3 +168,33 @@ def test_self_report_figures_kept_alone_are_those_of_the_lines(year: Path) -> No
     detailed = json.loads(_run([*args, "--include-intelligence"])[1])
     assert len(detailed.pop("self_reports")) == figures["figures"]["self_reports"] > 0
     assert figures == detailed
+
+
+@pytest.fixture(scope="module")
+def split_year(year: Path) -> list[str]:
+    """The year in three files: a pretty-printed JSON array, JSON Lines (with the line that is
+    not JSON), and an array laid out an object a line."""
+    lines = year.read_text("utf-8").splitlines()
+    third = len(lines) // 3
+    folder = year.parent
+    pretty, middle, flat = folder / "a.json", folder / "b.jsonl", folder / "c.json"
+    pretty.write_text(json.dumps([json.loads(line) for line in lines[:third]], indent=2))
+    middle.write_text("\n".join(lines[third : 2 * third]) + "\n")
+    tail = [json.loads(line) for line in lines[2 * third :] if line.startswith("{")]
+    flat.write_text("[\n" + ",\n".join(json.dumps(o) for o in tail) + "\n]\n")
+    return [str(pretty), str(middle), str(flat)]
+
+
+def test_several_array_files_of_a_spilled_log_are_those_of_the_whole_log(
+    split_year: list[str], spilled: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10 point 2 for a log of several files, JSON arrays among them (CONTRACT §1): each
+    array is routed as its JSON Lines copy and read under its own name, so the intelligence
+    commands answer, byte for byte, as when the files are read whole (the report:
+    tests/test_report_partitions.py)."""
+    cases = [
+        ["hotspots", *split_year, *PERIOD, "--format", "json", "--no-suppress"],
+        ["persons", *split_year, *PERIOD, "--format", "json"],
+        ["compare", *split_year, "--profile", "statutory", "--profile", "london", *AS_OF],
+    ]
+    _same_whole_and_spilled(spilled, monkeypatch, cases)

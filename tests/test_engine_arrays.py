@@ -23,11 +23,12 @@ from test_fuzz import BASE, mutated, write
 AS_OF = "2026-03-31T12:00:00Z"
 
 
-def _answer(path: Path, **run: Any) -> tuple[str, int]:
+def _answer(path: Path | list[Path], **run: Any) -> tuple[str, int]:
     options = engine.Options(
         parse_as_of(AS_OF), profiles.load("statutory"), include_intelligence=True
     )
-    outcome = engine.run([str(path)], options, **run)
+    paths = path if isinstance(path, list) else [path]
+    outcome = engine.run([str(p) for p in paths], options, **run)
     out = io.StringIO()
     write_check_json(out, outcome, options.as_of, options.profile.name)
     return out.getvalue(), outcome.partitions
@@ -147,3 +148,40 @@ def test_values_the_two_readers_read_differently_are_read_whole(tmp_path: Path, 
     path.write_text("[\n" + ",\n".join(items) + "\n]\n")
     spilled, partitions = _answer(path, **SPILLED)
     assert (spilled, partitions) == (_answer(path)[0], 1)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    logs=st.lists(mutated(), min_size=2, max_size=3),
+    layouts=st.lists(st.sampled_from(["lines", "array", "array-pretty"]), min_size=3, max_size=3),
+    jobs=st.sampled_from([1, 2]),
+)
+def test_several_files_with_arrays_are_judged_as_when_read_whole(
+    tmp_path: Path, logs: list[tuple[list[Any], list[str]]], layouts: list[str], jobs: int
+) -> None:
+    """A log of several files, arrays among them: each array is routed as its JSON Lines copy
+    (or, if one cannot be, the log is read whole) and read under its own name, so errors and
+    warnings name each file and line as the whole reader does."""
+    paths = []
+    for index, ((events, raws), layout) in enumerate(zip(logs, layouts, strict=False)):
+        path = tmp_path / f"log{index}.{'jsonl' if layout == 'lines' else 'json'}"
+        write(path, events, raws, layout)
+        paths.append(path)
+    assert _answer(paths, jobs=jobs, **SPILLED)[0] == _answer(paths)[0]
+
+
+def test_several_files_with_arrays_are_routed(tmp_path: Path) -> None:
+    """Several files, a pretty-printed array and an array an object a line among them: routed
+    into partitions, where they used to be read whole."""
+    events = _plain_events()
+    pretty, lines, flat = tmp_path / "a.json", tmp_path / "b.jsonl", tmp_path / "c.json"
+    pretty.write_text(json.dumps(events[:10], indent=2))
+    lines.write_text("".join(json.dumps(e) + "\n" for e in events[10:20]))
+    flat.write_text("[\n" + ",\n".join(json.dumps(e) for e in events[20:]) + "\n]\n")
+    spilled, partitions = _answer([pretty, lines, flat], **SPILLED)
+    assert partitions > 1 and spilled == _answer([pretty, lines, flat])[0]
+    assert f'"file": "{pretty}"' in spilled or f'"file":"{pretty}"' in spilled

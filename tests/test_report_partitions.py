@@ -86,7 +86,7 @@ def reporting_logs(draw: st.DrawFn) -> list[str]:
 
 
 def _report(
-    path: Path, authority: str, profile: str, period: Period = PERIOD, **run: Any
+    path: Path | list[Path], authority: str, profile: str, period: Period = PERIOD, **run: Any
 ) -> dict[str, Any]:
     def scope_of(reports: Counter[str]) -> Scope:
         split = period.start.add(months=1)
@@ -99,7 +99,8 @@ def _report(
             include_intelligence=True,
         )
 
-    scope, part = report_log([str(path)], scope_of, **run)
+    paths = path if isinstance(path, list) else [path]
+    scope, part = report_log([str(p) for p in paths], scope_of, **run)
     # Both disclosures: unsuppressed, every small figure shows; published, hiding is the same.
     out = {}
     for name, shown in (("internal", INTERNAL), ("published", PUBLISHED)):
@@ -227,4 +228,27 @@ def test_a_large_array_is_reported_as_the_whole_log(
     whole = _report(path, authority, "statutory", PERIOD)
     size = path.stat().st_size
     parted = _report(path, authority, "statutory", PERIOD, spill_bytes=0, partition_bytes=size // 3)
+    assert parted == whole
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=reporting_logs(), authority=st.sampled_from(AUTHORITIES), cut=st.integers(0, 100))
+def test_several_files_with_arrays_are_reported_as_the_whole_log(
+    tmp_path_factory: Any, lines: list[str], authority: str, cut: int
+) -> None:
+    """Issue 10 point 2 for a log of several files (CONTRACT §1): a pretty-printed array, JSON
+    Lines (with the junk) and an array an object a line, each array routed as its JSON Lines
+    copy and read under its own name: the report is the whole log's."""
+    objects = [json.loads(line) for line in lines if _is_object(line)]
+    at = len(objects) * cut // 100
+    folder = tmp_path_factory.mktemp("log")
+    paths = [folder / "a.json", folder / "b.jsonl", folder / "c.json"]
+    paths[0].write_text(json.dumps(objects[:at], indent=2), encoding="utf-8")
+    paths[1].write_text("".join(f"{line}\n" for line in lines if not _is_object(line)))
+    paths[2].write_text("[\n" + ",\n".join(json.dumps(o) for o in objects[at:]) + "\n]\n")
+    whole = _report(paths, authority, "statutory", PERIOD)
+    size = sum(p.stat().st_size for p in paths)
+    parted = _report(
+        paths, authority, "statutory", PERIOD, spill_bytes=0, partition_bytes=size // 3
+    )
     assert parted == whole

@@ -16,36 +16,47 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import BinaryIO
 
 import orjson
 
 from missing_protocol.engine.processes import room_to_spill
+from missing_protocol.formats.events import is_array_file
 
 _SPACE = b" \t\r\n"  # JSON's whitespace (bytes.strip would also take \x0b and \x0c)
 _BOM = b"\xef\xbb\xbf"
 _NONE, _COMMA, _OBJECT = "none", "comma", "object"
 
 
-def copied(name: str, folder: tempfile.TemporaryDirectory[str]) -> str | None:
-    """`as_lines` into a run's folder, which goes when there is no copy, or on any failure (a
+def copied(names: Sequence[str], folder: tempfile.TemporaryDirectory[str]) -> list[str] | None:
+    """The files to route for a log of `names`: each array file's JSON Lines copy in a run's
+    folder (`as_lines`), each JSON Lines file as it is; None when an array is not laid out so
+    (the log is then read whole). The folder goes when there is no copy, or on any failure (a
     full disk is TemporaryFolderFull, as when the log is spilled)."""
+    paths: list[str] = []
     try:
         with room_to_spill():
-            copy = as_lines(name, folder.name)
+            for index, name in enumerate(names):
+                with open(name, "rb") as handle:
+                    array = is_array_file(handle, name)
+                copy = as_lines(name, folder.name, index) if array else name
+                if copy is None:
+                    break
+                paths.append(copy)
     except BaseException:
         folder.cleanup()
         raise
-    if copy is None:
+    if len(paths) < len(names):
         folder.cleanup()
-    return copy
+        return None
+    return paths
 
 
-def as_lines(name: str, folder: str) -> str | None:
+def as_lines(name: str, folder: str, index: int = 0) -> str | None:
     """The array file `name` copied into `folder` as JSON Lines (its path), or None when it is
     not laid out one object a line (it is then read whole)."""
-    copy = os.path.join(folder, "array.jsonl")
+    copy = os.path.join(folder, f"array-{index:04d}.jsonl")
     with open(name, "rb") as handle, open(copy, "wb") as out:
         done = _copied(handle, out)
     if not done:

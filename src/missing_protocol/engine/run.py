@@ -13,7 +13,6 @@ from __future__ import annotations
 import array
 import concurrent.futures
 import datetime as dt
-import functools
 import heapq
 import multiprocessing
 import os
@@ -135,9 +134,8 @@ def run(
     """Check log files; raises UnreadableFile (usage error) before reading anything."""
     names = [str(f) for f in files]
     total, array = log_size(names)
-    if array and (total <= spill_bytes or len(names) > 1):
-        # A small JSON array, or one of several files, is read whole: one partition.
-        return _whole(names, options)
+    if array and total <= spill_bytes:
+        return _whole(names, options)  # a small log with a JSON array: one partition
     if total <= spill_bytes:
         total = max(total, LINE_BYTES * line_count(names))
     if jobs <= 1 and total <= spill_bytes:
@@ -146,31 +144,20 @@ def run(
     count = partition_count(total, partition_bytes, jobs) if spill else jobs
     # The folder lives until the merged findings have been streamed (or is removed at exit).
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
-    original = names
-    if array:  # a large array laid out an object a line is read as JSON Lines
-        copy = copied(names[0], folder)
-        if copy is None:
-            return _whole(names, options)
-        names = [copy]
+    # Large arrays laid out an object a line (or pretty) are routed as JSON Lines copies; their
+    # lines are read under the array's own name (the copies keep the line numbers).
+    paths = copied(names, folder) if array else names
+    if paths is None:
+        return _whole(names, options)
     try:
         with room_to_spill(), workers(jobs) as pool:
             spilled_to = Path(folder.name) if spill else None
-            routed = route_log(names, count, spilled_to, pool, jobs, progress)
+            routed = route_log(paths, count, spilled_to, pool, jobs, progress)
             parts = _judge_all(routed.partitions, names, options, pool, spill)
     except BaseException:
         folder.cleanup()
         raise
-    outcome = _merge(routed, parts, count, folder)
-    if names is original:
-        return outcome
-    # Errors and warnings name the array file, not its copy (same lines).
-    renamed = functools.partial(_file_named, name=original[0])
-    errors, warnings = outcome.errors.mapped(renamed), outcome.warnings.mapped(renamed)
-    return attrs.evolve(outcome, errors=errors, warnings=warnings)
-
-
-def _file_named(error: EventError, name: str) -> EventError:
-    return attrs.evolve(error, file=name)
+    return _merge(routed, parts, count, folder)
 
 
 def partition_count(total: int, partition_bytes: int, jobs: int) -> int:

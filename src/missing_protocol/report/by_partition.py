@@ -128,19 +128,19 @@ def log_parts(
     total, whole = log_size(names)
     how = _How(assume_tz, prepare, numbered)
     with contextlib.ExitStack() as stack:
-        if whole and total > spill_bytes and len(names) == 1:
-            # A large array laid out an object a line is read as JSON Lines (engine.arrays):
-            # one file, so the events' order (by file, then line) is the same.
+        paths: Sequence[str] | None = names
+        if whole and total > spill_bytes:
+            # Large arrays laid out an object a line (or pretty) are routed as JSON Lines
+            # copies (engine.arrays), read under their own names with the same line numbers.
             folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
             stack.callback(folder.cleanup)
-            copy = copied(names[0], folder)
-            names, whole = ([copy], False) if copy is not None else (names, True)
-        if whole or total <= spill_bytes:
+            paths = copied(names, folder)
+        if paths is None or total <= spill_bytes:
             return _whole(names, scope_of, part_of, how, jobs, progress)
         watch = (progress, stage)
         tally = _ReportOf(assume_tz) if tally_reports else None
         return _partitioned(
-            names, scope_of, part_of, how, jobs, watch, total, partition_bytes, tally
+            (paths, names), scope_of, part_of, how, jobs, watch, total, partition_bytes, tally
         )
 
 
@@ -196,7 +196,7 @@ def _counted(parsed: Iterable[Parsed], reports: Counter[str]) -> Iterator[Parsed
 
 
 def _partitioned(
-    names: Sequence[str],
+    files: tuple[Sequence[str], Sequence[str]],
     scope_of: ScopeOf[S],
     part_of: PartOf[S],
     how: _How,
@@ -206,13 +206,13 @@ def _partitioned(
     partition_bytes: int,
     tally: _ReportOf | None,
 ) -> LogParts[S]:
-    progress, stage = watch
+    (paths, names), (progress, stage) = files, watch  # files routed; names they are read as
     count = partition_count(total, partition_bytes, jobs)
     with tempfile.TemporaryDirectory(prefix="missing-protocol-") as folder:
         # The reports are counted by responsible authority as the log is routed: the busiest
         # is the default authority.
         with room_to_spill(), workers(jobs) as pool:
-            routed = route_log(names, count, Path(folder), pool, jobs, progress, tally)
+            routed = route_log(paths, count, Path(folder), pool, jobs, progress, tally)
         scope = scope_of(routed.tallied)
         _SHARED.update(
             names=names, how=how, part_of=part_of, scope=scope, sources=routed.partitions
