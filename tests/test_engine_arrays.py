@@ -61,10 +61,15 @@ ODD = [
     lambda items: "[\n" + ",\n".join(_pretty(i).replace("\n  }", "\n   }") for i in items) + "\n]",
     lambda items: "[\n" + "\n".join(_pretty(i) for i in items) + "\n]\n",
     lambda items: _pretty_all(items).replace("\n  },", "\n  } 7,", 1),
+    # `indent=0` (an inner object's `}` as far in as the event's `{`); blank lines before `[`;
+    # a value only Python's JSON reader reads (NaN) inside a pretty object.
+    lambda items: json.dumps([json.loads(i) for i in items], indent=0),
+    lambda items: "\n\n" + _pretty_all(items),
+    lambda items: _pretty_all(items).replace('"child_id": "C1"', '"child_id": NaN', 1),
 ]
 
 # The layouts above that are copied to JSON Lines; any other is read whole.
-COPIED = {0, 1, 2, 7, 9, 10}
+COPIED = {0, 1, 2, 7, 9, 10, 11, 18, 19}
 
 
 def _pretty(item: str) -> str:
@@ -137,15 +142,23 @@ def test_an_array_one_object_a_line_or_pretty_is_routed_and_others_are_read_whol
         '{"type": "child", "child_id": 18446744073709551616}',
         '{"type": "child", "child_id": -9223372036854775809}',
         '{"type": "child", "child_id": "C7", "zz": ' + "[" * 995 + "]" * 995 + "}",
+        # 254 levels: orjson reads them, but the whole reader's check of each element (by
+        # orjson.dumps) rejects them.
+        '{"type": "child", "child_id": "C7", "zz": ' + "[" * 254 + "]" * 254 + "}",
+        '{"type": "child", "child_id": "C7", "zz": ' + '{"a": ' * 254 + "1" + "}" * 254 + "}",
     ],
 )
 def test_values_the_two_readers_read_differently_are_read_whole(tmp_path: Path, odd: str) -> None:
-    """A whole number past 64 bits (orjson reads a float, Python's json an int) and nesting
-    near 1000 levels (Python's json stops first) in an array laid out an object a line: read by
-    the whole reader, which rejects them as it always did."""
+    """A whole number past 64 bits (orjson reads a float, Python's json an int) and deep
+    nesting (the whole reader stops first) in an array laid out an object a line, or
+    pretty-printed: read by the whole reader, which rejects them as it always did."""
     items = [json.dumps(e) for e in _plain_events()] + [odd]
     path = tmp_path / "log.json"
     path.write_text("[\n" + ",\n".join(items) + "\n]\n")
+    spilled, partitions = _answer(path, **SPILLED)
+    assert (spilled, partitions) == (_answer(path)[0], 1)
+    pretty = [_pretty(i) for i in items[:-1]]  # and the odd one a line, as written
+    path.write_text("[\n" + ",\n".join([*pretty, "  " + odd]) + "\n]\n")
     spilled, partitions = _answer(path, **SPILLED)
     assert (spilled, partitions) == (_answer(path)[0], 1)
 

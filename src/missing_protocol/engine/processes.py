@@ -19,14 +19,15 @@ class TemporaryFolderFull(OSError):
 
 @contextlib.contextmanager
 def room_to_spill() -> Iterator[None]:
-    """A full disk or quota met while spilling (here or in a worker) as TemporaryFolderFull: it
+    """A full disk, quota or file size limit met while spilling (here or in a worker) as TemporaryFolderFull: it
     is the temporary folder that is full, not the output."""
     try:
         yield
     except TemporaryFolderFull:
         raise
     except OSError as problem:
-        if problem.errno not in (errno.ENOSPC, errno.EDQUOT):
+        # EFBIG: a limit on a file's size (ulimit -f) met by a partition or a copy.
+        if problem.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             raise
         raise TemporaryFolderFull(problem.errno, problem.strerror, tempfile.gettempdir()) from None
 
