@@ -205,3 +205,46 @@ def test_a_full_temporary_folder_says_so_and_how_to_choose_another(
         "on device): set TMPDIR to a folder on a disk with more room"
     ]
     assert list(tmp.iterdir()) == []
+
+
+class _TooLarge(io.FileIO):
+    """A file past the process's file size limit (`ulimit -f`): every write fails."""
+
+    def write(self, _data: object) -> int:
+        raise OSError(errno.EFBIG, os.strerror(errno.EFBIG))
+
+
+def _too_large_open(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+    if "w" in mode and str(file).startswith(os.environ["TMPDIR"]):
+        return _TooLarge(str(file), "w")
+    return open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+
+def test_a_file_size_limit_met_copying_an_array_names_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large JSON array is copied to JSON Lines in the temporary folder (engine.arrays): a file
+    size limit met there (EFBIG) is the temporary folder's, as a full disk is, not "cannot write
+    the output"; exit 2, and the folder is removed."""
+    lines = _log(tmp_path / "log.jsonl", 200).read_text().splitlines()
+    log = tmp_path / "log.json"
+    log.write_text("[\n" + ",\n".join(lines) + "\n]\n")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp))
+    monkeypatch.setitem(engine_run.run.__kwdefaults__, "spill_bytes", 0)
+    monkeypatch.setattr(
+        importlib.import_module("missing_protocol.engine.arrays"),
+        "open",
+        _too_large_open,
+        raising=False,
+    )
+    result = CliRunner().invoke(app, ["check", str(log), "--format", "json"])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"missing-protocol: error: no room left in the temporary folder {tmp} (File too large): "
+        "set TMPDIR to a folder on a disk with more room"
+    ]
+    assert list(tmp.iterdir()) == []
