@@ -17,7 +17,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -160,17 +162,23 @@ def test_ctrl_c_is_one_line_exit_130_and_leaves_nothing_behind(tmp_path: Path, j
 # ---- a full temporary disk ------------------------------------------------------------------
 
 
-class _FullDisk(io.FileIO):
-    """A partition file on a disk with no room left: created, then every write fails."""
+def _failing_open(code: int) -> Callable[..., object]:
+    """`open` for a temporary folder whose files are created, then every write fails with
+    `code` (ENOSPC: no room left on the disk; EFBIG: past the file size limit of `ulimit -f`)."""
 
-    def write(self, _data: object) -> int:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    class _Failing(io.FileIO):
+        def write(self, _data: object) -> int:
+            raise OSError(code, os.strerror(code))
+
+    def failing(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if "w" in mode and str(file).startswith(os.environ["TMPDIR"]):
+            return _Failing(str(file), "w")
+        return open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    return failing
 
 
-def _full_disk_open(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
-    if "w" in mode and str(file).startswith(os.environ["TMPDIR"]):
-        return _FullDisk(str(file), "w")
-    return open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+_full_disk_open = _failing_open(errno.ENOSPC)
 
 
 @pytest.mark.parametrize(
@@ -198,26 +206,17 @@ def test_a_full_temporary_folder_says_so_and_how_to_choose_another(
     for module in (engine_run, importlib.import_module("missing_protocol.engine.fanout")):
         monkeypatch.setattr(module, "open", _full_disk_open, raising=False)
     result = CliRunner().invoke(app, [*command[:1], str(log), *command[1:], "--jobs", jobs])
+    _says_the_temporary_folder_is_full(result, tmp, "No space left on device")
+
+
+def _says_the_temporary_folder_is_full(result: Any, tmp: Path, why: str) -> None:
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"missing-protocol: error: no room left in the temporary folder {tmp} (No space left "
-        "on device): set TMPDIR to a folder on a disk with more room"
+        f"missing-protocol: error: no room left in the temporary folder {tmp} ({why}): set "
+        "TMPDIR to a folder on a disk with more room"
     ]
     assert list(tmp.iterdir()) == []
-
-
-class _TooLarge(io.FileIO):
-    """A file past the process's file size limit (`ulimit -f`): every write fails."""
-
-    def write(self, _data: object) -> int:
-        raise OSError(errno.EFBIG, os.strerror(errno.EFBIG))
-
-
-def _too_large_open(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
-    if "w" in mode and str(file).startswith(os.environ["TMPDIR"]):
-        return _TooLarge(str(file), "w")
-    return open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
 
 
 def test_a_file_size_limit_met_copying_an_array_names_the_temporary_folder(
@@ -237,14 +236,8 @@ def test_a_file_size_limit_met_copying_an_array_names_the_temporary_folder(
     monkeypatch.setattr(
         importlib.import_module("missing_protocol.engine.arrays"),
         "open",
-        _too_large_open,
+        _failing_open(errno.EFBIG),
         raising=False,
     )
     result = CliRunner().invoke(app, ["check", str(log), "--format", "json"])
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    assert result.stderr.splitlines() == [
-        f"missing-protocol: error: no room left in the temporary folder {tmp} (File too large): "
-        "set TMPDIR to a folder on a disk with more room"
-    ]
-    assert list(tmp.iterdir()) == []
+    _says_the_temporary_folder_is_full(result, tmp, "File too large")
