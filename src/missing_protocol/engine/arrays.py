@@ -131,10 +131,13 @@ def _spread_object(first: bytes, lines: Iterator[tuple[int, bytes]], out: Binary
         return None  # e.g. a whole array on one line: not copied
     column = first.find(b"{")
     parts, size = [first[column:]], len(first)
+    # Braces left open by the lines so far, counted once a `}` line has not closed the object:
+    # only a `}` that may close it is tried again (strings may hold braces: orjson decides).
+    open_braces: int | None = None
     for _, line in lines:
         # Most lines stand further in: no `}` in their first columns (one search, no copy).
         end = line.find(b"}", 0, column + 1)
-        if end >= 0 and not line[:end].strip(_SPACE):
+        if end >= 0 and not line[:end].strip(_SPACE) and (open_braces is None or open_braces <= 1):
             body = (b"".join(parts) + b"}").replace(b"\n", b"\t")
             whole = _object_so_far(body)
             if whole:
@@ -143,7 +146,11 @@ def _spread_object(first: bytes, lines: Iterator[tuple[int, bytes]], out: Binary
             if whole is not None:
                 return None  # broken before this `}`: more lines cannot mend it
             # The `}` of an object inside it (as `indent=0` writes): the object goes on.
+            if open_braces is None:
+                open_braces = sum(p.count(b"{") - p.count(b"}") for p in parts)
         parts.append(line)
+        if open_braces is not None:
+            open_braces += line.count(b"{") - line.count(b"}")
         size += len(line)
         if size > _SPREAD_BYTES:
             return None
