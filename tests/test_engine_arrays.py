@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from missing_protocol import engine, profiles
 from missing_protocol.check import parse_as_of
 from missing_protocol.cli._json import write_check_json
+from missing_protocol.engine.arrays import COPYING
 from test_fuzz import BASE, mutated, write
 
 AS_OF = "2026-03-31T12:00:00Z"
@@ -202,3 +203,17 @@ def test_several_files_with_arrays_are_routed(tmp_path: Path) -> None:
     spilled, partitions = _answer([pretty, lines, flat], **SPILLED)
     assert partitions > 1 and spilled == _answer([pretty, lines, flat])[0]
     assert f'"file": "{pretty}"' in spilled or f'"file":"{pretty}"' in spilled
+
+
+def test_a_person_watching_sees_the_copy_of_a_large_array(tmp_path: Path) -> None:
+    """Progress on long runs: copying a large array comes before any line is routed (about 5 s
+    a 100k episodes pretty-printed), so `stage` says so, once; a JSON Lines log is not copied."""
+    events = _plain_events()
+    array, lines = tmp_path / "a.json", tmp_path / "b.jsonl"
+    array.write_text(json.dumps(events, indent=2))
+    lines.write_text("".join(json.dumps(e) + "\n" for e in events))
+    options = engine.Options(parse_as_of(AS_OF), profiles.load("statutory"))
+    for paths, said in (([array, lines], [COPYING]), ([lines], [])):
+        stages: list[str] = []
+        engine.run([str(p) for p in paths], options, stage=stages.append, **SPILLED)
+        assert stages == said

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from missing_protocol import profiles
 from missing_protocol.common.mergeable import First, merge, merged
 from missing_protocol.common.period import Period
 from missing_protocol.common.suppression import INTERNAL, PUBLISHED
+from missing_protocol.engine.arrays import COPYING
 from missing_protocol.report import render_json
 from missing_protocol.report.by_partition import report_log
 from missing_protocol.report.disclosed import disclose
@@ -252,3 +254,18 @@ def test_several_files_with_arrays_are_reported_as_the_whole_log(
         paths, authority, "statutory", PERIOD, spill_bytes=0, partition_bytes=size // 3
     )
     assert parted == whole
+
+
+def test_the_report_says_it_copies_a_large_array_first(tmp_path: Path) -> None:
+    """Progress on long runs: the report of a large array says it copies it before the
+    partitions are worked out."""
+    year = resources.files("missing_protocol") / "data" / "example_year.jsonl"
+    path = tmp_path / "log.json"
+    path.write_text(
+        json.dumps([json.loads(line) for line in year.read_text().splitlines()], indent=2)
+    )
+    stages: list[str] = []
+    _report(
+        path, "309", "statutory", PERIOD, spill_bytes=0, partition_bytes=600, stage=stages.append
+    )
+    assert stages[0] == COPYING and all(s != COPYING for s in stages[1:]) and len(stages) > 1

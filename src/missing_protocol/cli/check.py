@@ -119,7 +119,8 @@ def _engine(
     try:
         with progress_on_terminal(log.fmt == "text") as progress:
             workers = chosen_jobs(jobs, log.files)
-            outcome = engine.run(log.files, options, jobs=workers, progress=progress)
+            stage = None if progress is None else progress.stage
+            outcome = engine.run(log.files, options, jobs=workers, progress=progress, stage=stage)
             return outcome, moment, chosen
     except UnreadableFile as problem:
         raise click.UsageError(f"cannot read {problem}") from None

@@ -25,6 +25,8 @@ import orjson
 from missing_protocol.engine.processes import room_to_spill
 from missing_protocol.formats.events import is_array_file
 
+# What a person watching a long run sees while the arrays are copied.
+COPYING = "copying the JSON arrays to JSON Lines, to read them child by child"
 _SPACE = b" \t\r\n"  # JSON's whitespace (bytes.strip would also take \x0b and \x0c)
 _BOM = b"\xef\xbb\xbf"
 _NONE, _COMMA, _OBJECT = "none", "comma", "object"
