@@ -19,8 +19,8 @@ class TemporaryFolderFull(OSError):
 
 @contextlib.contextmanager
 def room_to_spill() -> Iterator[None]:
-    """A full disk, quota or file size limit met while spilling (here or in a worker) as TemporaryFolderFull: it
-    is the temporary folder that is full, not the output."""
+    """A full disk, quota or file size limit met while spilling (here or in a worker) as
+    TemporaryFolderFull: it is the temporary folder that is full, not the output."""
     try:
         yield
     except TemporaryFolderFull:
