@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
 import orjson
@@ -32,11 +32,18 @@ _BOM = b"\xef\xbb\xbf"
 _NONE, _COMMA, _OBJECT = "none", "comma", "object"
 
 
-def copied(names: Sequence[str], folder: tempfile.TemporaryDirectory[str]) -> list[str] | None:
+def copied(
+    names: Sequence[str],
+    folder: tempfile.TemporaryDirectory[str],
+    stage: Callable[[str], None] | None = None,
+) -> list[str] | None:
     """The files to route for a log of `names`: each array file's JSON Lines copy in a run's
     folder (`as_lines`), each JSON Lines file as it is; None when an array is not laid out so
     (the log is then read whole). The folder goes when there is no copy, or on any failure (a
-    full disk is TemporaryFolderFull, as when the log is spilled)."""
+    full disk is TemporaryFolderFull, as when the log is spilled). `stage` is told first: the
+    copy comes before a line is routed (about 5 s per 100k episodes pretty-printed)."""
+    if stage is not None:
+        stage(COPYING)
     paths: list[str] = []
     try:
         with room_to_spill():

@@ -26,7 +26,7 @@ import attrs
 
 from missing_protocol import clock
 from missing_protocol.check import Counts, Judged, judge_streamed, paused_gc
-from missing_protocol.engine.arrays import COPYING, copied
+from missing_protocol.engine.arrays import copied
 from missing_protocol.engine.fanout import route_in_workers
 from missing_protocol.engine.findings import Described, Keyed, keyed, spilled, stream, unkeyed
 from missing_protocol.engine.problems import Kept, Problems, problems
@@ -148,9 +148,7 @@ def run(
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
     # Large arrays laid out an object a line (or pretty) are routed as JSON Lines copies; their
     # lines are read under the array's own name (the copies keep the line numbers).
-    if array and stage is not None:
-        stage(COPYING)  # about 5 s per 100k episodes pretty-printed, before a line is routed
-    paths = copied(names, folder) if array else names
+    paths = copied(names, folder, stage) if array else names
     if paths is None:
         return _whole(names, options)
     try:

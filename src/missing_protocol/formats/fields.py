@@ -330,8 +330,9 @@ def _reference(
         _untraced(problem, outer)
         return rejected
     except (ValueError, TypeError, RecursionError) as problem:
+        rejected = fail(None, str(problem) or type(problem).__name__, unquoted(problem))
         _untraced(problem, outer)
-        return fail(None, str(problem) or type(problem).__name__, unquoted(problem))
+        return rejected
     return event
 
 

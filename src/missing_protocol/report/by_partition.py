@@ -21,7 +21,7 @@ import attrs
 
 from missing_protocol.check import Counts, paused_gc
 from missing_protocol.common.mergeable import merged
-from missing_protocol.engine.arrays import COPYING, copied
+from missing_protocol.engine.arrays import copied
 from missing_protocol.engine.processes import room_to_spill, workers
 from missing_protocol.engine.run import (
     PARTITION_BYTES,
@@ -134,9 +134,7 @@ def log_parts(
             # copies (engine.arrays), read under their own names with the same line numbers.
             folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
             stack.callback(folder.cleanup)
-            if stage is not None:
-                stage(COPYING)
-            paths = copied(names, folder)
+            paths = copied(names, folder, stage)
         if paths is None or total <= spill_bytes:
             return _whole(names, scope_of, part_of, how, jobs, progress)
         watch = (progress, stage)
