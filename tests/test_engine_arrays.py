@@ -1,13 +1,18 @@
 """Issue 10 point 2 (memory must not grow with the log) for a JSON array file (CONTRACT §1):
-a large array laid out one object a line is read as JSON Lines, routed by child, and gives
-exactly the answer of reading it whole (errors and warnings name the array's own lines); any
-other layout, or a value the JSON Lines reader would read otherwise, is read whole as before."""
+a large array laid out one object a line, pretty-printed or on one line is read as JSON Lines,
+routed by child, and gives exactly the answer of reading it whole (errors and warnings name the
+array's own lines, in the same order); any other layout, or a value the JSON Lines reader would
+read otherwise, is read whole as before."""
 
 from __future__ import annotations
 
 import io
 import json
+import random
+import re
 import textwrap
+import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from missing_protocol import engine, profiles
-from missing_protocol.check import parse_as_of
+from missing_protocol.check import check, parse_as_of
 from missing_protocol.cli._json import write_check_json
+from missing_protocol.engine import arrays
 from missing_protocol.engine.arrays import COPYING
 from test_fuzz import BASE, mutated, write
 
@@ -71,10 +77,27 @@ ODD = [
     # `{{` hides the object's end (read whole); `}}` brings tries early (orjson decides).
     lambda items: json.dumps([json.loads(i) | {"note": "{{"} for i in items], indent=0),
     lambda items: json.dumps([{"note": "}}"} | json.loads(i) for i in items], indent=0),
+    # On one line: compact (JSON.stringify, pandas); json.dumps' `, `; with strings holding
+    # what ends an object on a line (`}, {`, `}]`); two objects a line; `[{` and `}]` lines.
+    lambda items: "[" + ",".join(items) + "]",
+    lambda items: "\ufeff[ " + ", ".join(items) + " ]\r\n",
+    lambda items: json.dumps([json.loads(i) | {"note": "a}, {b}]"} for i in items]),
+    lambda items: (
+        "[\n" + ",\n".join(", ".join(items[i : i + 2]) for i in range(0, len(items), 2)) + "\n]"
+    ),
+    lambda items: "[" + items[0] + ",\n" + ",\n".join(items[1:-1]) + ",\n" + items[-1] + "]",
+    # On one line and broken: a comma before `]`; no comma; text after `]`; a number, not an
+    # object; unterminated; NaN.
+    lambda items: "[" + ",".join(items) + ",]",
+    lambda items: "[" + " ".join(items) + "]",
+    lambda items: "[" + ",".join(items) + "] {}",
+    lambda items: "[" + ",".join(items) + ", 7]",
+    lambda items: "[" + ",".join(items),
+    lambda items: "[" + ",".join(items).replace('"C1"', "NaN", 1) + "]",
 ]
 
 # The layouts above that are copied to JSON Lines; any other is read whole.
-COPIED = {0, 1, 2, 7, 9, 10, 11, 18, 19, 22}
+COPIED = {0, 1, 2, 7, 9, 10, 11, 18, 19, 22, 23, 24, 25, 26, 27}
 
 
 def _pretty(item: str) -> str:
@@ -133,10 +156,13 @@ def test_an_array_one_object_a_line_or_pretty_is_routed_and_others_are_read_whol
     lines.write_text("[\n" + ",\n".join(items) + "\n]\n")
     pretty = tmp_path / "pretty.json"
     pretty.write_text(json.dumps(_plain_events(), indent=2))
+    one_line = tmp_path / "one-line.json"
+    one_line.write_text(json.dumps(_plain_events()))
     shared = tmp_path / "shared.json"
     shared.write_text("[\n" + ", ".join(_pretty(i) for i in items) + "\n]\n")
     assert _answer(lines, **SPILLED)[1] > 1  # partitions: read as JSON Lines
     assert _answer(pretty, **SPILLED)[1] > 1
+    assert _answer(one_line, **SPILLED)[1] > 1
     assert _answer(shared, **SPILLED)[1] == 1  # read whole
 
 
@@ -217,3 +243,109 @@ def test_a_person_watching_sees_the_copy_of_a_large_array(tmp_path: Path) -> Non
         stages: list[str] = []
         engine.run([str(p) for p in paths], options, stage=stages.append, **SPILLED)
         assert stages == said
+
+
+def _shared_lines(items: list[str], seed: int) -> str:
+    """The objects a few a line, as many as chance gives (one line, at most)."""
+    chance = random.Random(seed)
+    lines, start = [], 0
+    while start < len(items):
+        take = chance.choice([1, 2, 3, len(items)])
+        lines.append(", ".join(items[start : start + take]))
+        start += take
+    return "[" + ",\n ".join(lines) + "]\n"
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    log=mutated(),
+    seed=st.integers(0, 1000),
+    sizes=st.sampled_from([(1 << 20, 1 << 20), (300, 7), (160, 1)]),
+    jobs=st.sampled_from([1, 2]),
+)
+def test_objects_that_share_lines_are_judged_as_when_read_whole(
+    tmp_path: Path, log: tuple[list[Any], list[str]], seed: int, sizes: tuple[int, int], jobs: int
+) -> None:
+    """Mutated logs with their objects a few a line, or all on one: spilled and whole, the same
+    answer. Lines longer than an object may be (a megabyte; here a few hundred bytes) are read
+    a chunk at a time (here a few bytes), so objects and separators are cut anywhere."""
+    events, raws = log
+    path = tmp_path / "log.json"
+    # As the fuzz suite writes them (its raw values put in), a few a line.
+    items = [json.dumps(e, ensure_ascii=False, allow_nan=True) for e in events]
+    items = [re.sub(r'"@@RAW(\d+)@@"', lambda m: raws[int(m[1])], i) for i in items]
+    path.write_bytes(_shared_lines(items, seed).encode("utf-8", "surrogatepass"))
+    saved = arrays._SPREAD_BYTES, arrays._CHUNK
+    arrays._SPREAD_BYTES, arrays._CHUNK = sizes
+    try:
+        spilled = _answer(path, jobs=jobs, **SPILLED)[0]
+    finally:
+        arrays._SPREAD_BYTES, arrays._CHUNK = saved
+    assert spilled == _answer(path)[0]
+
+
+def _errors_in_order() -> list[dict[str, Any]]:
+    # Element 0: an event for an unknown episode (rejected when episodes are assembled);
+    # element 1: a report with no `at` (rejected by the reader); element 2: a warning.
+    return [
+        {"type": "found", "episode_id": "NOPE", "at": "2026-03-02T10:00:00Z"},
+        {"type": "reported", "episode_id": "E1", "child_id": "C1", "missing_from": "home"},
+        {"type": "child", "child_id": "C2", "shoe_size": 9},
+    ]
+
+
+def test_errors_of_objects_that_share_a_line_come_in_their_order(tmp_path: Path) -> None:
+    """docs/contract.md, rejected events: errors are sorted by file, then line, then the
+    object's place on its line. The first object's rejection (found when episodes are
+    assembled) comes before the second's (found by the reader), read whole or spilled."""
+    path = tmp_path / "log.json"
+    path.write_text(json.dumps(_plain_events() + _errors_in_order()))
+    nope, no_at = check(path, as_of=AS_OF).errors[-2:]
+    assert (nope.field, no_at.field) == ("episode_id", "at")
+    assert (nope.line, no_at.line) == (1, 1)
+    spilled, partitions = _answer(path, **SPILLED)
+    assert partitions > 1 and spilled == _answer(path)[0]
+    assert spilled.index("unknown episode 'NOPE'") < spilled.index('"field": "at"')
+
+
+def test_a_long_line_is_copied_a_chunk_at_a_time(tmp_path: Path) -> None:
+    """Issue 10 point 2: an array on one line (4 MB here) is copied holding a few chunks of it
+    (32 kB each here), not the line: the copy's peak is under a tenth of the file."""
+    events = _plain_events()
+    path = tmp_path / "log.json"
+    path.write_text(json.dumps(events * (4_000_000 // len(json.dumps(events)))))
+    saved = arrays._SPREAD_BYTES, arrays._CHUNK
+    arrays._SPREAD_BYTES = arrays._CHUNK = 1 << 15
+    tracemalloc.start()
+    try:
+        copy = arrays.as_lines(str(path), str(tmp_path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        arrays._SPREAD_BYTES, arrays._CHUNK = saved
+    assert copy is not None and copy[1] is not None
+    assert peak < path.stat().st_size / 10
+
+
+def _lines_of(copy: Path) -> Iterator[tuple[int, int]]:
+    for number, line in enumerate(copy.read_bytes().splitlines(), start=1):
+        if line.strip():
+            yield number, len(json.loads(line))
+
+
+def test_each_line_of_a_copy_names_its_line_and_place_in_the_array(tmp_path: Path) -> None:
+    """What `Lines.at` says of each object of the copy: its line in the array, and its place
+    among the objects of that line (0 for the first or only one)."""
+    path = tmp_path / "log.json"
+    path.write_text(
+        '[{"a": 1},\n {"b": 1}, {"c": 1}, {"d": 1},\n\n {"e": 1},\n {"f": 1}, {"g": 1}]'
+    )
+    copied = arrays.as_lines(str(path), str(tmp_path))
+    assert copied is not None and copied[1] is not None
+    at = copied[1].at
+    said = [at(number) for number, _ in _lines_of(Path(copied[0]))]
+    assert said == [(1, 0), (2, 0), (2, 1), (2, 2), (4, 0), (5, 0), (5, 1)]

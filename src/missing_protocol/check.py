@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from missing_protocol import clock, profiles
-from missing_protocol.episode import Assembly, Episode, assemble
+from missing_protocol.episode import Assembly, Episode, assemble, error_for
 from missing_protocol.formats.events import Parsed, read_file, read_objects
 from missing_protocol.model import Event, EventError, PlanMade
 from missing_protocol.profiles import Profile
@@ -236,8 +236,9 @@ class Judged:
     statuses: Counter[str] = attrs.field(factory=Counter)
 
 
-def error_order(error: EventError) -> tuple[str, int]:
-    return (error.file or "", error.line)
+def error_order(error: EventError) -> tuple[str, int, int]:
+    # File, line, then the object's place on the line (a JSON array's objects may share one).
+    return (error.file or "", error.line, error.place)
 
 
 def warnings_of(events: Iterable[Event]) -> list[EventError]:
@@ -247,7 +248,7 @@ def warnings_of(events: Iterable[Event]) -> list[EventError]:
     for event in events:
         for name in event.origin.unknown:
             message = f"unknown field {name!r} for a {event.type} event: ignored"
-            found.append(EventError(event.origin.line, name, message, event.origin.file))
+            found.append(error_for(event, name, message))
         if event.__class__ is PlanMade:
             found += _due_before_plan(event)
     return found
@@ -263,7 +264,7 @@ def _due_before_plan(plan: PlanMade) -> list[EventError]:
                 f"{action.kind.value} is due {clock.iso(due)}, before the plan was made at "
                 f"{clock.iso(plan.at)}: judged as given"
             )
-            found.append(EventError(plan.origin.line, field, message, plan.origin.file))
+            found.append(error_for(plan, field, message))
     return found
 
 

@@ -40,7 +40,8 @@ __all__ = ["Assembly", "Episode", "Intelligence", "assemble", "error_for"]
 
 
 def error_for(event: Event, field: str | None, message: str) -> EventError:
-    return EventError(line=event.origin.line, field=field, message=message, file=event.origin.file)
+    origin = event.origin
+    return EventError(origin.line, field, message, origin.file, place=origin.place)
 
 
 def _instant_rank(event: Event) -> tuple[float, int]:
@@ -250,7 +251,7 @@ def assemble(events: Iterable[Event]) -> Assembly:
         else:
             errors.append(error_for(talk, "child_id", f"unknown child {talk.child_id!r}"))
     strategy = {c: tuple(_ordered(t)) for c, t in by_child.items()}
-    errors.sort(key=lambda e: (e.file or "", e.line))
+    errors.sort(key=lambda e: (e.file or "", e.line, e.place))
     return Assembly(final, children, strategy, tuple(errors), accepted, kept)
 
 

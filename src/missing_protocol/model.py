@@ -161,6 +161,9 @@ class Source(NamedTuple):
     file: str | None = None
     # Field names the event type does not define (a producer's typo?): CONTRACT §3 warnings.
     unknown: tuple[str, ...] = ()
+    # The object's place among those starting on its line (a JSON array on one line): orders
+    # its errors and warnings after the line's earlier objects'; 0 for the first or only one.
+    place: int = 0
 
 
 _NO_SOURCE = Source(line=0)
@@ -430,3 +433,5 @@ class EventError:
     # The field and message worded with no value from the log, shown in their place when ids
     # are pseudonymised (privacy); None where the producer worded none (a generic reason then).
     private: Private | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    # Its event's place on its line (Source.place): an order, not part of what it says.
+    place: int = attrs.field(default=0, eq=False, repr=False, kw_only=True)

@@ -18,6 +18,7 @@ import attrs
 import click
 
 from missing_protocol import clock, ssd, ssda903
+from missing_protocol.check import error_order
 from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
 from missing_protocol.cli._inputs import as_given, readable
 from missing_protocol.cli._output import ENCODING, ERRORS, echo
@@ -343,7 +344,7 @@ def convert_command(
         raise usage_error(str(problem)) from None
     assembly = assemble(conversion.events)
     named = as_given([*conversion.errors, *assembly.errors], given)
-    errors = sorted(named, key=lambda e: (e.file or "", e.line))
+    errors = sorted(named, key=error_order)  # as check orders them
     written = _write(target, assembly, conversion.away, out, policy, year, authority)
     code = _report(
         conversion, assembly, written, errors, err=out == "-", per_event=source == "events"

@@ -1,25 +1,33 @@
 """A large JSON array file read as JSON Lines, so that it is routed by child like one.
 
 An array is otherwise read whole (its text, then every event at once: 386 MiB for 100k
-episodes). Exported arrays mostly hold one object a line (`[`, `{…},` lines, `]`), or are
+episodes). Exported arrays mostly hold one object a line (`[`, `{…},` lines, `]`), are
 pretty-printed (each object over lines, its `}` standing as far in as its `{`, as `json.dump`
-with `indent`, `jq` and `JSON.stringify` write them): each such file of a large log is copied,
-streamed a line at a time, to a JSON Lines file in which each object stands on the line of its
-`{` (the brackets and an object's other lines become blank lines), so every error and warning
-names the same line. Any other layout, or anything the two readers might read differently (a
-value orjson refuses, such as NaN; a whole number past 64 bits, which orjson reads as a float;
-deep nesting; bytes that are not UTF-8; a broken element or separator), is left to the whole
-reader, which words it.
+with `indent`, `jq` and `JSON.stringify` write them), or stand on one line (`json.dumps`,
+`JSON.stringify` without indent, pandas' `to_json(orient="records")`): each such file of a
+large log is copied, streamed a line at a time (a long line a megabyte at a time), to a JSON
+Lines file in which each object stands on a line of its own. An object keeps its line number
+(the brackets and a spread object's other lines become blank lines), except where several share
+a line: each gets a line of the copy, and `Lines` tells which line of the array each stands
+for, and its place there, so every error and warning names the same line and comes in the same
+order. Any other layout, or anything the two readers might read differently (a value orjson
+refuses, such as NaN; a whole number past 64 bits, which orjson reads as a float; deep nesting;
+bytes that are not UTF-8; a broken element or separator), is left to the whole reader, which
+words it.
 """
 
 from __future__ import annotations
 
+import array
+import bisect
+import itertools
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import BinaryIO
 
+import attrs
 import orjson
 
 from missing_protocol.engine.processes import room_to_spill
@@ -32,11 +40,59 @@ _BOM = b"\xef\xbb\xbf"
 _NONE, _COMMA, _OBJECT = "none", "comma", "object"
 
 
+@attrs.frozen
+class Lines:
+    """Which line of an array each line of its copy stands for, where objects shared a line:
+    the copy's lines `firsts[i]` to `firsts[i] + counts[i] - 1` are the objects of the array's
+    line `lines[i]`, in order, and a line after them stands `shifts[i]` lines further on."""
+
+    firsts: array.array[int]
+    counts: array.array[int]
+    lines: array.array[int]
+    shifts: array.array[int]
+
+    def at(self, number: int) -> tuple[int, int]:
+        """The array's line for line `number` of the copy, and the object's place on it."""
+        run = bisect.bisect_right(self.firsts, number) - 1
+        if run < 0:
+            return number, 0
+        first = self.firsts[run]
+        if number < first + self.counts[run]:
+            return self.lines[run], number - first
+        return number - self.shifts[run], 0
+
+
+class _Runs:
+    """The copy's lines of the array's lines that held several objects, as they are written."""
+
+    def __init__(self) -> None:
+        self.shift = 0  # lines the copy has gained so far
+        self.lines = Lines(*(array.array("q") for _ in range(4)))
+
+    def add(self, line: int, count: int) -> None:
+        """`count` objects of the array's line `line` written, a line each."""
+        if count > 1:
+            self.lines.firsts.append(line + self.shift)
+            self.lines.counts.append(count)
+            self.lines.lines.append(line)
+            self.shift += count - 1
+            self.lines.shifts.append(self.shift)
+
+
+@attrs.frozen
+class Copies:
+    """What to route for a log: each file's path (an array's JSON Lines copy, or the file as it
+    is), and for a copy whose objects shared lines, its Lines (else None)."""
+
+    paths: list[str]
+    lines: list[Lines | None]
+
+
 def copied(
     names: Sequence[str],
     folder: tempfile.TemporaryDirectory[str],
     stage: Callable[[str], None] | None = None,
-) -> list[str] | None:
+) -> Copies | None:
     """The files to route for a log of `names`: each array file's JSON Lines copy in a run's
     folder (`as_lines`), each JSON Lines file as it is; None when an array is not laid out so
     (the log is then read whole). The folder goes when there is no copy, or on any failure (a
@@ -44,45 +100,86 @@ def copied(
     copy comes before a line is routed (about 5 s per 100k episodes pretty-printed)."""
     if stage is not None:
         stage(COPYING)
-    paths: list[str] = []
+    copies = Copies([], [])
     try:
         with room_to_spill():
             for index, name in enumerate(names):
                 with open(name, "rb") as handle:
-                    array = is_array_file(handle, name)
-                copy = as_lines(name, folder.name, index) if array else name
+                    is_array = is_array_file(handle, name)
+                copy = as_lines(name, folder.name, index) if is_array else (name, None)
                 if copy is None:
                     break
-                paths.append(copy)
+                copies.paths.append(copy[0])
+                copies.lines.append(copy[1])
     except BaseException:
         folder.cleanup()
         raise
-    if len(paths) < len(names):
+    if len(copies.paths) < len(names):
         folder.cleanup()
         return None
-    return paths
+    return copies
 
 
-def as_lines(name: str, folder: str, index: int = 0) -> str | None:
-    """The array file `name` copied into `folder` as JSON Lines (its path), or None when it is
-    not laid out one object a line (it is then read whole)."""
+def as_lines(name: str, folder: str, index: int = 0) -> tuple[str, Lines | None] | None:
+    """The array file `name` copied into `folder` as JSON Lines (its path, and its Lines where
+    objects shared a line), or None when it is not laid out so (it is then read whole)."""
     copy = os.path.join(folder, f"array-{index:04d}.jsonl")
+    runs = _Runs()
     with open(name, "rb") as handle, open(copy, "wb") as out:
-        done = _copied(handle, out)
+        done = _copied(handle, out, runs)
     if not done:
         os.remove(copy)  # a part of the log's size: not kept while the log is read whole
-    return copy if done else None
+        return None
+    return copy, (runs.lines if runs.shift else None)
 
 
-def _copied(handle: BinaryIO, out: BinaryIO) -> bool:
+# A line longer than an object may be (an array on one line is the whole file) is read on this
+# much at a time.
+_CHUNK = 1 << 16
+
+
+def _numbered(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """The file's lines, numbered; a line longer than _SPREAD_BYTES is given cut there, and the
+    one who takes it reads the rest (`_rest_of_line`) before asking for the next line."""
+    return enumerate(iter(lambda: handle.readline(_SPREAD_BYTES + 1), b""), start=1)
+
+
+def _long(line: bytes) -> bool:
+    return len(line) > _SPREAD_BYTES and not line.endswith(b"\n")
+
+
+def _rest_of_line(handle: BinaryIO) -> Iterator[bytes]:
+    while chunk := handle.readline(_CHUNK):
+        yield chunk
+        if chunk.endswith(b"\n"):
+            return
+
+
+def _copied(handle: BinaryIO, out: BinaryIO, runs: _Runs) -> bool:
     """The array in `handle` written to `out` an object a line, each on the line number where
-    its `{` stands; False at anything the whole reader must decide."""
+    its `{` stands, or (where objects share a line) a line each, told to `runs`; False at
+    anything the whole reader must decide."""
     opened = closed = False
     last = _NONE  # what the last object was followed by
-    lines = enumerate(handle, start=1)
+    lines = _numbered(handle)
     for number, line in lines:
         if number == 1 and line.startswith(_BOM):
             line = line[3:]
+        if _long(line):
+            # A line longer than any one object is let be: objects that share it, streamed.
+            if closed or last is _OBJECT:
+                return False
+            start = line.lstrip(_SPACE)
+            if not opened:
+                if not start.startswith(b"["):
+                    return False
+                opened, start = True, start[1:].lstrip(_SPACE)
+            ended = _several(itertools.chain([start], _rest_of_line(handle)), out.write)
+            if ended is None:
+                return False
+            count, last, closed = ended
+            runs.add(number, count)
+            continue
         text = line.strip(_SPACE)
         if not opened:
             if not text:
@@ -106,6 +203,13 @@ def _copied(handle: BinaryIO, out: BinaryIO) -> bool:
             if not _one_object(body):
                 if not text.startswith(b"{"):
                     return False  # not an object
+                objects: list[bytes] = []
+                ended = _several([text + b"\n"], objects.append)
+                if ended is not None:  # several objects on the line
+                    out.write(b"".join(objects))
+                    count, last, closed = ended
+                    runs.add(number, count)
+                    continue
                 # Pretty-printed: the object goes on until a `}` that stands no further in.
                 rest = _spread_object(line, lines, out)
                 if rest is None:
@@ -144,6 +248,8 @@ def _spread_object(first: bytes, lines: Iterator[tuple[int, bytes]], out: Binary
     # only a `}` that may close it is tried again (strings may hold braces: orjson decides).
     open_braces: int | None = None
     for _, line in lines:
+        if _long(line):
+            return None  # cut short (`_numbered`): longer than an object may be
         # Most lines stand further in: no `}` in their first columns (one search, no copy).
         end = line.find(b"}", 0, column + 1)
         if end >= 0 and not line[:end].strip(_SPACE) and (open_braces is None or open_braces <= 1):
@@ -164,6 +270,68 @@ def _spread_object(first: bytes, lines: Iterator[tuple[int, bytes]], out: Binary
         if size > _SPREAD_BYTES:
             return None
     return None  # the end of the file inside the object
+
+
+# Where an object on a line may end: a `}` and what may follow an element (a comma, the array's
+# `]`, the line's end); and the white space before the next element.
+_END = re.compile(rb"\}[ \t\r]*[,\]\n]")
+_GAP = re.compile(rb"[ \t\r]*")
+
+
+def _ending(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    last = b"\n"
+    for chunk in chunks:
+        yield chunk
+        last = chunk[-1:] or last
+    if last != b"\n":
+        yield b"\n"  # the last line of a file with no newline
+
+
+def _several(
+    chunks: Iterable[bytes], emit: Callable[[bytes], object]
+) -> tuple[int, str, bool] | None:
+    """The objects of a line from its first `{` to its end (`chunks`: a long line a chunk at a
+    time), each emitted with a newline: (how many, what followed the last, whether `]` ended
+    the array), or None at anything else (the line ends inside an object, a separator is not a
+    comma, an element is not an object). Each object ends at the first `}` that closes it
+    (orjson decides, as for a spread object): the first text from its `{` that is one object."""
+    source = _ending(chunks)
+    buffer, start, search, count = b"", 0, 0, 0
+    while True:
+        match = _END.search(buffer, search)
+        if match is None:
+            chunk = next(source, None)
+            if chunk is None or len(buffer) - start > _SPREAD_BYTES:
+                return None  # the line ends inside an object, or the object is too long
+            buffer, search, start = buffer[start:] + chunk, search - start, 0
+            continue
+        end = match.start() + 1
+        whole = _object_so_far(buffer[start:end])
+        if whole is None:
+            search = end  # a `}` inside the object (or a string): it goes on
+            continue
+        if whole is False:
+            return None
+        emit(buffer[start:end] + b"\n")
+        count += 1
+        follower = buffer[match.end() - 1 : match.end()]
+        if follower == b"\n":
+            return count, _OBJECT, False
+        if follower == b"]":
+            rest = itertools.chain([buffer[match.end() :]], source)
+            return (count, _OBJECT, True) if not any(c.strip(_SPACE) for c in rest) else None
+        # A comma: the next element starts after white space, or the line ends.
+        start = _GAP.match(buffer, match.end()).end()  # type: ignore[union-attr]
+        while start == len(buffer):
+            chunk = next(source, None)
+            if chunk is None:
+                return None  # pragma: no cover - the line always ends with a newline
+            buffer, start = chunk, _GAP.match(chunk).end()  # type: ignore[union-attr]
+        if buffer[start : start + 1] == b"\n":
+            return count, _COMMA, False
+        if buffer[start : start + 1] != b"{":
+            return None  # a comma before `]`, or an element that is not an object
+        search = start
 
 
 def _after_object(rest: bytes) -> tuple[str, bool]:

@@ -33,7 +33,9 @@ def spilled(items: Iterable[EventError], path: str) -> str:
 def _read(source: Kept) -> Iterator[EventError]:
     if not isinstance(source, str):
         return iter(source)
-    return (EventError(*fields[:4], private=fields[4]) for fields in spill.load(source))
+    return (
+        EventError(*fields[:4], private=fields[4], place=fields[5]) for fields in spill.load(source)
+    )
 
 
 def _reworded(

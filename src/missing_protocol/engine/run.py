@@ -26,7 +26,7 @@ import attrs
 
 from missing_protocol import clock
 from missing_protocol.check import Counts, Judged, judge_streamed, paused_gc
-from missing_protocol.engine.arrays import copied
+from missing_protocol.engine.arrays import Lines, copied
 from missing_protocol.engine.fanout import route_in_workers
 from missing_protocol.engine.findings import Described, Keyed, keyed, spilled, stream, unkeyed
 from missing_protocol.engine.problems import Kept, Problems, problems
@@ -146,16 +146,17 @@ def run(
     count = partition_count(total, partition_bytes, jobs) if spill else jobs
     # The folder lives until the merged findings have been streamed (or is removed at exit).
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
-    # Large arrays laid out an object a line (or pretty) are routed as JSON Lines copies; their
-    # lines are read under the array's own name (the copies keep the line numbers).
-    paths = copied(names, folder, stage) if array else names
-    if paths is None:
+    # Large arrays (an object a line, pretty, or on one line) are routed as JSON Lines copies;
+    # their lines are read under the array's own name and line numbers (engine.arrays).
+    copies = copied(names, folder, stage) if array else None
+    if array and copies is None:
         return _whole(names, options)
+    paths, lines = (copies.paths, copies.lines) if copies else (names, None)
     try:
         with room_to_spill(), workers(jobs) as pool:
             spilled_to = Path(folder.name) if spill else None
             routed = route_log(paths, count, spilled_to, pool, jobs, progress)
-            parts = _judge_all(routed.partitions, names, options, pool, spill)
+            parts = _judge_all(routed.partitions, (names, lines), options, pool, spill)
     except BaseException:
         folder.cleanup()
         raise
@@ -216,17 +217,21 @@ def read_part(
     names: Sequence[str],
     assume_tz: str | None,
     origins: Sequence[Source] | None = None,
+    lines: Sequence[Lines | None] | None = None,
 ) -> Iterator[Parsed]:
     """A partition's lines as parsed events (a line that is not JSON as its rejection, as the
     reader words it); with `origins`, the events of a file share its one origin (see
-    read_file's `numbered`)."""
+    read_file's `numbered`); with `lines`, a copied array's lines are its own (engine.arrays)."""
     for index, number, raw in lines_of(source):
+        place = 0
+        if lines is not None and (renumbered := lines[index]) is not None:
+            number, place = renumbered.at(number)
         obj = _line_object(raw, number, names[index])
         if obj.__class__ is EventError:
             yield obj
             continue
         origin = None if origins is None else origins[index]
-        yield parse_object(obj, number, names[index], assume_tz, origin)
+        yield parse_object(obj, number, names[index], assume_tz, origin, place)
 
 
 def _whole(names: Sequence[str], options: Options) -> Outcome:
@@ -326,10 +331,13 @@ def _spill(
     return list(paths)
 
 
-def _judge_part(
-    source: list[Line] | str, names: Sequence[str], options: Options, spill: bool
-) -> _Part:
-    judged = _judge(read_part(source, names, options.assume_tz), options)
+# The names a partition's lines are read as, and a copied array's Lines (engine.arrays).
+Named = tuple[Sequence[str], Sequence[Lines | None] | None]
+
+
+def _judge_part(source: list[Line] | str, named: Named, options: Options, spill: bool) -> _Part:
+    names, lines = named
+    judged = _judge(read_part(source, names, options.assume_tz, None, lines), options)
     findings = keyed(judged, options.describe)  # judged as they are written (statuses too)
     kept: list[Keyed] | str
     errors: Kept = judged.errors
@@ -349,14 +357,14 @@ def _judge_part(
 
 def _judge_all(
     sources: list[list[Line] | str],
-    names: Sequence[str],
+    named: Named,
     options: Options,
     pool: concurrent.futures.Executor | None,
     spill: bool,
 ) -> list[_Part]:
     if pool is None:
-        return [_judge_part(s, names, options, spill) for s in sources]
-    futures = [pool.submit(_judge_part, s, names, options, spill) for s in sources]
+        return [_judge_part(s, named, options, spill) for s in sources]
+    futures = [pool.submit(_judge_part, s, named, options, spill) for s in sources]
     return [f.result() for f in futures]
 
 

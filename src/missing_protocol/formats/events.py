@@ -112,8 +112,9 @@ def _undecodable(text: str, start: int, end: int) -> str | None:
     return "invalid byte"  # pragma: no cover - an escaped byte never decodes
 
 
-def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | EventError]:
-    """Objects of a JSON array with the line each starts on (for error records).
+def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, int, Any] | EventError]:
+    """Objects of a JSON array with the line each starts on (for error records) and its place
+    among the elements starting on that line (Source.place).
 
     Strict about separators, as a JSON parser is: an empty element (`[a,,b]`, a trailing comma)
     is an error record, and an element with no comma before it is rejected, not read, since a
@@ -123,42 +124,49 @@ def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | Ev
     counter = [0, 1]
     wanted = True  # an element is due: after `[` or a comma
     first = True
+    # Each record's place among those of its line, so that a line's records keep their order.
+    last: list[int] = [0, -1]  # the line of the last record, and its place there
+
+    def placed(line: int) -> int:
+        last[:] = [line, last[1] + 1 if line == last[0] else 0]
+        return last[1]
+
+    def reject(line: int, message: str) -> EventError:
+        return plain_rejection(line, None, message, file, placed(line))
+
     while True:
         while pos < len(text) and text[pos] in " \t\r\n":
             pos += 1
         if pos >= len(text):
-            yield plain_rejection(
-                _line_of(text, pos, counter), None, "unterminated JSON array", file
-            )
+            yield reject(_line_of(text, pos, counter), "unterminated JSON array")
             return
         char = text[pos]
         line = _line_of(text, pos, counter)
         if char == "]":
             if wanted and not first:
-                yield plain_rejection(line, None, "invalid JSON: a comma before ']'", file)
+                yield reject(line, "invalid JSON: a comma before ']'")
             # Anything after the array (e.g. one more object) must not vanish unread.
             rest = text[pos + 1 :]
             if rest.strip():
                 junk = _line_of(text, len(text) - len(rest.lstrip()), counter)
-                yield plain_rejection(junk, None, "unexpected text after the JSON array", file)
+                yield reject(junk, "unexpected text after the JSON array")
             return
         if char == ",":
             if wanted:
-                yield plain_rejection(
-                    line, None, "invalid JSON: a comma with no element before it", file
-                )
+                yield reject(line, "invalid JSON: a comma with no element before it")
             wanted, first = True, False
             pos += 1
             continue
         if not wanted:
             # Rejected whole, and skipped: the reader cannot tell where one object was meant to end.
-            yield plain_rejection(line, None, "invalid JSON: no comma before this element", file)
+            yield reject(line, "invalid JSON: no comma before this element")
             try:
                 pos = decoder.raw_decode(text, pos)[1]
             except (ValueError, RecursionError):
                 pos = max(_element_end(text, pos), pos + 1)
             continue
         wanted = first = False
+        place = placed(line)
         try:
             obj, end = decoder.raw_decode(text, pos)
         except (ValueError, RecursionError) as problem:
@@ -171,7 +179,7 @@ def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | Ev
             pos = max(_element_end(text, pos), pos + 1)
             if pos >= len(text):
                 why += "; nothing after it could be read"
-            yield plain_rejection(line, None, f"invalid JSON: {why}", file)
+            yield plain_rejection(line, None, f"invalid JSON: {why}", file, place)
             if pos >= len(text):
                 return
             # Broken at a line's end, the next line may begin the next element without a comma.
@@ -179,9 +187,9 @@ def _array_objects(text: str, file: str | None) -> Iterator[tuple[int, Any] | Ev
             continue
         bad_bytes = _undecodable(text, pos, end)
         if bad_bytes is not None:
-            yield plain_rejection(line, None, f"not UTF-8 text ({bad_bytes})", file)
+            yield plain_rejection(line, None, f"not UTF-8 text ({bad_bytes})", file, place)
         else:
-            yield line, obj
+            yield line, place, obj
         pos = end
 
 
@@ -248,7 +256,12 @@ _DEFINED = frozenset().union(*KNOWN_FIELDS.values())
 
 
 def _checked_object(
-    obj: Any, line: int, file: str | None, assume_tz: str | None, origin: Source | None = None
+    obj: Any,
+    line: int,
+    file: str | None,
+    assume_tz: str | None,
+    origin: Source | None = None,
+    place: int = 0,
 ) -> Parsed:
     # Values decoded by Python's json (arrays, dicts given in memory) may hold what orjson
     # refuses in a line: text that is not UTF-8 (a lone surrogate), integers past 64 bits.
@@ -258,8 +271,8 @@ def _checked_object(
         field = where or None
         # A name no event defines is itself from the log: a pseudonymised run does not show it.
         private = Private(field if field in _DEFINED else None, message)
-        return EventError(line, field, message, file, private=private)
-    return parse_object(obj, line, file, assume_tz, origin)
+        return EventError(line, field, message, file, private=private, place=place)
+    return parse_object(obj, line, file, assume_tz, origin, place)
 
 
 def read_array(
@@ -269,7 +282,8 @@ def read_array(
         if isinstance(item, EventError):
             yield item
         else:
-            yield _checked_object(item[1], item[0], file, assume_tz, origin)
+            line, place, obj = item
+            yield _checked_object(obj, line, file, assume_tz, origin, place)
 
 
 def read_objects(objects: Iterable[Any], assume_tz: str | None = None) -> Iterator[Parsed]:

@@ -93,17 +93,24 @@ def _first_problem(error: BaseException) -> tuple[str | None, str, str | None]:
 
 
 def rejection(
-    line: int, field: str | None, message: str, file: str | None, withheld: str | None
+    line: int,
+    field: str | None,
+    message: str,
+    file: str | None,
+    withheld: str | None,
+    place: int = 0,
 ) -> EventError:
     """A rejected event; `withheld` is its message worded without any value from the log (None:
     not vetted), which is what a pseudonymised run shows (privacy)."""
     private = None if withheld is None else Private(field, withheld)
-    return EventError(line=line, field=field, message=message, file=file, private=private)
+    return EventError(line, field, message, file, private=private, place=place)
 
 
-def plain_rejection(line: int, field: str | None, message: str, file: str | None) -> EventError:
+def plain_rejection(
+    line: int, field: str | None, message: str, file: str | None, place: int = 0
+) -> EventError:
     """A rejected event whose message quotes nothing from the log."""
-    return rejection(line, field, message, file, message)
+    return rejection(line, field, message, file, message, place)
 
 
 # ---- the fast path ------------------------------------------------------------------------------
@@ -249,7 +256,7 @@ KNOWN_FIELDS: dict[str, frozenset[str]] = {name: _known(cls) for name, cls in EV
 
 # A Source built without the named tuple's Python-level __new__ (measured: 0.4 -> 0.15 µs),
 # for the one made per line read.
-_new_source: Callable[[type[Source], tuple[int, str | None, tuple[str, ...]]], Source] = (
+_new_source: Callable[[type[Source], tuple[int, str | None, tuple[str, ...], int]], Source] = (
     tuple.__new__
 )
 
@@ -260,11 +267,13 @@ def parse_object(
     file: str | None = None,
     assume_tz: str | None = None,
     origin: Source | None = None,
+    place: int = 0,
 ) -> Parsed:
     """One JSON value -> a typed event, or the error that rejects it.
 
     `origin`, when given, is the event's provenance instead of its own line (one shared value,
-    for answers that never show where an event came from); an error still names `line`."""
+    for answers that never show where an event came from); an error still names `line`.
+    `place`: the object's place among those starting on its line (Source.place)."""
     # The common case first, with no closure, abc check or set built (once per line read).
     if obj.__class__ is dict:
         if len(_TEXTS) > _TEXTS_HELD:
@@ -272,18 +281,18 @@ def parse_object(
         etype = obj.get("type")
         cls = EVENT_TYPES.get(etype) if etype.__class__ is str else None
         if cls is not None and obj.keys() <= KNOWN_FIELDS[cls.type]:
-            where = origin or _new_source(Source, (line, file, ()))
+            where = origin or _new_source(Source, (line, file, (), place))
             event = _fast(cls, obj, where, assume_tz)
             if event is not None:
                 return event  # type: ignore[no-any-return]
-    return _checked_object(obj, line, file, assume_tz, origin)
+    return _checked_object(obj, line, file, assume_tz, origin, place)
 
 
 def _checked_object(
-    obj: Any, line: int, file: str | None, assume_tz: str | None, given: Source | None
+    obj: Any, line: int, file: str | None, assume_tz: str | None, given: Source | None, place: int
 ) -> Parsed:
     def fail(field: str | None, message: str, withheld: str | None) -> EventError:
-        return rejection(line, field, message, file, withheld)
+        return rejection(line, field, message, file, withheld, place)
 
     if not isinstance(obj, Mapping):
         said = f"expected a JSON object, got {json_kind(obj)}"
@@ -298,8 +307,7 @@ def _checked_object(
             "type", f"unknown event type {_shown(etype)}; {known}", f"unknown event type; {known}"
         )
     unknown = obj.keys() - KNOWN_FIELDS[cls.type]
-    origin = Source(line, file, tuple(sorted(map(str, unknown)))) if unknown else Source(line, file)
-    origin = given or origin
+    origin = given or Source(line, file, tuple(sorted(map(str, unknown))), place)
     event = _fast(cls, obj, origin, assume_tz)
     if event is not None:
         return event  # type: ignore[no-any-return]

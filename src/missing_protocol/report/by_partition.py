@@ -21,7 +21,7 @@ import attrs
 
 from missing_protocol.check import Counts, paused_gc
 from missing_protocol.common.mergeable import merged
-from missing_protocol.engine.arrays import copied
+from missing_protocol.engine.arrays import Copies, copied
 from missing_protocol.engine.processes import room_to_spill, workers
 from missing_protocol.engine.run import (
     PARTITION_BYTES,
@@ -128,19 +128,19 @@ def log_parts(
     total, whole = log_size(names)
     how = _How(assume_tz, prepare, numbered)
     with contextlib.ExitStack() as stack:
-        paths: Sequence[str] | None = names
+        copies: Copies | None = Copies(names, [None] * len(names))
         if whole and total > spill_bytes:
-            # Large arrays laid out an object a line (or pretty) are routed as JSON Lines
-            # copies (engine.arrays), read under their own names with the same line numbers.
+            # Large arrays (an object a line, pretty, or on one line) are routed as JSON Lines
+            # copies, read under their own names and line numbers (engine.arrays).
             folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
             stack.callback(folder.cleanup)
-            paths = copied(names, folder, stage)
-        if paths is None or total <= spill_bytes:
+            copies = copied(names, folder, stage)
+        if copies is None or total <= spill_bytes:
             return _whole(names, scope_of, part_of, how, jobs, progress)
         watch = (progress, stage)
         tally = _ReportOf(assume_tz) if tally_reports else None
         return _partitioned(
-            (paths, names), scope_of, part_of, how, jobs, watch, total, partition_bytes, tally
+            (copies, names), scope_of, part_of, how, jobs, watch, total, partition_bytes, tally
         )
 
 
@@ -196,7 +196,7 @@ def _counted(parsed: Iterable[Parsed], reports: Counter[str]) -> Iterator[Parsed
 
 
 def _partitioned(
-    files: tuple[Sequence[str], Sequence[str]],
+    files: tuple[Copies, Sequence[str]],
     scope_of: ScopeOf[S],
     part_of: PartOf[S],
     how: _How,
@@ -206,16 +206,21 @@ def _partitioned(
     partition_bytes: int,
     tally: _ReportOf | None,
 ) -> LogParts[S]:
-    (paths, names), (progress, stage) = files, watch  # files routed; names they are read as
+    (copies, names), (progress, stage) = files, watch  # files routed; names they are read as
     count = partition_count(total, partition_bytes, jobs)
     with tempfile.TemporaryDirectory(prefix="missing-protocol-") as folder:
         # The reports are counted by responsible authority as the log is routed: the busiest
         # is the default authority.
         with room_to_spill(), workers(jobs) as pool:
-            routed = route_log(paths, count, Path(folder), pool, jobs, progress, tally)
+            routed = route_log(copies.paths, count, Path(folder), pool, jobs, progress, tally)
         scope = scope_of(routed.tallied)
         _SHARED.update(
-            names=names, how=how, part_of=part_of, scope=scope, sources=routed.partitions
+            names=names,
+            lines=copies.lines,
+            how=how,
+            part_of=part_of,
+            scope=scope,
+            sources=routed.partitions,
         )
         try:
             found = merged(_watched(_parts(len(routed.partitions), jobs), count, stage))
@@ -264,7 +269,7 @@ def _part_of(index: int) -> dict[str, Any]:
     names, how = _SHARED["names"], _SHARED["how"]
     # Figures never show where an event came from unless `numbered`: one origin a file.
     origins = None if how.numbered else [Source(0, name) for name in names]
-    parsed = read_part(_SHARED["sources"][index], names, how.assume_tz, origins)
+    parsed = read_part(_SHARED["sources"][index], names, how.assume_tz, origins, _SHARED["lines"])
     with paused_gc():
         log = assemble_parsed(how.prepare(parsed))
         return {**_read(log), "part": _SHARED["part_of"](log, _SHARED["scope"], 1)}
