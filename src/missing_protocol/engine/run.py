@@ -165,9 +165,23 @@ def run(
 
 def partition_count(total: int, partition_bytes: int, jobs: int) -> int:
     """Partitions of about `partition_bytes` each, as many for every job: with 7 for 2 jobs, one
-    worker would judge the seventh while the other waits."""
+    worker would judge the seventh while the other waits. Every partition file is open while the
+    log is routed: past half the files a process may open, partitions are larger instead."""
     count = max(jobs, -(-total // partition_bytes))
-    return -(-count // jobs) * jobs
+    count = -(-count // jobs) * jobs
+    most = max(jobs, open_files() // 2 // jobs * jobs)
+    return min(count, most)
+
+
+def open_files() -> int:
+    """How many files this process may open (the soft RLIMIT_NOFILE: 1,024 on most Linux, 256
+    on macOS, where a log of 4 GB would need more partition files)."""
+    try:
+        import resource  # not on Windows
+    except ImportError:
+        return 1 << 20
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return 1 << 20 if soft == resource.RLIM_INFINITY else soft
 
 
 def auto_jobs(names: Sequence[str], spill_bytes: int | None = None) -> int:
