@@ -349,3 +349,19 @@ def test_each_line_of_a_copy_names_its_line_and_place_in_the_array(tmp_path: Pat
     at = copied[1].at
     said = [at(number) for number, _ in _lines_of(Path(copied[0]))]
     assert said == [(1, 0), (2, 0), (2, 1), (2, 2), (4, 0), (5, 0), (5, 1)]
+
+
+def test_a_long_first_line_is_cut_where_it_was_read_bom_and_all(tmp_path: Path) -> None:
+    """CONTRACT §1 (a JSON array file, its BOM dropped): an array on one line, after a BOM, is
+    copied line for line, a chunk at a time from where its first megabyte (BOM and all; here
+    4 kB) was cut, not taken for a line that ended there (which sent it to the whole reader)."""
+    path = tmp_path / "log.json"
+    items = ", ".join(json.dumps(e) for e in _plain_events())
+    path.write_bytes(b"\xef\xbb\xbf[" + items.encode() + b"]\n")
+    saved = arrays._SPREAD_BYTES, arrays._CHUNK
+    arrays._SPREAD_BYTES = arrays._CHUNK = 4096
+    try:
+        spilled, partitions = _answer(path, **SPILLED)
+    finally:
+        arrays._SPREAD_BYTES, arrays._CHUNK = saved
+    assert partitions > 1 and spilled == _answer(path)[0]

@@ -163,9 +163,10 @@ def _copied(handle: BinaryIO, out: BinaryIO, runs: _Runs) -> bool:
     last = _NONE  # what the last object was followed by
     lines = _numbered(handle)
     for number, line in lines:
+        cut = _long(line)  # as read: the BOM counts
         if number == 1 and line.startswith(_BOM):
             line = line[3:]
-        if _long(line):
+        if cut:
             # A line longer than any one object is let be: objects that share it, streamed.
             if closed or last is _OBJECT:
                 return False
