@@ -377,6 +377,22 @@ def test_json_array_file_reports_the_line_each_object_starts_on(tmp_path: Path) 
     assert assembly.episodes[0].found.origin.line == 9
 
 
+def test_an_array_file_is_told_by_its_first_character_however_far_on(tmp_path: Path) -> None:
+    """CONTRACT §1 and docs/contract.md: a file whose first character after a BOM and white
+    space is `[` is a JSON array file, even past a few kilobytes of white space (it was then
+    read as JSON Lines: one rejected "event", an array); a JSON Lines name still reads lines."""
+    event = '{"type": "reported", "episode_id": "E1", "child_id": "C1", "at": "2026-03-02T10:00:00Z", "missing_from": "home", "responsible_authority": "309"}'
+    path = tmp_path / "log.json"
+    path.write_bytes(b"\xef\xbb\xbf" + b" \n" * 5000 + f"[{event}]\n".encode())
+    parsed = list(read_file(path))
+    assert [p.__class__.__name__ for p in parsed] == ["Reported"]
+    assert parsed[0].origin.line == 5001
+    lines = tmp_path / "log.jsonl"
+    lines.write_bytes(path.read_bytes())
+    (rejected,) = read_file(lines)
+    assert isinstance(rejected, EventError) and rejected.line == 5001
+
+
 def test_broken_json_array_is_an_error_not_a_crash(tmp_path: Path) -> None:
     """CONTRACT §1: what can be read is kept; the broken rest is one error with its line."""
     path = tmp_path / "log.json"

@@ -332,7 +332,11 @@ _BOM = b"\xef\xbb\xbf"
 
 def is_array_file(handle: Any, name: str) -> bool:
     """Whether an open file is read as one JSON array (and not line by line); rewinds it."""
-    head = handle.read(4096).lstrip(_BOM + b" \t\r\n")
+    read = handle.read(4096)
+    head = read.lstrip(_BOM + b" \t\r\n")
+    while read and not head:  # only white space so far: its first character is further on
+        read = handle.read(1 << 16)
+        head = read.lstrip(b" \t\r\n")
     handle.seek(0)
     return head.startswith(b"[") and not name.lower().endswith(LINE_SUFFIXES)
 
