@@ -94,10 +94,18 @@ ODD = [
     lambda items: "[" + ",".join(items) + ", 7]",
     lambda items: "[" + ",".join(items),
     lambda items: "[" + ",".join(items).replace('"C1"', "NaN", 1) + "]",
+    # Text that is not ASCII before an inner object's `}` (orjson counts characters, not bytes):
+    # on one line, as JSON.stringify writes; and `indent=0`.
+    lambda items: json.dumps(
+        [{"note": "Ynys Môn"} | json.loads(i) for i in items], ensure_ascii=False
+    ),
+    lambda items: json.dumps(
+        [{"note": "Ynys Môn"} | json.loads(i) for i in items], indent=0, ensure_ascii=False
+    ),
 ]
 
 # The layouts above that are copied to JSON Lines; any other is read whole.
-COPIED = {0, 1, 2, 7, 9, 10, 11, 18, 19, 22, 23, 24, 25, 26, 27}
+COPIED = {0, 1, 2, 7, 9, 10, 11, 18, 19, 22, 23, 24, 25, 26, 27, 34, 35}
 
 
 def _pretty(item: str) -> str:
@@ -365,3 +373,27 @@ def test_a_long_first_line_is_cut_where_it_was_read_bom_and_all(tmp_path: Path) 
     finally:
         arrays._SPREAD_BYTES, arrays._CHUNK = saved
     assert partitions > 1 and spilled == _answer(path)[0]
+
+
+def test_an_object_of_many_inner_ends_is_not_read_again_for_each(tmp_path: Path) -> None:
+    """Issue 10 (no input may take the copy quadratic time): an object whose string holds many
+    `},` is read again at each only so often (at most 65 tries of it), and then the log is read
+    whole, with the whole reader's answer (a 300 kB such string took two minutes)."""
+    items = [json.dumps(e) for e in _plain_events()]
+    odd = json.dumps({"type": "child", "child_id": "C7", "note": "}," * 5000})
+    path = tmp_path / "log.json"
+    path.write_text("[" + ", ".join([*items, odd, *items]) + "]")
+    tried = []
+    so_far = arrays._object_so_far
+
+    def counted(text: bytes) -> bool | None:
+        tried.append(len(text))
+        return so_far(text)
+
+    arrays._object_so_far = counted
+    try:
+        spilled, partitions = _answer(path, **SPILLED)
+    finally:
+        arrays._object_so_far = so_far
+    assert (spilled, partitions) == (_answer(path)[0], 1)
+    assert len(tried) < 2 * len(items) + 70  # the odd one 65 times, not at each of its 5,000

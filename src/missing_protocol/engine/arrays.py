@@ -277,6 +277,9 @@ def _spread_object(first: bytes, lines: Iterator[tuple[int, bytes]], out: Binary
 # `]`, the line's end); and the white space before the next element.
 _END = re.compile(rb"\}[ \t\r]*[,\]\n]")
 _GAP = re.compile(rb"[ \t\r]*")
+# The `}`s followed by a comma that an object may hold before one closes it (a plan's actions
+# each end so): past this many, the log is read whole, not each object so far read again.
+_TRIES = 64
 
 
 def _ending(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -298,6 +301,7 @@ def _several(
     (orjson decides, as for a spread object): the first text from its `{` that is one object."""
     source = _ending(chunks)
     buffer, start, search, count = b"", 0, 0, 0
+    tries = 0  # of the object's `}`s that did not close it
     while True:
         match = _END.search(buffer, search)
         if match is None:
@@ -309,6 +313,9 @@ def _several(
         end = match.start() + 1
         whole = _object_so_far(buffer[start:end])
         if whole is None:
+            tries += 1
+            if tries > _TRIES:
+                return None  # e.g. a string of `},`: each try reads the object so far
             search = end  # a `}` inside the object (or a string): it goes on
             continue
         if whole is False:
@@ -332,7 +339,7 @@ def _several(
             return count, _COMMA, False
         if buffer[start : start + 1] != b"{":
             return None  # a comma before `]`, or an element that is not an object
-        search = start
+        search, tries = start, 0
 
 
 def _after_object(rest: bytes) -> tuple[str, bool]:
@@ -379,5 +386,7 @@ def _object_so_far(text: bytes) -> bool | None:
     try:
         orjson.loads(text)
     except orjson.JSONDecodeError as problem:
-        return None if problem.pos >= len(text) else False
+        # Its `pos` counts characters, not bytes: past any non-ASCII text, its message tells.
+        cut = problem.pos >= len(text) or problem.msg == "unexpected end of data"
+        return None if cut else False
     return True
