@@ -397,3 +397,17 @@ def test_an_object_of_many_inner_ends_is_not_read_again_for_each(tmp_path: Path)
         arrays._object_so_far = so_far
     assert (spilled, partitions) == (_answer(path)[0], 1)
     assert len(tried) < 2 * len(items) + 70  # the odd one 65 times, not at each of its 5,000
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_an_object_over_a_megabyte_is_copied_whole(tmp_path: Path, shared: bool) -> None:
+    """Issue 10 point 2: an object over a megabyte (a 3 MB note), on a line of its own or shared,
+    is copied as it is (lines are read a megabyte at a time, objects up to a partition's 16 MB),
+    so the array is still routed by child, with the whole reader's answer."""
+    items = [json.dumps(e) for e in _plain_events()]
+    big = json.dumps({"type": "child", "child_id": "C7", "note": "x" * 3_000_000})
+    path = tmp_path / "log.json"
+    joined = ", ".join if shared else ",\n".join
+    path.write_text("[\n" + joined([*items, big, *items]) + "\n]\n")
+    spilled, partitions = _answer(path, spill_bytes=0, partition_bytes=600_000)
+    assert partitions > 1 and spilled == _answer(path)[0]

@@ -232,6 +232,8 @@ def _copied(handle: BinaryIO, out: BinaryIO, runs: _Runs) -> bool:
 
 # Past this, an object spread over lines is left to the whole reader (memory stays bounded).
 _SPREAD_BYTES = 1 << 20
+# Past this, an object on a line is: as large as a partition, and too large for an event.
+_OBJECT_BYTES = 16 << 20
 
 
 def _spread_object(first: bytes, lines: Iterator[tuple[int, bytes]], out: BinaryIO) -> bytes | None:
@@ -306,7 +308,7 @@ def _several(
         match = _END.search(buffer, search)
         if match is None:
             chunk = next(source, None)
-            if chunk is None or len(buffer) - start > _SPREAD_BYTES:
+            if chunk is None or len(buffer) - start > _OBJECT_BYTES:
                 return None  # the line ends inside an object, or the object is too long
             buffer, search, start = buffer[start:] + chunk, search - start, 0
             continue
