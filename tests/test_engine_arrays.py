@@ -28,6 +28,12 @@ from missing_protocol.engine.arrays import COPYING
 from test_fuzz import BASE, mutated, write
 
 AS_OF = "2026-03-31T12:00:00Z"
+# The properties below write files in tmp_path (fresh per test, not per example: each example
+# writes its own over the last) and judge them spilled and whole, which is slow.
+_PROPERTIES = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def _answer(path: Path | list[Path], **run: Any) -> tuple[str, int]:
@@ -116,11 +122,7 @@ def _pretty_all(items: list[str]) -> str:
     return "[\n" + ",\n".join(_pretty(i) for i in items) + "\n]\n"
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(_PROPERTIES, max_examples=30)
 @given(
     log=mutated(),
     layout=st.sampled_from(["array", "array-one-line", "array-pretty"]),
@@ -202,11 +204,7 @@ def test_values_the_two_readers_read_differently_are_read_whole(tmp_path: Path, 
     assert (spilled, partitions) == (_answer(path)[0], 1)
 
 
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(_PROPERTIES, max_examples=20)
 @given(
     logs=st.lists(mutated(), min_size=2, max_size=3),
     layouts=st.lists(st.sampled_from(["lines", "array", "array-pretty"]), min_size=3, max_size=3),
@@ -264,11 +262,7 @@ def _shared_lines(items: list[str], seed: int) -> str:
     return "[" + ",\n ".join(lines) + "]\n"
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(_PROPERTIES, max_examples=25)
 @given(
     log=mutated(),
     seed=st.integers(0, 1000),
