@@ -5,7 +5,7 @@ episodes). Exported arrays mostly hold one object a line (`[`, `{…},` lines, `
 pretty-printed (each object over lines, its `}` standing as far in as its `{`, as `json.dump`
 with `indent`, `jq` and `JSON.stringify` write them), or stand on one line (`json.dumps`,
 `JSON.stringify` without indent, pandas' `to_json(orient="records")`): each such file of a
-large log is copied, streamed a line at a time (a long line a megabyte at a time), to a JSON
+large log is copied, streamed a line at a time (a long line 64 kB at a time), to a JSON
 Lines file in which each object stands on a line of its own. An object keeps its line number
 (the brackets and a spread object's other lines become blank lines), except where several share
 a line: each gets a line of the copy, and `Lines` tells which line of the array each stands
@@ -167,7 +167,7 @@ def _copied(handle: BinaryIO, out: BinaryIO, runs: _Runs) -> bool:
         if number == 1 and line.startswith(_BOM):
             line = line[3:]
         if cut:
-            # A line longer than any one object is let be: objects that share it, streamed.
+            # A long line (an array on one line): its objects streamed, a chunk at a time.
             if closed or last is _OBJECT:
                 return False
             start = line.lstrip(_SPACE)
@@ -230,9 +230,11 @@ def _copied(handle: BinaryIO, out: BinaryIO, runs: _Runs) -> bool:
     return opened and closed
 
 
-# Past this, an object spread over lines is left to the whole reader (memory stays bounded).
+# Past this, an object spread over lines is left to the whole reader (memory stays bounded), and
+# a line is read on a chunk at a time.
 _SPREAD_BYTES = 1 << 20
-# Past this, an object on a line is: as large as a partition, and too large for an event.
+# Past this (a partition's size, far beyond any event), an object on a line is left to the
+# whole reader.
 _OBJECT_BYTES = 16 << 20
 
 

@@ -1,5 +1,5 @@
-"""Worker processes and the temporary folder: starting workers, stopping them at once, and a
-temporary folder that runs out of room.
+"""Worker processes and the temporary folder: starting workers, stopping them at once, a
+temporary folder that runs out of room, and how many files a process may open.
 """
 
 from __future__ import annotations
@@ -11,6 +11,17 @@ import multiprocessing
 import signal
 import tempfile
 from collections.abc import Iterator
+
+
+def open_files() -> int:
+    """How many files this process may open (the soft RLIMIT_NOFILE: 1,024 on most Linux, 256
+    on macOS, where a log of 4 GB would need more partition files)."""
+    try:
+        import resource  # not on Windows
+    except ImportError:
+        return 1 << 20
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return 1 << 20 if soft == resource.RLIM_INFINITY else soft
 
 
 class TemporaryFolderFull(OSError):

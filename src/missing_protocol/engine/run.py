@@ -31,7 +31,7 @@ from missing_protocol.engine.fanout import route_in_workers
 from missing_protocol.engine.findings import Described, Keyed, keyed, spilled, stream, unkeyed
 from missing_protocol.engine.problems import Kept, Problems, problems
 from missing_protocol.engine.problems import spilled as spilled_problems
-from missing_protocol.engine.processes import room_to_spill, workers
+from missing_protocol.engine.processes import open_files, room_to_spill, workers
 from missing_protocol.engine.routing import (
     Line,
     Routed,
@@ -171,17 +171,6 @@ def partition_count(total: int, partition_bytes: int, jobs: int) -> int:
     count = -(-count // jobs) * jobs
     most = max(jobs, open_files() // 2 // jobs * jobs)
     return min(count, most)
-
-
-def open_files() -> int:
-    """How many files this process may open (the soft RLIMIT_NOFILE: 1,024 on most Linux, 256
-    on macOS, where a log of 4 GB would need more partition files)."""
-    try:
-        import resource  # not on Windows
-    except ImportError:
-        return 1 << 20
-    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-    return 1 << 20 if soft == resource.RLIM_INFINITY else soft
 
 
 def auto_jobs(names: Sequence[str], spill_bytes: int | None = None) -> int:
