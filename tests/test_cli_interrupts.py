@@ -96,8 +96,11 @@ def test_a_reader_that_leaves_costs_no_traceback_and_keeps_the_answers_exit_code
 
 # Run the console script with the engine spilling every log to partitions of 64 KiB, so that a
 # log of a few MB is still being routed and judged, in its temporary folder, when interrupted.
+# Ctrl-C is heard as from a terminal even when the suite runs in the background (`cmd &` in a
+# script starts its commands with SIGINT ignored, and Python keeps it so).
 _SPILLING = (
-    "import sys\n"
+    "import signal, sys\n"
+    "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
     "import importlib\n"
     "engine = importlib.import_module('missing_protocol.engine.run')\n"
     "engine.run.__kwdefaults__.update(spill_bytes=0, partition_bytes=65536)\n"
