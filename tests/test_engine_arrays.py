@@ -405,3 +405,59 @@ def test_an_object_over_a_megabyte_is_copied_whole(tmp_path: Path, shared: bool)
     path.write_text("[\n" + joined([*items, big, *items]) + "\n]\n")
     spilled, partitions = _answer(path, spill_bytes=0, partition_bytes=600_000)
     assert partitions > 1 and spilled == _answer(path)[0]
+
+
+class _Counted:
+    """`arrays._END` with the bytes each search may read counted."""
+
+    def __init__(self) -> None:
+        self.read = 0
+
+    def search(self, text: bytearray, start: int) -> Any:
+        found = _END.search(text, start)
+        self.read += (len(text) if found is None else found.end()) - start
+        return found
+
+
+_END = arrays._END
+
+
+def test_a_long_object_is_searched_once_however_many_chunks_it_takes(tmp_path: Path) -> None:
+    """Issue 10 (no input may take the copy quadratic time): an object longer than a chunk (2 MB
+    of `}` in a string, 64 kB chunks) is searched for its end once, not again from its start at
+    each chunk (16 MB of `}` took 32 s, against half a second read whole)."""
+    note = json.dumps({"type": "child", "child_id": "C7", "note": "}" * 2_000_000})
+    path = tmp_path / "log.json"
+    path.write_text("[" + ", ".join([*(json.dumps(e) for e in _plain_events()), note]) + "]")
+    counted = _Counted()
+    arrays._END = counted  # type: ignore[assignment]
+    try:
+        copy = arrays.as_lines(str(path), str(tmp_path))
+    finally:
+        arrays._END = _END
+    assert copy is not None and counted.read < 3 * path.stat().st_size
+
+
+def test_the_tries_of_an_object_read_no_more_than_a_partition(tmp_path: Path) -> None:
+    """Issue 10: the `}`s an object holds are tried (each reading the object so far) only while
+    what they read stays within 16 MB (here 100 kB): 60 tries of a 5 kB object read 300 kB, so
+    the log is read whole, with the whole reader's answer; 60 tries of 1 MB objects took 35 s."""
+    items = [json.dumps(e) for e in _plain_events()]
+    odd = json.dumps({"type": "child", "child_id": "C7", "note": "x" * 5000 + "}," * 60})
+    path = tmp_path / "log.json"
+    path.write_text("[" + ", ".join([*items, odd, *items]) + "]")
+    tried: list[int] = []
+    so_far = arrays._object_so_far
+
+    def counted(text: bytes) -> bool | None:
+        tried.append(len(text))
+        return so_far(text)
+
+    saved = arrays._OBJECT_BYTES
+    arrays._object_so_far, arrays._OBJECT_BYTES = counted, 100_000
+    try:
+        spilled, partitions = _answer(path, **SPILLED)
+    finally:
+        arrays._object_so_far, arrays._OBJECT_BYTES = so_far, saved
+    assert (spilled, partitions) == (_answer(path)[0], 1)
+    assert sum(size for size in tried if size < len(odd) + 1) < 2 * 100_000

@@ -204,7 +204,7 @@ def _copied(handle: BinaryIO, out: BinaryIO, runs: _Runs) -> bool:
             if not _one_object(body):
                 if not text.startswith(b"{"):
                     return False  # not an object
-                objects: list[bytes] = []
+                objects: list[bytearray] = []
                 ended = _several([text + b"\n"], objects.append)
                 if ended is not None:  # several objects on the line
                     out.write(b"".join(objects))
@@ -296,7 +296,7 @@ def _ending(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def _several(
-    chunks: Iterable[bytes], emit: Callable[[bytes], object]
+    chunks: Iterable[bytes], emit: Callable[[bytearray], object]
 ) -> tuple[int, str, bool] | None:
     """The objects of a line from its first `{` to its end (`chunks`: a long line a chunk at a
     time), each emitted with a newline: (how many, what followed the last, whether `]` ended
@@ -304,21 +304,30 @@ def _several(
     comma, an element is not an object). Each object ends at the first `}` that closes it
     (orjson decides, as for a spread object): the first text from its `{` that is one object."""
     source = _ending(chunks)
-    buffer, start, search, count = b"", 0, 0, 0
-    tries = 0  # of the object's `}`s that did not close it
+    buffer = bytearray()  # the line from the current object on: grown, never copied whole
+    start = search = count = 0
+    tries = reread = 0  # the object's `}`s that did not close it, and the bytes they reread
     while True:
         match = _END.search(buffer, search)
         if match is None:
             chunk = next(source, None)
             if chunk is None or len(buffer) - start > _OBJECT_BYTES:
                 return None  # the line ends inside an object, or the object is too long
-            buffer, search, start = buffer[start:] + chunk, search - start, 0
+            # Searched up to a last `}` with only white space after it (its follower is yet to
+            # come): the next search starts there, not at the object's start again.
+            kept = len(buffer.rstrip(b" \t\r"))
+            if buffer[kept - 1 : kept] == b"}":
+                kept -= 1
+            search = max(search, kept) - start
+            del buffer[:start]
+            buffer += chunk
+            start = 0
             continue
         end = match.start() + 1
         whole = _object_so_far(buffer[start:end])
         if whole is None:
-            tries += 1
-            if tries > _TRIES:
+            tries, reread = tries + 1, reread + end - start
+            if tries > _TRIES or reread > _OBJECT_BYTES:
                 return None  # e.g. a string of `},`: each try reads the object so far
             search = end  # a `}` inside the object (or a string): it goes on
             continue
@@ -330,7 +339,7 @@ def _several(
         if follower == b"\n":
             return count, _OBJECT, False
         if follower == b"]":
-            rest = itertools.chain([buffer[match.end() :]], source)
+            rest = itertools.chain([bytes(buffer[match.end() :])], source)
             return (count, _OBJECT, True) if not any(c.strip(_SPACE) for c in rest) else None
         # A comma: the next element starts after white space, or the line ends.
         start = _GAP.match(buffer, match.end()).end()  # type: ignore[union-attr]
@@ -338,12 +347,12 @@ def _several(
             chunk = next(source, None)
             if chunk is None:
                 return None  # pragma: no cover - the line always ends with a newline
-            buffer, start = chunk, _GAP.match(chunk).end()  # type: ignore[union-attr]
+            buffer, start = bytearray(chunk), _GAP.match(chunk).end()  # type: ignore[union-attr]
         if buffer[start : start + 1] == b"\n":
             return count, _COMMA, False
         if buffer[start : start + 1] != b"{":
             return None  # a comma before `]`, or an element that is not an object
-        search, tries = start, 0
+        search, tries, reread = start, 0, 0
 
 
 def _after_object(rest: bytes) -> tuple[str, bool]:
@@ -368,7 +377,7 @@ _LONG_DIGITS = re.compile(rb"[0-9]{19}")
 _BRACKETS = 128
 
 
-def _long_number(text: bytes) -> bool:
+def _long_number(text: bytes | bytearray) -> bool:
     # Digits as zeros, then one search: eight times a regex's speed on an event's line; a long
     # text (an array on one line) is searched in place, not copied.
     if len(text) > _SPREAD_BYTES:
@@ -380,7 +389,7 @@ def _one_object(text: bytes) -> bool:
     return _object_so_far(text) is True
 
 
-def _object_so_far(text: bytes) -> bool | None:
+def _object_so_far(text: bytes | bytearray) -> bool | None:
     """Whether `text` is one object that both readers read alike; None when it is cut short
     inside one (orjson met its end), so that more lines may close it."""
     if not (text.startswith(b"{") and text.endswith(b"}")):
@@ -390,7 +399,7 @@ def _object_so_far(text: bytes) -> bool | None:
     try:
         orjson.loads(text)
     except orjson.JSONDecodeError as problem:
-        # Its `pos` counts characters, not bytes: past any non-ASCII text, its message tells.
-        cut = problem.pos >= len(text) or problem.msg == "unexpected end of data"
-        return None if cut else False
+        # Its `pos` counts characters, not bytes: its end is that of the text it decoded (none
+        # when the bytes are not UTF-8).
+        return None if 0 < len(problem.doc) <= problem.pos else False
     return True
