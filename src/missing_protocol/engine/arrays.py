@@ -314,9 +314,13 @@ def _several(
             if chunk is None or len(buffer) - start > _OBJECT_BYTES:
                 return None  # the line ends inside an object, or the object is too long
             # Searched up to a last `}` with only white space after it (its follower is yet to
-            # come): the next search starts there, not at the object's start again.
-            kept = len(buffer.rstrip(b" \t\r"))
-            if buffer[kept - 1 : kept] == b"}":
+            # come): the next search starts there, not at the object's start again (its last
+            # 4 kB looked at, not copied whole: a tail all white space is searched again).
+            tail = max(start, search, len(buffer) - 4096)
+            kept = tail + len(buffer[tail:].rstrip(b" \t\r"))
+            if kept == tail:
+                kept = search
+            elif buffer[kept - 1 : kept] == b"}":
                 kept -= 1
             search = max(search, kept) - start
             del buffer[:start]
