@@ -9,9 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from missing_protocol.check import error_order
 from missing_protocol.engine.problems import Problems, spilled
-from missing_protocol.model import EventError, Private
+from missing_protocol.model import EventError, Private, error_order
 
 errors = st.builds(
     EventError,

@@ -15,7 +15,7 @@ import attrs
 from missing_protocol import clock, profiles
 from missing_protocol.episode import Assembly, Episode, assemble, error_for
 from missing_protocol.formats.events import Parsed, read_file, read_objects
-from missing_protocol.model import Event, EventError, PlanMade
+from missing_protocol.model import Event, EventError, PlanMade, error_order
 from missing_protocol.profiles import Profile
 from missing_protocol.rules import Context, Finding, Status, Subject, rules_of
 from missing_protocol.rules.plan import action_due
@@ -234,11 +234,6 @@ class Judged:
     assembly: Assembly = attrs.field(eq=False, repr=False)
     # Every finding by status, kept or not (asked for with `tally`; else empty).
     statuses: Counter[str] = attrs.field(factory=Counter)
-
-
-def error_order(error: EventError) -> tuple[str, int, int]:
-    # File, line, then the object's place on the line (a JSON array's objects may share one).
-    return (error.file or "", error.line, error.place)
 
 
 def warnings_of(events: Iterable[Event]) -> list[EventError]:

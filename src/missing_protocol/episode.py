@@ -32,6 +32,7 @@ from missing_protocol.model import (
     Reported,
     SelfReport,
     StrategyDiscussion,
+    error_order,
 )
 
 E = TypeVar("E", bound=Event)
@@ -251,7 +252,7 @@ def assemble(events: Iterable[Event]) -> Assembly:
         else:
             errors.append(error_for(talk, "child_id", f"unknown child {talk.child_id!r}"))
     strategy = {c: tuple(_ordered(t)) for c, t in by_child.items()}
-    errors.sort(key=lambda e: (e.file or "", e.line, e.place))
+    errors.sort(key=error_order)
     return Assembly(final, children, strategy, tuple(errors), accepted, kept)
 
 

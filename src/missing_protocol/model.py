@@ -435,3 +435,9 @@ class EventError:
     private: Private | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
     # Its event's place on its line (Source.place): an order, not part of what it says.
     place: int = attrs.field(default=0, eq=False, repr=False, kw_only=True)
+
+
+def error_order(error: EventError) -> tuple[str, int, int]:
+    """Where an error stands among a check's (CONTRACT §3 `errors`, `warnings`): by file, line,
+    then the object's place on its line (a JSON array's objects may share one)."""
+    return (error.file or "", error.line, error.place)

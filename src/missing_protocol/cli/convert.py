@@ -18,7 +18,6 @@ import attrs
 import click
 
 from missing_protocol import clock, ssd, ssda903
-from missing_protocol.check import error_order
 from missing_protocol.cli._app import EXIT_OK, EXIT_PROBLEMS, app, usage_error
 from missing_protocol.cli._inputs import as_given, readable
 from missing_protocol.cli._output import ENCODING, ERRORS, echo
@@ -31,7 +30,7 @@ from missing_protocol.formats.events import (
     read_file,
     write_events,
 )
-from missing_protocol.model import Event, EventError, MissingFrom
+from missing_protocol.model import Event, EventError, MissingFrom, error_order
 from missing_protocol.ssda903 import CollectionYear, validate_903
 from missing_protocol.tabular import Conversion, DatePolicy, Loss
 

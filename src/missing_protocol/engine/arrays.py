@@ -87,6 +87,11 @@ class Copies:
     paths: list[str]
     lines: list[Lines | None]
 
+    @classmethod
+    def none(cls, names: Sequence[str]) -> Copies:
+        """The files routed as they are (JSON Lines, or a log read whole)."""
+        return cls(list(names), [None] * len(names))
+
 
 def copied(
     names: Sequence[str],

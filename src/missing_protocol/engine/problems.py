@@ -15,9 +15,8 @@ from typing import Any
 
 import attrs
 
-from missing_protocol.check import error_order
 from missing_protocol.engine import spill
-from missing_protocol.model import EventError
+from missing_protocol.model import EventError, error_order
 
 # A partition's errors or warnings: in memory, or the path of the file they were spilled to.
 Kept = Sequence[EventError] | str

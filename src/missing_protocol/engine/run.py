@@ -26,7 +26,7 @@ import attrs
 
 from missing_protocol import clock
 from missing_protocol.check import Counts, Judged, judge_streamed, paused_gc
-from missing_protocol.engine.arrays import Lines, copied
+from missing_protocol.engine.arrays import Copies, Lines, copied
 from missing_protocol.engine.fanout import route_in_workers
 from missing_protocol.engine.findings import Described, Keyed, keyed, spilled, stream, unkeyed
 from missing_protocol.engine.problems import Kept, Problems, problems
@@ -148,15 +148,14 @@ def run(
     folder = tempfile.TemporaryDirectory(prefix="missing-protocol-")
     # Large arrays (an object a line, pretty, or on one line) are routed as JSON Lines copies;
     # their lines are read under the array's own name and line numbers (engine.arrays).
-    copies = copied(names, folder, stage) if array else None
-    if array and copies is None:
+    copies = copied(names, folder, stage) if array else Copies.none(names)
+    if copies is None:
         return _whole(names, options)
-    paths, lines = (copies.paths, copies.lines) if copies else (names, None)
     try:
         with room_to_spill(), workers(jobs) as pool:
             spilled_to = Path(folder.name) if spill else None
-            routed = route_log(paths, count, spilled_to, pool, jobs, progress)
-            parts = _judge_all(routed.partitions, (names, lines), options, pool, spill)
+            routed = route_log(copies.paths, count, spilled_to, pool, jobs, progress)
+            parts = _judge_all(routed.partitions, (names, copies.lines), options, pool, spill)
     except BaseException:
         folder.cleanup()
         raise

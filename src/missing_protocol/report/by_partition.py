@@ -128,7 +128,7 @@ def log_parts(
     total, whole = log_size(names)
     how = _How(assume_tz, prepare, numbered)
     with contextlib.ExitStack() as stack:
-        copies: Copies | None = Copies(names, [None] * len(names))
+        copies: Copies | None = Copies.none(names)
         if whole and total > spill_bytes:
             # Large arrays (an object a line, pretty, or on one line) are routed as JSON Lines
             # copies, read under their own names and line numbers (engine.arrays).
